@@ -1,0 +1,1 @@
+"""What citizens do each step: speak or keep quiet, donate, break rules, cut ties, learn."""

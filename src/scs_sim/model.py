@@ -1,0 +1,238 @@
+"""SocialCreditModel: a Mesa model of scored citizens on a social network.
+
+The step order, in one place (see :meth:`SocialCreditModel.step`):
+
+1. policy events due this step change the scenario;
+2. citizens post, wanting to be critical or not, and some self-censor; surveillance observes;
+3. citizens donate, sincerely or for the score;
+4. violations and record errors happen; debts are repaid;
+5. the scorer updates its records and everyone's score;
+6. appeals are heard; every enabled sanction path restricts citizens;
+7. sanctions cost income (strain) and block ticket purchases;
+8. citizens review their ties, cut liabilities and rewire;
+9. citizens learn from what they saw; metrics are collected.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+import mesa
+import numpy as np
+
+from scs_sim import metrics, scoring
+from scs_sim.agents import Citizen
+from scs_sim.behaviour import beliefs, donations, expression, ties, violations
+from scs_sim.consequences import bear_costs
+from scs_sim.loading import ScenarioError, build_scenario, load_scenario
+from scs_sim.network import SocialNetwork
+from scs_sim.population import KIND_BITS, create_population
+from scs_sim.sanctions import impose
+from scs_sim.sanctions.appeals import hear_appeals
+from scs_sim.scenario import DATA_SOURCES, Scenario
+from scs_sim.streams import RandomStreams
+
+AGENT_VIEW_LIMIT = 50_000
+"""Largest population that gets Mesa agent views by default; above it, arrays only."""
+
+
+def _coerce_rng(rng: Any) -> Any:
+    # A dashboard text box hands over "42"; Mesa would raise a TypeError on it.
+    if isinstance(rng, str):
+        try:
+            return int(rng.strip())
+        except ValueError:
+            raise ScenarioError(f"rng = {rng!r} is not valid; allowed: an integer seed") from None
+    return rng
+
+
+def resolve_params(
+    scenario: str | Path | Scenario | dict | None, overrides: dict[str, Any]
+) -> Scenario:
+    """Turn the model's ``scenario`` argument plus keyword overrides into a Scenario."""
+    if scenario is None:
+        return build_scenario(overrides, "SocialCreditModel()")
+    if isinstance(scenario, Scenario):
+        data = scenario.model_dump()
+        return build_scenario(data, f"scenario {scenario.name!r}", overrides or None)
+    if isinstance(scenario, dict):
+        return build_scenario(scenario, "SocialCreditModel(scenario={...})", overrides or None)
+    return load_scenario(scenario, overrides or None)
+
+
+class SocialCreditModel(mesa.Model):
+    """Synthetic citizens, an opaque score, sanctions, and their chilling effects.
+
+    Every scenario field (see :class:`scs_sim.Scenario` and docs/scenarios.md) is also a
+    keyword argument, so ``mesa.batch_run`` and SolaraViz ``model_params`` work unchanged.
+
+    Args:
+        scenario: A scenario file path, a shipped scenario's name (``"sesame"``), a
+            :class:`Scenario`, or a dict. ``None`` uses the baseline defaults.
+        rng: Seed or generator, as in Mesa. Every random draw derives from it.
+        agent_views: Create a :class:`Citizen` agent per citizen. ``None`` means
+            "if there are at most AGENT_VIEW_LIMIT citizens".
+        **params: Scenario fields overriding the scenario's values.
+
+    Attributes:
+        params: The resolved :class:`Scenario` in force (events change it mid-run).
+        population: Traits and state arrays.
+        network: The social network (CSR contact lists).
+        metrics: This step's metrics by name.
+        datacollector: Mesa DataCollector with one model reporter per metric.
+    """
+
+    def __init__(
+        self,
+        scenario: str | Path | Scenario | dict | None = None,
+        *,
+        rng: Any = None,
+        agent_views: bool | None = None,
+        **params: Any,
+    ) -> None:
+        seed = params.pop("seed", None)
+        rng = _coerce_rng(rng)
+        super().__init__(rng=rng) if seed is None else super().__init__(seed=seed)
+        self.params: Scenario = resolve_params(scenario, params)
+        self.initial_params: Scenario = self.params
+        self.root_entropy = int(self.rng.integers(2**63))
+        self.streams = RandomStreams(self.root_entropy)
+        self.counters: Counter[str] = Counter(dict.fromkeys(metrics.COUNTERS, 0))
+        self.captions: list[tuple[int, str]] = []
+
+        self.network, group = SocialNetwork.generate(self.params, self.streams.generator("network"))
+        self.population = create_population(self.params, self.streams, group)
+        has_groups = bool(group.any())
+        self.group_members = [np.flatnonzero(group == g) for g in (0, 1)] if has_groups else []
+        self.assortativity_slots = self._sample_tie_slots()
+        self.own_score = self.population.state.score
+        self.score_components: dict[str, np.ndarray] = {}
+        self.score_reference: tuple[float, float] | None = None
+        self._apply_events(0)
+        for _ in range(2):  # the ties rule reads last step's scores: settle them first
+            scoring.update_scores(self)
+
+        names = metrics.metric_names(has_groups)
+        self.datacollector = mesa.DataCollector(
+            model_reporters={name: partial(_read_metric, name=name) for name in names}
+        )
+        if agent_views is None:
+            agent_views = self.population.n <= AGENT_VIEW_LIMIT
+        self.agent_views = agent_views
+        if agent_views:
+            for index in range(self.population.n):
+                Citizen(self, index)
+        self.metrics = metrics.compute_metrics(self)
+        self.datacollector.collect(self)
+
+    def _sample_tie_slots(self) -> np.ndarray:
+        nnz = self.network.adjacency.nnz
+        if nnz <= metrics.ASSORTATIVITY_SAMPLE:
+            return np.arange(nnz)
+        gen = self.streams.generator("network", 0)
+        return np.sort(gen.choice(nnz, metrics.ASSORTATIVITY_SAMPLE, replace=False))
+
+    def _apply_events(self, step: int) -> None:
+        for event in self.params.events:
+            if event.step != step:
+                continue
+            before = self.params
+            self.params = self.params.model_copy(update=event.set)
+            if self.params.scoring and not before.scoring:
+                self.score_reference = None  # a score launched mid-run is fitted then
+            beliefs.on_policy_change(self, before, step)
+            if event.caption:
+                self.captions.append((step, event.caption))
+
+    def step(self) -> None:
+        """Advance one week. The order of mechanisms is the module docstring's."""
+        t = self.steps
+        self._apply_events(t)
+        expression.express(self, t)
+        donations.donate(self, t)
+        violations.offend(self, t)
+        violations.repay(self, t)
+        violations.update_records(self)
+        scoring.update_scores(self)
+        hear_appeals(self, t)
+        impose(self, t)
+        bear_costs(self, t)
+        ties.review_ties(self, t)
+        beliefs.learn(self, t)
+        self.metrics = metrics.compute_metrics(self)
+        self.datacollector.collect(self)
+
+    def run(self, steps: int | None = None, progress: Any = None) -> None:
+        """Run ``steps`` steps (default: the scenario's ``steps``).
+
+        Args:
+            steps: How many steps to run.
+            progress: Optional callable called with the step number after each step.
+        """
+        for _ in range(self.initial_params.steps if steps is None else steps):
+            self.step()
+            if progress is not None:
+                progress(self.steps)
+
+    @property
+    def latest_caption(self) -> str:
+        """The caption of the last policy event that fired, or ''."""
+        return self.captions[-1][1] if self.captions else ""
+
+    def series(self):  # -> pandas.DataFrame
+        """The collected metrics, one row per step (step 0 is the initial state)."""
+        frame = self.datacollector.get_model_vars_dataframe()
+        frame.index.name = "step"
+        return frame.reset_index()
+
+    def explain(self, index: int) -> dict[str, Any]:
+        """Why this citizen? Its hidden traits, score by component, beliefs and sanctions."""
+        traits, state = self.population.traits, self.population.state
+        weights = self.params.weights() if self.params.scoring else {}
+        components = {name: float(values[index]) for name, values in self.score_components.items()}
+        return {
+            "index": index,
+            "traits": {
+                "dissent": float(traits.dissent[index]),
+                "risk_aversion": float(traits.risk_aversion[index]),
+                "charity": float(traits.charity[index]),
+                "income": float(traits.income[index]),
+                "violation_proneness": float(traits.violation_proneness[index]),
+                "activity": float(traits.activity[index]),
+                "group": int(traits.group[index]),
+            },
+            "score": float(state.score[index]),
+            "own_conduct_score": float(self.own_score[index]),
+            "components": components,
+            "true_weights": {k: float(v) for k, v in weights.items()},
+            "believed_weights": {
+                name: float(state.beliefs[index, k]) for k, name in enumerate(DATA_SOURCES)
+            },
+            "perceived_surveillance": float(state.perceived_surveillance[index]),
+            "fear": float(state.fear[index]),
+            "self_censorship_probability": float(state.censor_probability[index]),
+            "debt": bool(state.debt[index]),
+            "wrong_record": bool(state.false_record[index]),
+            "blacklisted": bool(state.listed[index]),
+            "listed_wrongly": bool(state.listed_wrongly[index]),
+            "restrictions": [k for k, b in KIND_BITS.items() if state.restricted[index] & b],
+            "unjustified_restrictions": [
+                k
+                for k, b in KIND_BITS.items()
+                if state.restricted[index] & ~state.justified[index] & b
+            ],
+            "red_list_perks": bool(state.perks[index]),
+            "strain": float(state.strain[index]),
+            "contacts": int(self.network.degree[index]),
+        }
+
+    def to_networkx(self):  # -> networkx.Graph
+        """The current active ties as a networkx graph (small populations only)."""
+        return self.network.to_networkx(AGENT_VIEW_LIMIT)
+
+
+def _read_metric(model: SocialCreditModel, name: str) -> float:
+    return model.metrics[name]

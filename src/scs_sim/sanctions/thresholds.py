@@ -1,0 +1,35 @@
+"""Sanction path 1, the commercial score: restrictions below thresholds, perks above.
+
+A threshold of 350 (the lowest score) switches that restriction off, so a policy
+event that raises a threshold from 350 switches the restriction on mid-run.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from scs_sim.population import KIND_BITS
+from scs_sim.sanctions import Restrictions, register_sanction
+
+if TYPE_CHECKING:
+    from scs_sim.model import SocialCreditModel
+
+
+def _bits_below(score: np.ndarray, thresholds: dict[str, float]) -> np.ndarray:
+    bits = np.zeros(len(score), dtype=np.uint8)
+    for kind, threshold in thresholds.items():
+        bits[score < np.float32(threshold)] |= np.uint8(KIND_BITS[kind])
+    return bits
+
+
+@register_sanction("thresholds", enabled=lambda p: p.threshold_sanctions and p.scoring)
+def apply_thresholds(model: SocialCreditModel, step: int) -> Restrictions:
+    """Restrict citizens below each threshold; grant red-list perks above ``perk_threshold``."""
+    params, state = model.params, model.population.state
+    thresholds = params.thresholds()
+    state.perks[:] = state.score >= np.float32(params.perk_threshold)
+    return Restrictions(
+        _bits_below(state.score, thresholds), _bits_below(model.own_score, thresholds)
+    )

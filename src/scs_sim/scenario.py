@@ -1,0 +1,481 @@
+"""The scenario schema: every parameter of the model, its range, default and source.
+
+A scenario is a flat set of named parameters. The same fields are the keyword
+arguments of :class:`scs_sim.SocialCreditModel`, the keys of a scenario TOML file,
+and the controls of the dashboard, so there is a single list to keep in sync:
+this one. Each field's ``description`` is the help text shown to users, and its
+``json_schema_extra`` records the section it belongs to and where its value comes
+from (the seed paper, the literature, or an assumption of this model).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+SANCTION_KINDS: tuple[str, ...] = ("flight", "rail", "visa", "rental")
+"""The restrictions a sanction can impose, named as in the joint-punishment memo."""
+
+DATA_SOURCES: tuple[str, ...] = ("donations", "online", "ties", "credit")
+"""The built-in score components, each fed by one data source."""
+
+
+def _f(
+    default: Any,
+    description: str,
+    *,
+    section: str,
+    source: str = "assumption",
+    ge: float | None = None,
+    le: float | None = None,
+) -> Any:
+    return Field(
+        default,
+        description=description,
+        ge=ge,
+        le=le,
+        json_schema_extra={"section": section, "source": source},
+    )
+
+
+class PolicyEvent(BaseModel):
+    """A change of scenario parameters at a given step, with an optional caption.
+
+    Events switch policies on or off mid-run (e.g. rental sanctions from step 30)
+    and, with captions, tell a story step by step in the dashboard's lecture mode.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    step: int = Field(..., ge=0, description="Step at which the change takes effect.")
+    set: dict[str, Any] = Field(
+        default_factory=dict, description="Scenario fields to change, as key = value."
+    )
+    caption: str = Field("", description="What happens, for the audience.")
+
+
+class Scenario(BaseModel):
+    """All parameters of a run. Defaults are the baseline: no scoring, no sanctions."""
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+    # --- identity
+    name: str = Field("baseline", description="Short name of the scenario.")
+    description: str = Field(
+        "No scoring and no sanctions: the control.", description="What the scenario shows."
+    )
+
+    # --- run
+    n_citizens: int = _f(
+        1000, "Number of synthetic citizens.", section="population", ge=10, le=50_000_000
+    )
+    steps: int = _f(
+        104, "Steps to run; one step is one week.", section="population", ge=1, le=100_000
+    )
+
+    # --- network
+    network: Literal["small_world", "scale_free", "communities", "edge_list"] = _f(
+        "small_world",
+        "Social network generator: Watts-Strogatz small world, Chung-Lu scale free, "
+        "a two-group stochastic block model, or an edge-list file.",
+        section="network",
+        source="literature",
+    )
+    mean_degree: int = _f(
+        10, "Mean number of social ties per citizen.", section="network", ge=2, le=200
+    )
+    rewiring: float = _f(
+        0.1,
+        "Small world: share of lattice ties rewired to random citizens.",
+        section="network",
+        source="literature",
+        ge=0.0,
+        le=1.0,
+    )
+    minority_share: float = _f(
+        0.0,
+        "Share of citizens in the minority group (group 1). Zero means one group.",
+        section="network",
+        ge=0.0,
+        le=0.5,
+    )
+    homophily: float = _f(
+        0.8,
+        "Communities: share of a citizen's ties inside its own group.",
+        section="network",
+        ge=0.0,
+        le=1.0,
+    )
+    edge_list: str = _f(
+        "",
+        "Edge-list file (two integer columns) used when network = 'edge_list'; "
+        "relative paths are resolved against the scenario file.",
+        section="network",
+    )
+
+    # --- scoring
+    scoring: bool = _f(
+        False,
+        "Whether an opaque score is computed and visible at all.",
+        section="scoring",
+        source="seed paper",
+    )
+    weight_donations: float = _f(
+        0.15,
+        "Weight of charity donations in the score (the paper: donations raise it).",
+        section="scoring",
+        source="seed paper",
+        ge=0.0,
+        le=1.0,
+    )
+    weight_online: float = _f(
+        0.2,
+        "Weight of online behaviour as seen by surveillance.",
+        section="scoring",
+        source="seed paper",
+        ge=0.0,
+        le=1.0,
+    )
+    weight_ties: float = _f(
+        0.2,
+        "Weight of social ties: the mean score of a citizen's contacts.",
+        section="scoring",
+        source="seed paper",
+        ge=0.0,
+        le=1.0,
+    )
+    weight_credit: float = _f(
+        0.45,
+        "Weight of credit and fulfilment history.",
+        section="scoring",
+        source="seed paper",
+        ge=0.0,
+        le=1.0,
+    )
+    custom_weights: dict[str, float] = Field(
+        default_factory=dict,
+        description="Weights of extra score rules registered with scs_sim.register_rule.",
+        json_schema_extra={"section": "scoring", "source": "assumption"},
+    )
+    share_donations: bool = _f(
+        True,
+        "Data sharing: donation records may feed the score.",
+        section="data sharing",
+        source="seed paper",
+    )
+    share_online: bool = _f(
+        True,
+        "Data sharing: platforms pass online behaviour to the scorer.",
+        section="data sharing",
+        source="seed paper",
+    )
+    share_ties: bool = _f(
+        True,
+        "Data sharing: contact lists and chat logs may feed the score.",
+        section="data sharing",
+        source="seed paper",
+    )
+    share_credit: bool = _f(
+        True,
+        "Data sharing: court and credit records may feed the score.",
+        section="data sharing",
+        source="seed paper",
+    )
+    surveillance: float = _f(
+        0.1,
+        "Probability that a critical post is observed by the scorer.",
+        section="surveillance",
+        source="seed paper",
+        ge=0.0,
+        le=1.0,
+    )
+    minority_surveillance: float = _f(
+        1.0,
+        "Multiplier of surveillance on the minority group (capped at probability 1).",
+        section="surveillance",
+        ge=0.0,
+        le=10.0,
+    )
+    record_error_rate: float = _f(
+        0.0001,
+        "Per-step probability that a citizen gets a wrong bad record.",
+        section="surveillance",
+        ge=0.0,
+        le=0.1,
+    )
+    record_memory: float = _f(
+        0.95,
+        "How much of last week's record the scorer keeps (exponential memory).",
+        section="scoring",
+        ge=0.0,
+        le=0.999,
+    )
+
+    # --- beliefs
+    opacity: float = _f(
+        1.0,
+        "How far citizens' initial beliefs about the weights are from the truth "
+        "(0 = the weights are published).",
+        section="beliefs",
+        source="seed paper",
+        ge=0.0,
+        le=3.0,
+    )
+    learning_rate: float = _f(
+        0.05,
+        "How fast beliefs move toward what citizens observe.",
+        section="beliefs",
+        ge=0.0,
+        le=1.0,
+    )
+
+    # --- behaviour
+    chill_sensitivity: float = _f(
+        4.0,
+        "How strongly perceived risk deters critical posts (Epstein-style deterrence).",
+        section="behaviour",
+        source="literature",
+        ge=0.0,
+        le=50.0,
+    )
+    performative_propensity: float = _f(
+        0.3,
+        "Per-step probability of a donation made for the score, at full believed benefit.",
+        section="behaviour",
+        ge=0.0,
+        le=1.0,
+    )
+    tie_review_rate: float = _f(
+        0.1,
+        "Share of citizens who review their contacts each step.",
+        section="behaviour",
+        ge=0.0,
+        le=1.0,
+    )
+    tie_cut_propensity: float = _f(
+        0.5,
+        "Probability that a reviewing citizen drops a contact it sees as a liability.",
+        section="behaviour",
+        ge=0.0,
+        le=1.0,
+    )
+    low_score_visible: float = _f(
+        550.0,
+        "Score below which contacts look like a liability.",
+        section="behaviour",
+        ge=350.0,
+        le=950.0,
+    )
+    rewire_share: float = _f(
+        0.5,
+        "Share of dropped ties replaced by a tie to a high scorer.",
+        section="behaviour",
+        ge=0.0,
+        le=1.0,
+    )
+
+    # --- violations and repayment
+    violation_rate: float = _f(
+        0.0002,
+        "Mean per-step probability of a financial or legal violation (e.g. a missed debt).",
+        section="violations",
+        source="calibration",
+        ge=0.0,
+        le=0.2,
+    )
+    strain_sensitivity: float = _f(
+        2.0,
+        "How much financial strain multiplies the violation rate.",
+        section="violations",
+        ge=0.0,
+        le=20.0,
+    )
+    repayment_rate: float = _f(
+        0.01,
+        "Per-step probability that a citizen settles an outstanding debt.",
+        section="violations",
+        source="calibration",
+        ge=0.0,
+        le=1.0,
+    )
+    listing_pressure: float = _f(
+        1.0,
+        "Extra repayment probability, relative, while a citizen is blacklisted.",
+        section="violations",
+        source="seed paper",
+        ge=0.0,
+        le=20.0,
+    )
+
+    # --- sanctions: score thresholds
+    threshold_sanctions: bool = _f(
+        False,
+        "Sanction path 1: restrictions below score thresholds (commercial score).",
+        section="thresholds",
+        source="seed paper",
+    )
+    flight_threshold: float = _f(
+        450.0, "Below this score, flights are refused.", section="thresholds", ge=350, le=950
+    )
+    rail_threshold: float = _f(
+        450.0, "Below this score, high-speed rail is refused.", section="thresholds", ge=350, le=950
+    )
+    visa_threshold: float = _f(
+        500.0,
+        "Below this score, visa support is refused; above perk_threshold it is fast-tracked.",
+        section="thresholds",
+        ge=350,
+        le=950,
+    )
+    rental_threshold: float = _f(
+        500.0,
+        "Below this score, rentals need a deposit or are refused.",
+        section="thresholds",
+        ge=350,
+        le=950,
+    )
+    perk_threshold: float = _f(
+        700.0,
+        "At or above this score: red-list perks (deposit-free rentals, fast visas).",
+        section="thresholds",
+        source="seed paper",
+        ge=350,
+        le=950,
+    )
+
+    # --- sanctions: blacklist and joint punishment
+    blacklist: bool = _f(
+        False,
+        "Sanction path 2: a court blacklist for unpaid violations, with joint punishment.",
+        section="blacklist",
+        source="seed paper",
+    )
+    listing_delay: int = _f(
+        4,
+        "Steps a recorded debt stays unpaid before it can be listed.",
+        section="blacklist",
+        ge=0,
+        le=520,
+    )
+    enforcement_rate: float = _f(
+        0.1,
+        "Per-step probability that an eligible debtor is put on the list.",
+        section="blacklist",
+        ge=0.0,
+        le=1.0,
+    )
+    blacklist_term: int = _f(
+        104,
+        "Steps a listing lasts unless removed earlier.",
+        section="blacklist",
+        source="seed paper",
+        ge=1,
+        le=1040,
+    )
+    joint_flight: bool = _f(
+        True, "Joint punishment: a listing bans flights.", section="blacklist", source="seed paper"
+    )
+    joint_rail: bool = _f(
+        True,
+        "Joint punishment: a listing bans high-speed rail.",
+        section="blacklist",
+        source="seed paper",
+    )
+    joint_visa: bool = _f(
+        True,
+        "Joint punishment: a listing restricts visas.",
+        section="blacklist",
+        source="seed paper",
+    )
+    joint_rental: bool = _f(
+        True,
+        "Joint punishment: a listing restricts rentals.",
+        section="blacklist",
+        source="seed paper",
+    )
+    appeals: bool = _f(
+        False,
+        "Listed or wrongly recorded citizens can appeal.",
+        section="appeals",
+        source="seed paper",
+    )
+    appeal_delay: int = _f(8, "Steps an appeal takes.", section="appeals", ge=0, le=520)
+    appeal_success: float = _f(
+        0.7,
+        "Probability that an appeal against a wrong record succeeds.",
+        section="appeals",
+        ge=0.0,
+        le=1.0,
+    )
+
+    # --- consequences
+    cost_travel: float = _f(
+        0.15, "Income strain from a travel ban.", section="consequences", ge=0.0, le=1.0
+    )
+    cost_visa: float = _f(
+        0.05, "Income strain from a visa restriction.", section="consequences", ge=0.0, le=1.0
+    )
+    cost_rental: float = _f(
+        0.25, "Income strain from a rental restriction.", section="consequences", ge=0.0, le=1.0
+    )
+    flight_demand: float = _f(
+        0.03,
+        "Per-step probability that a citizen tries to buy a flight (scaled by income).",
+        section="consequences",
+        source="calibration",
+        ge=0.0,
+        le=1.0,
+    )
+    rail_demand: float = _f(
+        0.01,
+        "Per-step probability that a citizen tries to buy a high-speed-rail ticket.",
+        section="consequences",
+        source="calibration",
+        ge=0.0,
+        le=1.0,
+    )
+
+    # --- story
+    events: list[PolicyEvent] = Field(
+        default_factory=list,
+        description="Policy changes at given steps, with captions for lecture mode.",
+    )
+
+    @model_validator(mode="after")
+    def _check_events(self) -> Scenario:
+        fixed = ("events", "n_citizens", "network", "steps", "name", "description")
+        base = self.model_dump(exclude={"events"})
+        for event in self.events:
+            for key in event.set:
+                if key in fixed:
+                    raise ValueError(f"'{key}' is fixed for a run and cannot change mid-run")
+            # Validated field by field so that an error names the event's key.
+            Scenario.model_validate(base | event.set)
+        return self
+
+    def weights(self) -> dict[str, float]:
+        """Score weights by rule name, with sources the data-sharing switches forbid set to 0."""
+        out = {
+            name: getattr(self, f"weight_{name}") * getattr(self, f"share_{name}")
+            for name in DATA_SOURCES
+        }
+        out.update(self.custom_weights)
+        return out
+
+    def joint_punishment(self) -> dict[str, bool]:
+        """The joint-punishment matrix row: which restrictions a listing triggers."""
+        return {kind: getattr(self, f"joint_{kind}") for kind in SANCTION_KINDS}
+
+    def thresholds(self) -> dict[str, float]:
+        """Score thresholds below which each restriction applies."""
+        return {kind: getattr(self, f"{kind}_threshold") for kind in SANCTION_KINDS}
+
+
+def parameter_fields() -> dict[str, Any]:
+    """The scenario's tunable fields (name -> pydantic FieldInfo), in declaration order."""
+    return {
+        name: info
+        for name, info in Scenario.model_fields.items()
+        if name not in ("name", "description", "events", "custom_weights")
+    }
