@@ -32,6 +32,7 @@ from scs_sim.network import SocialNetwork
 from scs_sim.population import KIND_BITS, create_population
 from scs_sim.sanctions import impose
 from scs_sim.sanctions.appeals import hear_appeals
+from scs_sim.sanctions.initial_listings import seed_initial_listings
 from scs_sim.scenario import DATA_SOURCES, Scenario
 from scs_sim.streams import RandomStreams
 
@@ -105,6 +106,7 @@ class SocialCreditModel(mesa.Model):
 
         self.network, group = SocialNetwork.generate(self.params, self.streams.generator("network"))
         self.population = create_population(self.params, self.streams, group)
+        seed_initial_listings(self)  # no-op unless initial_listed_share > 0
         has_groups = bool(group.any())
         self.group_members = [np.flatnonzero(group == g) for g in (0, 1)] if has_groups else []
         self.assortativity_slots = self._sample_tie_slots()

@@ -373,6 +373,15 @@ class Scenario(BaseModel):
         ge=1,
         le=1040,
     )
+    initial_listed_share: float = _f(
+        0.0,
+        "Share of citizens already on the blacklist at step 0, part-way through their "
+        "terms (used only when blacklist = true; 0 starts with an empty list).",
+        section="blacklist",
+        source="calibration",
+        ge=0.0,
+        le=0.5,
+    )
     joint_flight: bool = _f(
         True, "Joint punishment: a listing bans flights.", section="blacklist", source="seed paper"
     )
@@ -444,7 +453,15 @@ class Scenario(BaseModel):
 
     @model_validator(mode="after")
     def _check_events(self) -> Scenario:
-        fixed = ("events", "n_citizens", "network", "steps", "name", "description")
+        fixed = (
+            "events",
+            "n_citizens",
+            "network",
+            "steps",
+            "name",
+            "description",
+            "initial_listed_share",
+        )
         base = self.model_dump(exclude={"events"})
         for event in self.events:
             for key in event.set:
