@@ -6,33 +6,61 @@ Populations are always synthetic: the tool never takes in data about real people
     >>> model = SocialCreditModel("sesame", rng=42, n_citizens=2000)
     >>> model.run(52)
     >>> model.series()[["step", "mean_score", "self_censorship_rate"]].tail(1)
+
+Names are imported on first use, so that ``scs-sim validate`` and error messages
+do not pay for importing Mesa.
 """
 
-from importlib.metadata import PackageNotFoundError, version
+from __future__ import annotations
 
-from scs_sim.agents import Citizen
-from scs_sim.loading import ScenarioError, load_scenario
-from scs_sim.model import AGENT_VIEW_LIMIT, SocialCreditModel
-from scs_sim.network import register_generator
-from scs_sim.sanctions import register_sanction
-from scs_sim.scenario import PolicyEvent, Scenario
-from scs_sim.scoring import register_rule
+import importlib
+from importlib.metadata import PackageNotFoundError, version
+from typing import TYPE_CHECKING, Any
 
 try:
     __version__ = version("scs_sim")
 except PackageNotFoundError:  # running from a source tree without installing
     __version__ = "0.0.0+unknown"
 
-__all__ = [
+_EXPORTS: dict[str, str] = {
+    "AGENT_VIEW_LIMIT": "scs_sim.model",
+    "Citizen": "scs_sim.agents",
+    "PolicyEvent": "scs_sim.scenario",
+    "Scenario": "scs_sim.scenario",
+    "ScenarioError": "scs_sim.loading",
+    "SocialCreditModel": "scs_sim.model",
+    "load_scenario": "scs_sim.loading",
+    "register_generator": "scs_sim.network",
+    "register_rule": "scs_sim.scoring",
+    "register_sanction": "scs_sim.sanctions",
+}
+
+__all__ = [  # noqa: RUF022 (kept in the order of _EXPORTS)
     "AGENT_VIEW_LIMIT",
     "Citizen",
     "PolicyEvent",
     "Scenario",
     "ScenarioError",
     "SocialCreditModel",
-    "__version__",
     "load_scenario",
     "register_generator",
     "register_rule",
     "register_sanction",
+    "__version__",
 ]
+
+if TYPE_CHECKING:
+    from scs_sim.agents import Citizen
+    from scs_sim.loading import ScenarioError, load_scenario
+    from scs_sim.model import AGENT_VIEW_LIMIT, SocialCreditModel
+    from scs_sim.network import register_generator
+    from scs_sim.sanctions import register_sanction
+    from scs_sim.scenario import PolicyEvent, Scenario
+    from scs_sim.scoring import register_rule
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'scs_sim' has no attribute {name!r}")
+    return getattr(importlib.import_module(module), name)

@@ -19,6 +19,10 @@ class ScenarioError(ValueError):
     """A scenario file, override or keyword that cannot be used. The message is one line."""
 
 
+class NetworkFileError(ScenarioError):
+    """An edge-list file that cannot be used; the message is one line."""
+
+
 def _allowed(model: type, key: str) -> str:
     info = model.model_fields.get(key)
     if info is None:

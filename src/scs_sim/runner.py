@@ -13,9 +13,9 @@ import pandas as pd
 
 from scs_sim.loading import build_scenario, load_scenario
 from scs_sim.model import SocialCreditModel
-from scs_sim.scenario import Scenario
+from scs_sim.scenario import DEFAULT_SEED, Scenario
 
-DEFAULT_SEED = 42
+__all__ = ["DEFAULT_SEED", "KEY_METRICS", "RunResult", "compare_runs", "resolve", "run_scenario"]
 
 KEY_METRICS: tuple[str, ...] = (
     "mean_score",

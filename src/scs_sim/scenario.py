@@ -14,6 +14,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+DEFAULT_SEED = 42
+"""Seed used when none is given, so that a bare run is reproducible."""
+
 SANCTION_KINDS: tuple[str, ...] = ("flight", "rail", "visa", "rental")
 """The restrictions a sanction can impose, named as in the joint-punishment memo."""
 

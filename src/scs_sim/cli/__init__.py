@@ -12,10 +12,9 @@ import importlib
 import sys
 from collections.abc import Sequence
 
-from scs_sim.loading import ScenarioError
-from scs_sim.network import NetworkFileError
+from scs_sim.loading import NetworkFileError, ScenarioError
 
-SUBCOMMANDS: tuple[str, ...] = ("run", "validate")
+SUBCOMMANDS: tuple[str, ...] = ("run", "validate", "calibrate")
 """Modules of scs_sim.cli that each add one subcommand (``add_parser(subparsers)``)."""
 
 USAGE_ERROR = 2

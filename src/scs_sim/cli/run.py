@@ -5,9 +5,13 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from scs_sim.loading import parse_override
-from scs_sim.runner import DEFAULT_SEED, KEY_METRICS, RunResult, compare_runs, resolve, run_scenario
+from scs_sim.scenario import DEFAULT_SEED
+
+if TYPE_CHECKING:
+    from scs_sim.runner import RunResult
 
 PROGRESS_MIN_WORK = 5_000_000
 """Citizen-steps above which a progress bar is shown."""
@@ -43,6 +47,8 @@ def _progress_bar(total: int, n: int, quiet: bool, label: str):
 
 
 def _run(scenario: str | None, args: argparse.Namespace, overrides: dict) -> RunResult:
+    from scs_sim.runner import resolve, run_scenario
+
     params, source = resolve(scenario, overrides)
     steps = args.steps if args.steps is not None else params.steps
     bar, progress = _progress_bar(steps, params.n_citizens, args.quiet, params.name)
@@ -56,6 +62,8 @@ def _run(scenario: str | None, args: argparse.Namespace, overrides: dict) -> Run
 def _summary(results: dict[str, RunResult]) -> None:
     from rich.console import Console
     from rich.table import Table
+
+    from scs_sim.runner import KEY_METRICS
 
     table = Table(title="final step" + (" (B - A in the last column)" if len(results) == 2 else ""))
     table.add_column("metric")
@@ -76,6 +84,7 @@ def run_command(args: argparse.Namespace) -> int:
     """Run, write and summarise."""
     from scs_sim.cli import InputError
     from scs_sim.output import write_comparison, write_run
+    from scs_sim.runner import compare_runs
 
     if args.steps is not None and args.steps < 1:
         raise InputError(f"--steps {args.steps}: allowed: an integer >= 1")

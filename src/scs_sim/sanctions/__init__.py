@@ -54,6 +54,8 @@ def impose(model: SocialCreditModel, step: int) -> None:
             result = path.apply(model, step)
             state.restricted |= result.imposed
             state.justified |= result.justified
+    # A low own-conduct score justifies nothing when friends lifted the real score above it.
+    state.justified &= state.restricted
 
 
 from scs_sim.sanctions import blacklist, thresholds  # noqa: E402,F401  (registration)
