@@ -10,7 +10,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from scs_sim.scenario import PolicyEvent, Scenario
+from scs_sim.scenario import PolicyEvent, Scenario, field_bounds, field_choices
 
 SCENARIO_DIR_ENV = "SCS_SIM_SCENARIOS"
 
@@ -27,16 +27,12 @@ def _allowed(model: type, key: str) -> str:
     info = model.model_fields.get(key)
     if info is None:
         return ""
-    lo = hi = None
-    for meta in info.metadata:
-        lo = getattr(meta, "ge", lo)
-        hi = getattr(meta, "le", hi)
+    lo, hi = field_bounds(info)
     if lo is not None and hi is not None:
         return f"allowed: {lo} <= {key} <= {hi}"
     annotation = info.annotation
-    args = getattr(annotation, "__args__", ())
-    if args and all(isinstance(a, str) for a in args):
-        return "allowed: " + ", ".join(repr(a) for a in args)
+    if choices := field_choices(info):
+        return "allowed: " + ", ".join(repr(a) for a in choices)
     if annotation is bool:
         return "allowed: true or false"
     if annotation is int:

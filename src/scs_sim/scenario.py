@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic.fields import FieldInfo
 
 DEFAULT_SEED = 42
 """Seed used when none is given, so that a bare run is reproducible."""
@@ -490,6 +491,21 @@ class Scenario(BaseModel):
     def thresholds(self) -> dict[str, float]:
         """Score thresholds below which each restriction applies."""
         return {kind: getattr(self, f"{kind}_threshold") for kind in SANCTION_KINDS}
+
+
+def field_bounds(info: FieldInfo) -> tuple[float | None, float | None]:
+    """The (ge, le) bounds of a scenario field, or None where it has none."""
+    lo = hi = None
+    for meta in info.metadata:
+        lo = getattr(meta, "ge", lo)
+        hi = getattr(meta, "le", hi)
+    return lo, hi
+
+
+def field_choices(info: FieldInfo) -> tuple[str, ...]:
+    """The allowed strings of a Literal field, or () for other fields."""
+    args = getattr(info.annotation, "__args__", ())
+    return tuple(args) if args and all(isinstance(a, str) for a in args) else ()
 
 
 def parameter_fields() -> dict[str, Any]:
