@@ -6,8 +6,10 @@ import inspect
 
 import mesa
 import pandas as pd
+import pytest
 
 from scs_sim import AGENT_VIEW_LIMIT, Citizen, SocialCreditModel
+from scs_sim.model import ArraysOnlyWarning
 from scs_sim.scenario import parameter_fields
 
 REQUIRED = (
@@ -95,9 +97,11 @@ def test_citizens_are_agent_views_onto_the_arrays():
     assert citizen.explain()["index"] == 7
 
 
-def test_large_populations_run_on_arrays_alone():
-    model = SocialCreditModel(n_citizens=AGENT_VIEW_LIMIT + 1, mean_degree=4)
+def test_large_populations_run_on_arrays_alone_and_say_so():
+    with pytest.warns(ArraysOnlyWarning, match="running on arrays alone"):
+        model = SocialCreditModel(n_citizens=AGENT_VIEW_LIMIT + 1, mean_degree=4)
     assert len(model.agents) == 0 and not model.agent_views
+    model.step()
 
 
 def test_solara_viz_can_read_keyword_defaults():
