@@ -33,6 +33,7 @@ _EXPORTS: dict[str, str] = {
     "register_generator": "scs_sim.network",
     "register_rule": "scs_sim.scoring",
     "register_sanction": "scs_sim.sanctions",
+    "sweep": "scs_sim.sweeps.api",
 }
 
 __all__ = [  # noqa: RUF022 (kept in the order of _EXPORTS)
@@ -46,6 +47,7 @@ __all__ = [  # noqa: RUF022 (kept in the order of _EXPORTS)
     "register_generator",
     "register_rule",
     "register_sanction",
+    "sweep",
     "__version__",
 ]
 
@@ -57,6 +59,7 @@ if TYPE_CHECKING:
     from scs_sim.sanctions import register_sanction
     from scs_sim.scenario import PolicyEvent, Scenario
     from scs_sim.scoring import register_rule
+    from scs_sim.sweeps.api import sweep
 
 
 def __getattr__(name: str) -> Any:
