@@ -110,3 +110,26 @@ def test_solara_viz_can_read_keyword_defaults():
     assert "rng" in signature.parameters
     model = SocialCreditModel(rng="12", n_citizens=100)
     assert model.population.n == 100
+
+
+def test_mesa_space_renderer_draws_the_citizens():
+    """Mesa portrayals work: SpaceRenderer finds model.grid and draws every citizen."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from mesa.visualization import SpaceRenderer
+    from mesa.visualization.components import AgentPortrayalStyle
+
+    model = SocialCreditModel("full-scs", rng=2, n_citizens=120)
+    model.run(3)
+    assert sum(len(cell.agents) for cell in model.grid.all_cells) == 120
+    seen = []
+
+    def portrayal(citizen: Citizen) -> AgentPortrayalStyle:
+        seen.append(citizen.index)
+        return AgentPortrayalStyle(color="red" if citizen.blacklisted else "tab:blue", size=10)
+
+    renderer = SpaceRenderer(model, backend="matplotlib")
+    renderer.draw_structure()
+    renderer.setup_agents(portrayal).draw_agents()
+    assert sorted(set(seen)) == list(range(120))

@@ -2,14 +2,15 @@
 
 The simulation never steps these objects; every rule runs over arrays. They exist
 so that ``model.agents``, AgentSet queries and Mesa portrayals work on
-populations small enough to explore interactively.
+populations small enough to explore interactively. They are cell agents so that
+``model.grid`` (a Mesa network space, built on demand) can hold them.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-import mesa
+from mesa.discrete_space import CellAgent
 
 from scs_sim.population import KIND_BITS
 from scs_sim.scenario import DATA_SOURCES
@@ -18,7 +19,7 @@ if TYPE_CHECKING:
     from scs_sim.model import SocialCreditModel
 
 
-class Citizen(mesa.Agent):
+class Citizen(CellAgent):
     """One citizen, viewed through the model's arrays.
 
     Args:
