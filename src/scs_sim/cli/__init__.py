@@ -14,7 +14,14 @@ from collections.abc import Sequence
 
 from scs_sim.loading import NetworkFileError, ScenarioError
 
-SUBCOMMANDS: tuple[str, ...] = ("run", "validate", "calibrate", "sweep", "sweep-report")
+SUBCOMMANDS: tuple[str, ...] = (
+    "run",
+    "validate",
+    "calibrate",
+    "sweep",
+    "sweep-report",
+    "dashboard",
+)
 """Modules of scs_sim.cli that each add one subcommand (``add_parser(subparsers)``)."""
 
 USAGE_ERROR = 2

@@ -1,0 +1,332 @@
+"""The page's charts as ECharts options, drawn by the browser on a canvas.
+
+The server only sends numbers (a few kilobytes a step); the browser draws. That keeps
+step plus redraw within budget, where six matplotlib panels alone cost more. The panel
+definitions are shared with :mod:`scs_sim.viz.figures`, which draws the same charts as
+PNG for export.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from scs_sim.model import SocialCreditModel
+from scs_sim.scoring import SCORE_MAX, SCORE_MIN
+from scs_sim.viz.figures import COMPARISON_METRICS, GROUP_LABELS, GROUP_METRICS, METRIC_PANELS
+
+SCENARIO_COLOUR, COUNTERFACTUAL_COLOUR, DIFFERENCE_COLOUR = "#d62728", "#1f77b4", "#7b2cbf"
+
+
+@dataclass
+class Panel:
+    """One small chart: a title and its lines as (label, x, y, colour or None)."""
+
+    title: str
+    lines: list[tuple[str, np.ndarray, np.ndarray, str | None]] = field(default_factory=list)
+    area: bool = False
+
+
+def font_px(large: bool) -> tuple[int, int]:
+    """(label, title) font sizes in pixels; lecture mode uses larger ones."""
+    return (16, 20) if large else (11, 13)
+
+
+def _points(x: np.ndarray, y: np.ndarray) -> list[list[float]]:
+    # Rounded: the browser needs no more, and the message per step stays small.
+    return np.column_stack([x, np.round(np.asarray(y, dtype=np.float64), 5)]).tolist()
+
+
+def panels_option(
+    panels: Sequence[Panel],
+    cols: int,
+    *,
+    large: bool = False,
+    x_max: int | None = None,
+    events: Sequence[int] = (),
+    legend: Sequence[str] = (),
+) -> dict[str, Any]:
+    """A grid of small line charts sharing the week axis, with policy events as dotted lines."""
+    label_px, title_px = font_px(large)
+    rows = -(-len(panels) // cols)
+    option: dict[str, Any] = {
+        "animation": False,
+        "tooltip": {"trigger": "axis"},
+        "title": [],
+        "grid": [],
+        "xAxis": [],
+        "yAxis": [],
+        "series": [],
+    }
+    top_pad = 9 if legend else 4
+    cell_h = (100 - top_pad) / rows
+    for i, panel in enumerate(panels):
+        r, c = divmod(i, cols)
+        left = 100 * c / cols + 5
+        top = top_pad + r * cell_h + (7 if large else 6)
+        option["title"].append(
+            {
+                "text": panel.title,
+                "left": f"{left - 3:.1f}%",
+                "top": f"{top - (7 if large else 6):.1f}%",
+                "textStyle": {"fontSize": title_px, "fontWeight": "normal"},
+            }
+        )
+        option["grid"].append(
+            {
+                "left": f"{left:.1f}%",
+                "top": f"{top:.1f}%",
+                "width": f"{100 / cols - 8:.1f}%",
+                "height": f"{cell_h - (17 if large else 15):.1f}%",
+            }
+        )
+        option["xAxis"].append(
+            {
+                "type": "value",
+                "gridIndex": i,
+                "min": 0,
+                **({"max": x_max} if x_max else {}),
+                "axisLabel": {"fontSize": label_px},
+                "splitLine": {"show": False},
+            }
+        )
+        option["yAxis"].append(
+            {
+                "type": "value",
+                "gridIndex": i,
+                "scale": True,
+                "splitNumber": 3,
+                "axisLabel": {"fontSize": label_px},
+            }
+        )
+        for j, (label, x, y, colour) in enumerate(panel.lines):
+            series: dict[str, Any] = {
+                "type": "line",
+                "name": label,
+                "xAxisIndex": i,
+                "yAxisIndex": i,
+                "showSymbol": False,
+                "lineStyle": {"width": 3 if large else 2},
+                "data": _points(x, y),
+            }
+            if colour:
+                series["itemStyle"] = {"color": colour}
+                series["lineStyle"]["color"] = colour
+            if panel.area:
+                series["areaStyle"] = {"opacity": 0.35}
+            if j == 0 and events:
+                series["markLine"] = {
+                    "silent": True,
+                    "symbol": "none",
+                    "label": {"show": False},
+                    "lineStyle": {"type": "dotted", "color": "#888"},
+                    "data": [{"xAxis": int(s)} for s in events],
+                }
+            option["series"].append(series)
+    if legend:
+        option["legend"] = {"data": list(legend), "top": 0, "textStyle": {"fontSize": label_px}}
+    return option
+
+
+def metrics_option(
+    series: pd.DataFrame,
+    events: Sequence[int] = (),
+    *,
+    planned_steps: int | None = None,
+    large: bool = False,
+) -> dict[str, Any]:
+    """The metric time series (:data:`scs_sim.viz.figures.METRIC_PANELS`)."""
+    steps = series["step"].to_numpy()
+    panels = [
+        Panel(
+            spec.title,
+            [
+                (label, steps, series[name].to_numpy(), None)
+                for name, label in spec.lines
+                if name in series
+            ],
+        )
+        for spec in METRIC_PANELS
+    ]
+    x_max = max(int(steps[-1]), planned_steps or 0, 1)
+    legend = [label for spec in METRIC_PANELS if len(spec.lines) > 1 for _, label in spec.lines]
+    return panels_option(panels, 3, large=large, x_max=x_max, events=events, legend=legend)
+
+
+def group_option(series: pd.DataFrame, *, large: bool = False) -> dict[str, Any]:
+    """Majority against minority (:data:`scs_sim.viz.figures.GROUP_METRICS`)."""
+    steps = series["step"].to_numpy()
+    colours = ("#1f77b4", "#ff7f0e")
+    panels = [
+        Panel(
+            title,
+            [
+                (GROUP_LABELS[g], steps, series[f"{name}_group{g}"].to_numpy(), colours[g])
+                for g in (0, 1)
+                if f"{name}_group{g}" in series
+            ],
+        )
+        for name, title in GROUP_METRICS
+    ]
+    return panels_option(panels, 2, large=large, legend=GROUP_LABELS)
+
+
+def comparison_option(
+    series: pd.DataFrame,
+    twin: pd.DataFrame,
+    label: str,
+    twin_label: str,
+    *,
+    large: bool = False,
+) -> dict[str, Any]:
+    """Scenario and counterfactual (top row) and their difference (bottom row)."""
+    steps = series["step"].to_numpy()
+    length = min(len(series), len(twin))
+    steps = steps[:length]
+    top, bottom = [], []
+    for name, title in COMPARISON_METRICS:
+        a = series[name].to_numpy()[:length]
+        b = twin[name].to_numpy()[:length]
+        top.append(
+            Panel(
+                title,
+                [(label, steps, a, SCENARIO_COLOUR), (twin_label, steps, b, COUNTERFACTUAL_COLOUR)],
+            )
+        )
+        bottom.append(
+            Panel(
+                f"difference: {title.lower()}",
+                [("difference", steps, a - b, DIFFERENCE_COLOUR)],
+                area=True,
+            )
+        )
+    return panels_option(
+        top + bottom, len(COMPARISON_METRICS), large=large, legend=[label, twin_label]
+    )
+
+
+def histogram_option(model: SocialCreditModel, *, large: bool = False) -> dict[str, Any]:
+    """Everyone's score in 10-point bins, with the thresholds in force as dashed lines."""
+    label_px, title_px = font_px(large)
+    params = model.params
+    edges = np.arange(SCORE_MIN, SCORE_MAX + 10.0, 10.0)
+    counts, _ = np.histogram(model.population.state.score, bins=edges)
+    labels = [f"{e:.0f}" for e in edges[:-1]]
+    marks: dict[str, list[str]] = {}
+    if params.scoring and params.threshold_sanctions:
+        for kind, value in params.thresholds().items():
+            marks.setdefault(_bin_label(value), []).append(kind)
+    if params.scoring:
+        marks.setdefault(_bin_label(params.perk_threshold), []).append("perks")
+        marks.setdefault(_bin_label(params.low_score_visible), []).append("liability")
+    note = "" if params.scoring else " (scoring off: everyone at the neutral 650)"
+    return {
+        "animation": False,
+        "title": {
+            "text": f"Scores, week {model.steps}{note}",
+            "textStyle": {"fontSize": title_px, "fontWeight": "normal"},
+        },
+        "tooltip": {"trigger": "axis"},
+        "grid": {"left": 50, "right": 20, "top": 45, "bottom": 40},
+        "xAxis": {
+            "type": "category",
+            "data": labels,
+            "axisLabel": {"fontSize": label_px},
+            "name": "score",
+            "nameLocation": "middle",
+            "nameGap": 25,
+        },
+        "yAxis": {"type": "value", "axisLabel": {"fontSize": label_px}, "name": "citizens"},
+        "series": [
+            {
+                "type": "bar",
+                "name": "citizens",
+                "data": counts.tolist(),
+                "barCategoryGap": "5%",
+                "itemStyle": {"color": "#6c9bd2"},
+                "markLine": {
+                    "silent": True,
+                    "symbol": "none",
+                    "lineStyle": {"type": "dashed", "color": "#e76f51", "width": 2},
+                    "label": {"formatter": "{b}", "fontSize": label_px, "position": "end"},
+                    "data": [
+                        {"xAxis": at, "name": "/".join(kinds)}
+                        for at, kinds in sorted(marks.items())
+                    ],
+                },
+            }
+        ],
+    }
+
+
+def _bin_label(value: float) -> str:
+    return f"{min(max(np.floor(value / 10.0) * 10.0, SCORE_MIN), SCORE_MAX - 10.0):.0f}"
+
+
+def citizen_option(history: pd.DataFrame, index: int, *, large: bool = False) -> dict[str, Any]:
+    """One citizen's score over time, with weeks under restriction and self-censored posts."""
+    label_px, title_px = font_px(large)
+    steps = history["step"].to_numpy()
+    restricted = (history["restrictions"] != "").to_numpy() if len(history) else np.zeros(0, bool)
+    censored = history["self_censored"].to_numpy(dtype=bool) if len(history) else restricted
+    areas = [[{"xAxis": int(s)}, {"xAxis": int(e)}] for s, e in _runs(steps, restricted)]
+    return {
+        "animation": False,
+        "title": {
+            "text": f"Citizen #{index}: score over time",
+            "textStyle": {"fontSize": title_px, "fontWeight": "normal"},
+        },
+        "tooltip": {"trigger": "axis"},
+        "legend": {
+            "data": ["score", "self-censored a post"],
+            "right": 10,
+            "top": 0,
+            "textStyle": {"fontSize": label_px},
+        },
+        "grid": {"left": 50, "right": 20, "top": 45, "bottom": 35},
+        "xAxis": {"type": "value", "min": 0, "axisLabel": {"fontSize": label_px}},
+        "yAxis": {
+            "type": "value",
+            "min": SCORE_MIN,
+            "max": SCORE_MAX,
+            "axisLabel": {"fontSize": label_px},
+        },
+        "series": [
+            {
+                "type": "line",
+                "name": "score",
+                "showSymbol": False,
+                "data": _points(steps, history["score"].to_numpy()) if len(history) else [],
+                "markArea": {
+                    "silent": True,
+                    "itemStyle": {"color": "rgba(123, 44, 191, 0.15)"},
+                    "data": areas,
+                },
+            },
+            {
+                "type": "scatter",
+                "name": "self-censored a post",
+                "symbol": "rect",
+                "symbolSize": [2, 10],
+                "data": [[int(s), SCORE_MIN + 10] for s in steps[censored]],
+            },
+        ],
+    }
+
+
+def _runs(steps: np.ndarray, mask: np.ndarray) -> list[tuple[int, int]]:
+    """(first, last) steps of each run of True in ``mask``."""
+    out, start = [], None
+    for step, on in zip(steps.tolist(), mask.tolist(), strict=True):
+        if on and start is None:
+            start = step
+        elif not on and start is not None:
+            out.append((start, step))
+            start = None
+    if start is not None:
+        out.append((start, int(steps[-1])))
+    return out

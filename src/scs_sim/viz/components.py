@@ -1,0 +1,642 @@
+"""The dashboard's Solara components.
+
+:func:`Dashboard` owns one :class:`~scs_sim.viz.session.DashboardSession` per browser
+session (created with ``solara.use_memo`` inside the component, never at module level),
+and every other component is a view of it or a control that changes it. Every
+control's handler goes through :class:`Controller`, which turns bad input into a
+message on the page and keeps the session working.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import solara
+
+from scs_sim.loading import ScenarioError
+from scs_sim.network import NetworkFileError
+from scs_sim.runner import DEFAULT_SEED
+from scs_sim.scenario import Scenario
+from scs_sim.viz import charts, figures
+from scs_sim.viz.fields import FieldSpec, sections
+from scs_sim.viz.network_image import network_png
+from scs_sim.viz.session import (
+    BASELINE,
+    DashboardSession,
+    counterfactual_for,
+    list_scenarios,
+    load_session,
+    parse_seed,
+)
+
+logger = logging.getLogger(__name__)
+
+INITIAL_SCENARIO = "full-scs"
+"""Scenario shown first when present: it carries the lecture story."""
+
+SCENARIO_ENV = "SCS_SIM_DASHBOARD_SCENARIO"
+LECTURE_ENV = "SCS_SIM_DASHBOARD_LECTURE"
+
+NO_COMPARISON = "no comparison"
+
+SPEEDS = [1, 2, 4, 8, 16]
+"""Play speeds, in steps per second (an upper bound: a slow step is never skipped)."""
+
+CSS = """
+.scs-dashboard { padding: 8px 16px; }
+.scs-help { font-size: 0.78rem; color: #555; margin: -4px 0 8px 0; line-height: 1.2; }
+.scs-caption { font-size: 1.15rem; padding: 10px 16px; background: #fff3cd;
+  border-left: 6px solid #e9a400; margin: 6px 0; }
+.scs-status { font-size: 1.05rem; font-weight: 500; }
+.scs-network img, img.scs-network { width: 100%; max-width: 640px; height: auto; }
+.scs-lecture { font-size: 1.35rem; }
+.scs-lecture .scs-caption { font-size: 2.1rem; line-height: 1.25; padding: 18px 24px; }
+.scs-lecture .scs-status { font-size: 1.8rem; }
+.scs-lecture .v-btn { font-size: 1.15rem !important; height: 48px !important; }
+.scs-lecture .scs-network img, .scs-lecture img.scs-network { max-width: 900px; }
+.scs-table td, .scs-table th { padding: 2px 10px; text-align: left; }
+"""
+
+ERRORS = (ScenarioError, NetworkFileError, ValueError, OSError)
+"""Errors that bad input causes; their messages are one line, fit to show as they are."""
+
+
+class Controller:
+    """The session of one page and the actions on it, each turning errors into a message.
+
+    Args:
+        session: The page's session.
+        error: Where a message goes (a reactive string shown at the top of the page).
+        version: Bumped after every change, so views that depend on it redraw.
+    """
+
+    def __init__(
+        self, session: DashboardSession, error: solara.Reactive[str], version: solara.Reactive[int]
+    ) -> None:
+        self.session = session
+        self.error = error
+        self.version = version
+        self.changes = threading.Lock()
+
+    def attempt(self, action: Callable[[], Any]) -> bool:
+        """Run ``action``; show its error on the page instead of failing. True on success."""
+        try:
+            action()
+        except ERRORS as exc:
+            self.error.value = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            return False
+        except Exception as exc:  # a bug must not end the visitor's session
+            logger.exception("dashboard action failed")
+            self.error.value = f"unexpected error ({type(exc).__name__}): {exc}"
+            return False
+        finally:
+            with self.changes:
+                self.version.value += 1
+        self.error.value = ""
+        return True
+
+    def replace(self, session: DashboardSession) -> None:
+        """Swap in a rebuilt session (a new scenario, seed, parameter or comparison)."""
+        self.session = session
+
+
+@solara.component
+def FieldControl(spec: FieldSpec, value: Any, on_change: Callable[[str, Any], None]) -> None:
+    """One parameter's input, with the schema's description as help text below it."""
+
+    def change(new: Any) -> None:
+        if new is not None:
+            on_change(spec.name, new)
+
+    if spec.kind == "bool":
+        solara.Switch(label=spec.label, value=bool(value), on_value=change)
+    elif spec.kind == "choice":
+        solara.Select(
+            label=spec.label, values=list(spec.choices), value=str(value), on_value=change
+        )
+    elif spec.kind == "int":
+        solara.InputInt(spec.label, value=int(value), on_value=change, dense=True)
+    elif spec.kind == "float":
+        solara.InputFloat(spec.label, value=float(value), on_value=change, dense=True)
+    else:
+        solara.InputText(spec.label, value=str(value), on_value=change, dense=True)
+    solara.Text(spec.help, classes=["scs-help"])
+
+
+@solara.component
+def ParameterPanel(params: Scenario, on_change: Callable[[str, Any], None]) -> None:
+    """Every tunable field of the scenario schema, grouped by its section."""
+    groups = solara.use_memo(sections, [])
+    solara.Markdown("**Parameters** (a change restarts the run on the same seed)")
+    for section, specs in groups.items():
+        with solara.Details(summary=section.capitalize(), expand=False):
+            for spec in specs:
+                FieldControl(spec, getattr(params, spec.name), on_change)
+
+
+@solara.component
+def CaptionBanner(session: DashboardSession, version: int, lecture: bool) -> None:
+    """The latest policy event's caption, as it triggers; in lecture mode the next one too."""
+    model = session.model
+    if model.captions:
+        step, text = model.captions[-1]
+        solara.Text(f"Week {step}: {text}", classes=["scs-caption"])
+    if lecture:
+        upcoming = [e.step for e in session.params.events if e.step > model.steps and e.caption]
+        if upcoming:
+            solara.Text(f"Next policy event in week {min(upcoming)}.", classes=["scs-help"])
+
+
+def _quick_picks(session: DashboardSession) -> dict[str, int | None]:
+    """Citizens worth a look, preferring ones drawn in the network view (lowest id first)."""
+    state = session.model.population.state
+    drawn = np.zeros(session.model.population.n, dtype=bool)
+    drawn[session.view.nodes] = True
+    masks = {
+        "wrongly sanctioned": (state.restricted & ~state.justified) != 0,
+        "blacklisted": state.listed.astype(bool),
+        "self-censoring": state.self_censored.astype(bool),
+        "most afraid": None,
+    }
+    picks: dict[str, int | None] = {}
+    for label, mask in masks.items():
+        if mask is None:
+            fear = np.where(drawn, state.fear, -1.0)
+            picks[label] = int(np.argmax(fear))
+            continue
+        hits = np.flatnonzero(mask & drawn)
+        if not len(hits):
+            hits = np.flatnonzero(mask)
+        picks[label] = int(hits[0]) if len(hits) else None
+    return picks
+
+
+def _table(rows: list[tuple[str, ...]], header: tuple[str, ...]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+@solara.component
+def Inspector(
+    session: DashboardSession,
+    version: int,
+    selected: solara.Reactive[int | None],
+    lecture: bool,
+) -> None:
+    """Why this citizen? What the student sees and the citizen does not."""
+    n = session.model.population.n
+    picks = _quick_picks(session)
+
+    def choose(value: int | None) -> None:
+        if value is not None:
+            selected.value = int(value) if 0 <= int(value) < n else selected.value
+
+    with solara.Card("Why this citizen?", subtitle="Hidden traits, opaque score, sanctions"):
+        with solara.Row(style={"flex-wrap": "wrap", "align-items": "center"}):
+            solara.InputInt(
+                f"citizen (0 to {n - 1})",
+                value=selected.value if selected.value is not None else 0,
+                on_value=choose,
+                style={"max-width": "180px"},
+            )
+            for label, index in picks.items():
+                solara.Button(
+                    f"{label}" + ("" if index is not None else " (none)"),
+                    on_click=lambda index=index: choose(index),
+                    disabled=index is None,
+                    outlined=True,
+                    small=True,
+                )
+        if selected.value is None:
+            solara.Text("Pick a citizen by number or with a button; it is circled in the network.")
+            return
+        index = selected.value
+        if not 0 <= index < n:
+            solara.Error(f"citizen = {index} is not valid; allowed: 0 to {n - 1}")
+            return
+        facts = session.model.explain(index)
+        traits = facts["traits"]
+        solara.Markdown(
+            f"**Citizen #{index}**, week {session.steps}: score **{facts['score']:.0f}** "
+            f"(its own conduct alone would earn {facts['own_conduct_score']:.0f}); "
+            f"{facts['contacts']} active contacts; group {traits['group']}."
+        )
+        weights = facts["true_weights"]
+        believed = facts["believed_weights"]
+        components = facts["components"]
+        names = sorted(set(weights) | set(believed) | set(components))
+        rows = [
+            (
+                name,
+                f"{components[name]:.2f}" if name in components else "-",
+                f"{weights.get(name, 0.0):.2f}",
+                f"{believed.get(name, 0.0):.2f}",
+            )
+            for name in names
+        ]
+        with solara.Columns([1, 1]):
+            with solara.Column():
+                solara.Markdown(
+                    "**Score by component** (what the scorer uses; the citizen only guesses)\n\n"
+                    + _table(rows, ("source", "component", "true weight", "believed weight"))
+                )
+                solara.Markdown(
+                    "**Hidden traits** (the scorer sees none of them)\n\n"
+                    + _table(
+                        [(k.replace("_", " "), f"{v:.2f}") for k, v in traits.items()],
+                        ("trait", "value"),
+                    )
+                )
+            with solara.Column():
+                sanctions = ", ".join(facts["restrictions"]) or "none"
+                wrong = ", ".join(facts["unjustified_restrictions"]) or "none"
+                solara.Markdown(
+                    "**Sanctions and records**\n\n"
+                    + _table(
+                        [
+                            ("restrictions", sanctions),
+                            ("of which unjustified", wrong),
+                            ("blacklisted", _yes(facts["blacklisted"])),
+                            ("listed wrongly", _yes(facts["listed_wrongly"])),
+                            ("outstanding debt", _yes(facts["debt"])),
+                            ("wrong record", _yes(facts["wrong_record"])),
+                            ("red-list perks", _yes(facts["red_list_perks"])),
+                            ("income strain", f"{facts['strain']:.2f}"),
+                        ],
+                        ("", ""),
+                    )
+                )
+                solara.Markdown(
+                    "**What it believes and fears**\n\n"
+                    + _table(
+                        [
+                            ("perceived surveillance", f"{facts['perceived_surveillance']:.2f}"),
+                            ("fear", f"{facts['fear']:.2f}"),
+                            (
+                                "chance it withholds a critical post",
+                                f"{facts['self_censorship_probability']:.2f}",
+                            ),
+                        ],
+                        ("", ""),
+                    )
+                )
+                if session.twin is not None:
+                    other = session.twin.explain(index)
+                    solara.Markdown(
+                        f"**Same citizen in the counterfactual** "
+                        f"({session.counterfactual.label if session.counterfactual else ''}): "
+                        f"score {other['score']:.0f}, restrictions "
+                        f"{', '.join(other['restrictions']) or 'none'}, chance it withholds a "
+                        f"critical post {other['self_censorship_probability']:.2f}."
+                    )
+        history = session.history.of(index)
+        if len(history):
+            solara.FigureEcharts(
+                option=charts.citizen_option(history, index, large=lecture),
+                attributes={"style": "height: 260px;", "class": "scs-citizen"},
+            )
+        elif not session.history.enabled:
+            solara.Text("History is not kept above 200,000 citizens.")
+
+
+def _yes(flag: bool) -> str:
+    return "yes" if flag else "no"
+
+
+@solara.component
+def Exports(session: DashboardSession, version: int, network: bytes, selected: int | None):
+    """Downloads: the series as CSV, the run's manifest, and every figure as PNG."""
+    stem = f"{session.params.name}-seed{session.seed}-week{session.steps}"
+
+    def metrics_png() -> bytes:
+        with session.lock:
+            return figures.to_png(figures.metrics_figure(session.series(), session.model.captions))
+
+    def histogram_png() -> bytes:
+        with session.lock:
+            return figures.to_png(figures.histogram_figure(session.model))
+
+    with solara.Row(style={"flex-wrap": "wrap"}):
+        solara.FileDownload(
+            session.series_csv,
+            filename=f"{stem}.csv",
+            label="Series (CSV)",
+            mime_type="text/csv",
+        )
+        solara.FileDownload(
+            session.manifest_json, filename=f"{stem}.json", label="Run manifest (JSON)"
+        )
+        solara.FileDownload(
+            network, filename=f"{stem}-network.png", label="Network (PNG)", mime_type="image/png"
+        )
+        solara.FileDownload(
+            metrics_png,
+            filename=f"{stem}-metrics.png",
+            label="Metrics (PNG)",
+            mime_type="image/png",
+        )
+        solara.FileDownload(
+            histogram_png,
+            filename=f"{stem}-scores.png",
+            label="Scores (PNG)",
+            mime_type="image/png",
+        )
+        if session.model.group_members:
+
+            def groups_png() -> bytes:
+                return figures.to_png(figures.group_figure(session.series()))
+
+            solara.FileDownload(
+                groups_png,
+                filename=f"{stem}-groups.png",
+                label="Groups (PNG)",
+                mime_type="image/png",
+            )
+        if session.twin is not None and session.counterfactual is not None:
+            label = session.counterfactual.label
+
+            def comparison_png() -> bytes:
+                return figures.to_png(
+                    figures.comparison_figure(
+                        session.series(), session.twin_series(), session.params.name, label
+                    )
+                )
+
+            solara.FileDownload(
+                comparison_png,
+                filename=f"{stem}-comparison.png",
+                label="Comparison (PNG)",
+                mime_type="image/png",
+            )
+        if selected is not None:
+
+            def citizen_png() -> bytes:
+                return figures.to_png(
+                    figures.citizen_figure(session.history.of(selected), selected)
+                )
+
+            solara.FileDownload(
+                citizen_png,
+                filename=f"{stem}-citizen{selected}.png",
+                label=f"Citizen #{selected} (PNG)",
+                mime_type="image/png",
+            )
+
+
+@solara.component
+def Dashboard(scenario_dirs: list[Path] | None = None, initial: str | None = None) -> None:
+    """The whole page: picker, parameters, controls, views, comparison, inspector, exports.
+
+    Args:
+        scenario_dirs: Folders listed by the picker (default: the scenario search path).
+        initial: Scenario shown first (default ``$SCS_SIM_DASHBOARD_SCENARIO`` or full-scs).
+    """
+    scenarios = solara.use_memo(lambda: list_scenarios(scenario_dirs), [])
+    first = initial or os.environ.get(SCENARIO_ENV) or INITIAL_SCENARIO
+
+    def first_session() -> tuple[str, DashboardSession | None, str]:
+        # Per page, hence per browser session: never a module-level model.
+        problems = []
+        for name in dict.fromkeys([first, *scenarios]):
+            if name not in scenarios:
+                continue
+            try:
+                return name, load_session(scenarios[name], DEFAULT_SEED, scenarios=scenarios), ""
+            except ERRORS as exc:
+                problems.append(str(exc))
+        return "", None, problems[0] if problems else "no scenario files found"
+
+    start_name, start_session, start_error = solara.use_memo(first_session, [])
+    error = solara.use_reactive(start_error)
+    version = solara.use_reactive(0)
+    control = solara.use_memo(
+        lambda: None if start_session is None else Controller(start_session, error, version), []
+    )
+    if control is None:
+        solara.Error("No scenario could be loaded: " + error.value)
+    else:
+        DashboardView(control, scenarios, start_name)
+
+
+@solara.component
+def DashboardView(control: Controller, scenarios: dict[str, Path], start_name: str) -> None:
+    """The page once a session exists (see :func:`Dashboard`)."""
+    error, version = control.error, control.version
+    choice = solara.use_reactive(start_name)
+    seed_text = solara.use_reactive(str(DEFAULT_SEED))
+    seed_error = solara.use_reactive("")
+    overrides = solara.use_reactive({})
+    compare = solara.use_reactive(NO_COMPARISON)
+    playing = solara.use_reactive(False)
+    speed = solara.use_reactive(4)
+    jump = solara.use_reactive(10)
+    selected = solara.use_reactive(None)
+    lecture = solara.use_reactive(os.environ.get(LECTURE_ENV, "") not in ("", "0"))
+    session = control.session
+
+    def rebuild(**change: Any) -> None:
+        """A new session with one thing changed; the old one stays if validation fails."""
+        name = change.get("name", choice.value)
+        seed = change.get("seed", control.session.seed)
+        new_overrides = change.get("overrides", overrides.value)
+        cf = change.get("compare", compare.value)
+        built = load_session(
+            scenarios[name],
+            seed,
+            new_overrides,
+            None if cf == NO_COMPARISON else cf,
+            scenarios,
+        )
+        playing.value = False
+        control.replace(built)
+        choice.value, overrides.value, compare.value = name, new_overrides, cf
+        if selected.value is not None and selected.value >= built.model.population.n:
+            selected.value = None
+
+    def on_scenario(name: str) -> None:
+        control.attempt(lambda: rebuild(name=name, overrides={}))
+
+    def on_seed(text: str | None) -> None:
+        seed_text.value = text or ""
+
+        def apply() -> None:
+            try:
+                seed = parse_seed(text or "")
+            except ScenarioError as exc:
+                seed_error.value = str(exc)
+                raise
+            seed_error.value = ""
+            rebuild(seed=seed)
+
+        control.attempt(apply)
+
+    def on_parameter(name: str, value: Any) -> None:
+        control.attempt(lambda: rebuild(overrides=overrides.value | {name: value}))
+
+    def on_compare(value: str) -> None:
+        def apply() -> None:
+            cf = None if value == NO_COMPARISON else value
+            current = control.session
+            current.compare_with(counterfactual_for(current.params, cf, scenarios))
+            compare.value = value
+
+        control.attempt(apply)
+
+    def step_once() -> None:
+        control.attempt(lambda: control.session.step(1))
+
+    def jump_ahead() -> None:
+        def apply() -> None:
+            if not 1 <= int(jump.value) <= 10_000:
+                raise ScenarioError(f"jump = {jump.value} is not valid; allowed: 1 to 10000")
+            control.session.step(int(jump.value))
+
+        control.attempt(apply)
+
+    def reset() -> None:
+        playing.value = False
+        control.attempt(control.session.reset)
+
+    def play_loop(cancel: threading.Event) -> None:
+        if not playing.value:
+            return
+        # Stop at the end of the scenario's planned weeks, unless already past it.
+        stop_at = session.params.steps if session.steps < session.params.steps else None
+        while not cancel.is_set():
+            started = time.perf_counter()
+            if not control.attempt(lambda: control.session.step(1)):
+                playing.value = False
+                return
+            if stop_at is not None and control.session.steps >= stop_at:
+                playing.value = False
+                return
+            cancel.wait(max(0.0, 1.0 / speed.value - (time.perf_counter() - started)))
+
+    solara.use_thread(
+        play_loop, dependencies=[playing.value, speed.value, id(session)], intrusive_cancel=False
+    )
+
+    large = lecture.value
+    network = solara.use_memo(
+        lambda: _locked(
+            session,
+            lambda: network_png(session.model, session.view, selected=selected.value, large=large),
+        ),
+        [version.value, selected.value, large, id(session)],
+    )
+    series = solara.use_memo(lambda: session.series(), [version.value, id(session)])
+    twin_series = solara.use_memo(lambda: session.twin_series(), [version.value, id(session)])
+    events = [step for step, _ in session.model.captions]
+
+    solara.Title("scs_sim dashboard")
+    solara.Style(CSS)
+    with solara.Column(classes=["scs-dashboard"] + (["scs-lecture"] if large else [])):
+        with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}):
+            solara.Markdown(f"## scs_sim: {session.params.name}")
+            solara.Switch(label="Lecture mode", value=lecture)
+        if not large:
+            solara.Text(session.params.description, classes=["scs-help"])
+        if error.value:
+            solara.Error(error.value, classes=["scs-error"])
+        CaptionBanner(session, version.value, large)
+        with solara.Columns([0, 1] if large else [1, 3]):
+            if not large:
+                with solara.Column():
+                    solara.Select(
+                        "Scenario", values=list(scenarios), value=choice.value, on_value=on_scenario
+                    )
+                    solara.InputText(
+                        "Seed",
+                        value=seed_text.value,
+                        on_value=on_seed,
+                        error=seed_error.value or False,
+                        message="a whole number; the same seed gives the same run",
+                    )
+                    solara.Select(
+                        "Compare with",
+                        values=[NO_COMPARISON, BASELINE, *scenarios],
+                        value=compare.value,
+                        on_value=on_compare,
+                    )
+                    ParameterPanel(session.params, on_parameter)
+            with solara.Column():
+                with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}):
+                    solara.Button("Step", on_click=step_once, color="primary")
+                    solara.Button(
+                        "Pause" if playing.value else "Play",
+                        on_click=lambda: playing.set(not playing.value),
+                        color="secondary",
+                    )
+                    solara.Select(
+                        "steps per second",
+                        values=SPEEDS,
+                        value=speed.value,
+                        on_value=speed.set,
+                        style={"max-width": "150px"},
+                    )
+                    solara.Button("Reset", on_click=reset, outlined=True)
+                    solara.InputInt("jump N", value=jump, style={"max-width": "100px"})
+                    solara.Button(f"Jump {jump.value}", on_click=jump_ahead, outlined=True)
+                    solara.Text(
+                        f"Week {session.steps} of {session.params.steps} · "
+                        f"{session.model.population.n:,} citizens · seed {session.seed}",
+                        classes=["scs-status"],
+                    )
+                with solara.Columns([1, 1]):
+                    with solara.Column():
+                        solara.Image(network, classes=["scs-network"])
+                        if session.view.sampled:
+                            solara.Text(
+                                f"Sampled view: {len(session.view.nodes):,} of "
+                                f"{session.view.n:,} citizens, grown breadth-first from random "
+                                "starts so their ties show. Plots and counts use everyone.",
+                                classes=["scs-help"],
+                            )
+                    with solara.Column():
+                        solara.FigureEcharts(
+                            option=charts.metrics_option(
+                                series, events, planned_steps=session.params.steps, large=large
+                            ),
+                            attributes={"style": "height: 480px;", "class": "scs-metrics"},
+                        )
+                with solara.Columns([1, 1]):
+                    solara.FigureEcharts(
+                        option=charts.histogram_option(session.model, large=large),
+                        attributes={"style": "height: 300px;", "class": "scs-histogram"},
+                    )
+                    if session.model.group_members:
+                        solara.FigureEcharts(
+                            option=charts.group_option(series, large=large),
+                            attributes={"style": "height: 300px;", "class": "scs-groups"},
+                        )
+                if twin_series is not None and session.counterfactual is not None:
+                    with solara.Card(
+                        f"{session.params.name} against {session.counterfactual.label}",
+                        subtitle="Same seed, same citizens and ties, stepping together; "
+                        "the bottom row is the difference (the chilling effect).",
+                    ):
+                        solara.FigureEcharts(
+                            option=charts.comparison_option(
+                                series,
+                                twin_series,
+                                session.params.name,
+                                session.counterfactual.label,
+                                large=large,
+                            ),
+                            attributes={"style": "height: 420px;", "class": "scs-comparison"},
+                        )
+                Inspector(session, version.value, selected, large)
+                Exports(session, version.value, network, selected.value)
+
+
+def _locked(session: DashboardSession, draw: Callable[[], bytes]) -> bytes:
+    with session.lock:
+        return draw()

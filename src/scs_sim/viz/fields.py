@@ -1,0 +1,97 @@
+"""The parameter panel's controls, derived from the scenario schema.
+
+There is no second list of parameters: every control comes from
+:func:`scs_sim.scenario.parameter_fields`, with its label from the field name, its
+range from the field's ``ge``/``le``, its help text from the ``description`` that also
+documents scenario files, and its section and source from ``json_schema_extra``.
+"""
+
+from __future__ import annotations
+
+import typing
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from scs_sim.scenario import parameter_fields
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """One control of the parameter panel.
+
+    Attributes:
+        name: The scenario field.
+        label: A readable label ("weight online").
+        kind: 'bool', 'choice', 'int', 'float' or 'text'.
+        help: The field's description, with its range and source.
+        section: The schema's section ("scoring", "blacklist", ...).
+        choices: Allowed values of a 'choice'.
+        ge: Lower bound, if any.
+        le: Upper bound, if any.
+    """
+
+    name: str
+    label: str
+    kind: Literal["bool", "choice", "int", "float", "text"]
+    help: str
+    section: str
+    choices: tuple[str, ...] = ()
+    ge: float | None = None
+    le: float | None = None
+
+
+def _bounds(info: Any) -> tuple[float | None, float | None]:
+    lo = hi = None
+    for meta in info.metadata:
+        lo = getattr(meta, "ge", lo)
+        hi = getattr(meta, "le", hi)
+    return lo, hi
+
+
+def _kind(annotation: Any) -> tuple[str, tuple[str, ...]]:
+    if typing.get_origin(annotation) is Literal:
+        return "choice", tuple(str(a) for a in typing.get_args(annotation))
+    if annotation is bool:
+        return "bool", ()
+    if annotation is int:
+        return "int", ()
+    if annotation is float:
+        return "float", ()
+    return "text", ()
+
+
+def field_specs() -> list[FieldSpec]:
+    """Every tunable scenario field as a control, in schema order."""
+    specs = []
+    for name, info in parameter_fields().items():
+        kind, choices = _kind(info.annotation)
+        lo, hi = _bounds(info)
+        extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
+        section = str(extra.get("section", "other"))
+        source = str(extra.get("source", ""))
+        help_text = info.description or ""
+        if lo is not None and hi is not None:
+            help_text += f" Range {lo:g} to {hi:g}."
+        if source and source != "assumption":
+            help_text += f" Source: {source}."
+        specs.append(
+            FieldSpec(
+                name=name,
+                label=name.replace("_", " "),
+                kind=kind,  # type: ignore[arg-type]
+                help=help_text,
+                section=section,
+                choices=choices,
+                ge=lo,
+                le=hi,
+            )
+        )
+    return specs
+
+
+def sections() -> dict[str, list[FieldSpec]]:
+    """Controls grouped by section, sections in the order they first appear."""
+    out: dict[str, list[FieldSpec]] = {}
+    for spec in field_specs():
+        out.setdefault(spec.section, []).append(spec)
+    return out

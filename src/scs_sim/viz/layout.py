@@ -1,0 +1,203 @@
+"""Network positions for the dashboard: computed once per network, then reused.
+
+Mesa's network drawers run ``nx.spring_layout`` at every renderer build and reset
+(seconds at 1,000 nodes). Here the layout is a function of the *initial* network
+only: it is keyed by a hash of the initial contact lists, cached, and shared by
+every step and reset of every session that builds the same network (same seed and
+network settings), so positions never jump and a reset costs nothing.
+
+Above :data:`DISPLAY_LIMIT` citizens a connected snowball sample is drawn instead
+of everyone, and the page says so.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+
+import numpy as np
+
+from scs_sim.network import SocialNetwork
+
+DISPLAY_LIMIT = 1000
+"""Most citizens drawn in the network view; larger populations show a sample."""
+
+LAYOUT_ITERATIONS = 80
+"""Force-directed iterations; about 0.4 s at 1,000 nodes on one core."""
+
+_CACHE_SIZE = 16
+_cache: OrderedDict[str, NetworkView] = OrderedDict()
+_cache_lock = threading.Lock()
+
+
+@dataclass(frozen=True)
+class NetworkView:
+    """Which citizens are drawn, where, and which ties they had at the start.
+
+    Attributes:
+        nodes: Citizen ids drawn, sorted.
+        positions: (len(nodes), 2) positions in the unit square, row k for ``nodes[k]``.
+        row_of: For every citizen, its row in ``positions``, or -1 if not drawn.
+        initial_pairs: Sorted keys ``low * n + high`` of the initial ties among drawn citizens.
+        n: Population size.
+    """
+
+    nodes: np.ndarray
+    positions: np.ndarray
+    row_of: np.ndarray
+    initial_pairs: np.ndarray
+    n: int
+
+    @property
+    def sampled(self) -> bool:
+        """Whether only part of the population is drawn."""
+        return len(self.nodes) < self.n
+
+
+def network_signature(network: SocialNetwork) -> str:
+    """A hash of the contact lists; call it before the first step to key the initial network."""
+    adjacency = network.adjacency
+    digest = hashlib.blake2b(digest_size=16)
+    digest.update(np.int64(network.n).tobytes())
+    for array in (adjacency.indptr, adjacency.indices, adjacency.data):
+        digest.update(np.ascontiguousarray(array).tobytes())
+    return digest.hexdigest()
+
+
+def pair_keys(rows: np.ndarray, cols: np.ndarray, n: int) -> np.ndarray:
+    """Sorted unique undirected keys ``min * n + max`` of the ties (rows[i], cols[i])."""
+    low = np.minimum(rows, cols).astype(np.int64)
+    high = np.maximum(rows, cols).astype(np.int64)
+    return np.unique(low * n + high)
+
+
+def snowball_sample(network: SocialNetwork, limit: int, gen: np.random.Generator) -> np.ndarray:
+    """Up to ``limit`` citizens reached breadth-first from random starts, so ties stay visible.
+
+    A uniform sample of 1,000 out of 5,000 citizens keeps a fifth of each citizen's ties;
+    a snowball keeps whole neighbourhoods.
+    """
+    n = network.n
+    if n <= limit:
+        return np.arange(n)
+    indices = network.adjacency.indices
+    seen = np.zeros(n, dtype=bool)
+    taken = 0
+    while taken < limit:
+        start = int(gen.choice(np.flatnonzero(~seen)))
+        seen[start] = True
+        taken += 1
+        frontier = np.array([start])
+        while len(frontier) and taken < limit:
+            neighbours = indices[network.slots_of(frontier)]
+            fresh = np.unique(neighbours[~seen[neighbours]])
+            if taken + len(fresh) > limit:
+                fresh = gen.choice(fresh, limit - taken, replace=False)
+            seen[fresh] = True
+            taken += len(fresh)
+            frontier = fresh
+    return np.flatnonzero(seen)
+
+
+def ring_start(k: int, gen: np.random.Generator) -> np.ndarray:
+    """Starting positions on a circle in citizen-id order, plus a little noise.
+
+    Generators give ids structure: the small world is a ring lattice over ids and
+    communities hold contiguous ids, so this start already shows the ring and the
+    groups, and the force iterations only have to relax it. (A spectral start shows
+    the same but its dense eigen-decomposition took seconds on a busy machine.)
+    """
+    angle = 2.0 * np.pi * np.arange(k) / max(k, 1)
+    pos = 0.5 + 0.45 * np.column_stack([np.cos(angle), np.sin(angle)])
+    return (pos + 0.02 * gen.standard_normal((k, 2))).astype(np.float32)
+
+
+def force_layout(
+    k: int,
+    src: np.ndarray,
+    dst: np.ndarray,
+    gen: np.random.Generator,
+    iterations: int = LAYOUT_ITERATIONS,
+) -> np.ndarray:
+    """Fruchterman-Reingold positions of ``k`` nodes with ties (src, dst), in the unit square.
+
+    Dense numpy repulsion: O(k^2) memory and time per iteration, fine up to
+    :data:`DISPLAY_LIMIT` nodes, and deterministic for a given generator.
+    """
+    pos = ring_start(k, gen)
+    if k < 3:
+        return pos
+    optimal = np.float32(1.0 / np.sqrt(k))
+    temperature = np.float32(0.1)
+    cooling = temperature / (iterations + 1)
+    x, y = pos[:, 0].copy(), pos[:, 1].copy()
+    c = optimal * optimal
+    for _ in range(iterations):
+        # Coordinates kept separate: two (k, k) float32 arrays instead of one (k, k, 2)
+        # einsum make an iteration several times faster.
+        dx = x[:, None] - x[None, :]
+        dy = y[:, None] - y[None, :]
+        weight = dx * dx
+        weight += dy * dy
+        np.maximum(weight, np.float32(1e-6), out=weight)
+        np.divide(c, weight, out=weight)
+        disp_x = (dx * weight).sum(1)
+        disp_y = (dy * weight).sum(1)
+        if len(src):
+            ex, ey = x[src] - x[dst], y[src] - y[dst]
+            pull = np.sqrt(ex * ex + ey * ey) / optimal
+            ex, ey = ex * pull, ey * pull
+            disp_x += np.bincount(dst, ex, minlength=k) - np.bincount(src, ex, minlength=k)
+            disp_y += np.bincount(dst, ey, minlength=k) - np.bincount(src, ey, minlength=k)
+        length = np.sqrt(disp_x * disp_x + disp_y * disp_y)
+        np.maximum(length, 1e-9, out=length)
+        scale = np.minimum(length, temperature) / length
+        x += (disp_x * scale).astype(np.float32)
+        y += (disp_y * scale).astype(np.float32)
+        temperature -= cooling
+    pos = np.column_stack([x, y])
+    pos -= pos.min(0)
+    pos /= max(float(pos.max()), 1e-9)
+    return pos
+
+
+def _compute_view(network: SocialNetwork, signature: str) -> NetworkView:
+    gen = np.random.default_rng(int(signature[:12], 16))
+    nodes = snowball_sample(network, DISPLAY_LIMIT, gen)
+    row_of = np.full(network.n, -1, dtype=np.int64)
+    row_of[nodes] = np.arange(len(nodes))
+    rows, cols = network.active_edges()
+    inside = (row_of[rows] >= 0) & (row_of[cols] >= 0)
+    rows, cols = rows[inside], cols[inside]
+    keys = pair_keys(rows, cols, network.n)
+    low, high = keys // network.n, keys % network.n
+    positions = force_layout(len(nodes), row_of[low], row_of[high], gen)
+    return NetworkView(nodes, positions, row_of, keys, network.n)
+
+
+def network_view(network: SocialNetwork, signature: str) -> NetworkView:
+    """The cached view of the network whose initial state hashed to ``signature``.
+
+    Args:
+        network: The network; only read on a cache miss, so pass it before it changes
+            (the session computes the view right after building the model).
+        signature: :func:`network_signature` of the initial network.
+    """
+    with _cache_lock:
+        view = _cache.get(signature)
+        if view is not None:
+            _cache.move_to_end(signature)
+            return view
+    view = _compute_view(network, signature)
+    with _cache_lock:
+        _cache[signature] = view
+        while len(_cache) > _CACHE_SIZE:
+            _cache.popitem(last=False)
+    return view
+
+
+def cached_views() -> int:
+    """How many layouts are cached (for tests and benchmarks)."""
+    return len(_cache)
