@@ -18,6 +18,7 @@ SUBCOMMANDS: tuple[str, ...] = (
     "run",
     "validate",
     "calibrate",
+    "validation-report",
     "sweep",
     "sweep-report",
     "dashboard",

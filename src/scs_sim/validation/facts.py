@@ -1,0 +1,196 @@
+"""Stylised facts: paired comparisons of two scenario arms over the same seeds.
+
+Each comparison runs a control arm and a treatment arm on the same seeds
+(common random numbers: same citizens, same network, same shocks), takes a metric
+from each run (rates averaged over the last half year, see
+:data:`scs_sim.validation.runs.TAIL`), and tests the paired differences with a
+one-sided Wilcoxon signed-rank test. A comparison *holds* when the mean paired
+difference points the expected way and p < :data:`ALPHA`.
+
+Most arms are variants of one "scored society": the shipped full-scs scenario
+without its story events (rental sanctions on from the start), so that a
+comparison changes exactly one lever. Comparisons marked ``primary`` are the
+stylised facts the tests assert; the others are reported for context.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+from scipy.stats import wilcoxon
+
+from scs_sim.validation.runs import Arm
+
+ALPHA = 0.05
+"""Significance level of the one-sided paired test."""
+
+SOCIETY = "full-scs"
+_SOCIETY_FIXED = (("rental_threshold", 550.0),)
+
+
+def society(label: str, **overrides: object) -> Arm:
+    """The scored society (full-scs without events) with ``overrides``."""
+    return Arm(label, SOCIETY, _SOCIETY_FIXED + tuple(overrides.items()), drop_events=True)
+
+
+BASE = society("scored society")
+SURVEILLANCE_LOW = society("surveillance 0.1", surveillance=0.1)
+PUBLISHED = society("published weights", opacity=0.0)
+APPEALS = society("appeals", appeals=True)
+APPEALS_PUBLISHED = society("appeals + published weights", appeals=True, opacity=0.0)
+NO_TIES = society("weight_ties 0", weight_ties=0.0)
+NO_FEEDBACK = society(
+    "no sanction costs", cost_travel=0.0, cost_visa=0.0, cost_rental=0.0, strain_sensitivity=0.0
+)
+FULL_SCS = Arm("full-scs", "full-scs")
+DATA_PROTECTION = Arm("data-protection", "data-protection")
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Treatment vs control on one metric (or two metrics of the same run)."""
+
+    fact: str
+    """Key of the stylised fact this comparison belongs to."""
+    metric: str
+    control: Arm
+    treatment: Arm
+    expect: Literal["higher", "lower"]
+    primary: bool = True
+    control_metric: str | None = None
+    """A different metric for the control (e.g. top vs bottom income in the same run)."""
+
+    @property
+    def label(self) -> str:
+        """Short text: what is compared."""
+        left = self.control_metric or self.metric
+        if left != self.metric:
+            return f"{self.metric} vs {left} ({self.treatment.label})"
+        return f"{self.metric}: {self.treatment.label} vs {self.control.label}"
+
+
+FACTS: dict[str, str] = {
+    "surveillance": "Surveillance raises self-censorship.",
+    "opacity": "Opacity raises performative donations.",
+    "appeals": "Appeals and transparency lower false positives.",
+    "association": "Guilt by association raises score assortativity and fragments the network.",
+    "income": "The sanction feedback concentrates sanctions in low-income groups.",
+    "data_protection": "The data-protection scenario reduces the chilling effect relative to "
+    "full-scs.",
+}
+"""The stylised facts, by key, as the issue states them."""
+
+NOTES: dict[str, str] = {
+    "surveillance": "Mechanism: a citizen holds back a critical post with a probability that "
+    "rises with the believed cost of being observed (believed online weight x perceived "
+    "surveillance x penalty) and with fear from sanctioned contacts.",
+    "opacity": "Mechanism: citizens act on believed weights; opacity spreads beliefs "
+    "log-normally, so more citizens over-estimate what a donation buys and donate for the score.",
+    "appeals": "Mechanism: appeals clear wrong records after a delay; published weights act only "
+    "indirectly (less fear-driven behaviour). False positive = a restriction the citizen's own "
+    "conduct would not have earned (record errors, low-scored contacts).",
+    "association": "Mechanism: with weight_ties > 0 a citizen's score includes its contacts' "
+    "mean score, and citizens who believe ties count drop low-scored or listed contacts. "
+    "`isolated_share` is reported for completeness: with a mean degree of 10, two years of "
+    "cutting do not isolate anyone, so fragmentation shows as lost ties and lower degree.",
+    "income": "Mechanism: sanctions cost income (strain), strain makes new debts likelier and "
+    "repayment slower, and debts feed listings and low credit scores. Control arm: every "
+    "sanction cost and strain_sensitivity set to 0.",
+    "data_protection": "Mechanism: only credit history may feed the score (posts, contacts and "
+    "donations may not) and the permitted sources are public, so posting carries no score risk.",
+}
+"""How each fact arises in the model (qualitative; the numbers are in the report)."""
+
+COMPARISONS: tuple[Comparison, ...] = (
+    Comparison("surveillance", "self_censorship_rate", SURVEILLANCE_LOW, BASE, "higher"),
+    Comparison("opacity", "performative_donation_rate", PUBLISHED, BASE, "higher"),
+    Comparison("appeals", "false_positive_share", BASE, APPEALS_PUBLISHED, "lower"),
+    Comparison("appeals", "false_positive_share", BASE, APPEALS, "lower", primary=False),
+    Comparison("appeals", "false_positive_share", BASE, PUBLISHED, "lower", primary=False),
+    Comparison("association", "score_assortativity", NO_TIES, BASE, "higher"),
+    Comparison("association", "mean_active_degree", NO_TIES, BASE, "lower"),
+    Comparison("association", "ties_cut", NO_TIES, BASE, "higher"),
+    Comparison("association", "isolated_share", NO_TIES, BASE, "higher", primary=False),
+    Comparison(
+        "income",
+        "sanctioned_share_bottom_income",
+        BASE,
+        BASE,
+        "higher",
+        control_metric="sanctioned_share_top_income",
+    ),
+    Comparison("income", "income_gap", NO_FEEDBACK, BASE, "higher"),
+    Comparison("data_protection", "self_censorship_rate", FULL_SCS, DATA_PROTECTION, "lower"),
+    Comparison("data_protection", "ties_cut", FULL_SCS, DATA_PROTECTION, "lower", primary=False),
+    Comparison(
+        "data_protection",
+        "performative_donation_rate",
+        FULL_SCS,
+        DATA_PROTECTION,
+        "lower",
+        primary=False,
+    ),
+)
+"""Every comparison, grouped by fact, in report order."""
+
+
+def arms() -> list[Arm]:
+    """Every distinct arm the comparisons need, in first-use order."""
+    seen: dict[Arm, None] = {}
+    for c in COMPARISONS:
+        seen.setdefault(c.control)
+        seen.setdefault(c.treatment)
+    return list(seen)
+
+
+@dataclass(frozen=True)
+class ComparisonResult:
+    """A comparison's values per seed and its test."""
+
+    comparison: Comparison
+    seeds: tuple[int, ...]
+    control: np.ndarray
+    treatment: np.ndarray
+    p_value: float
+    in_direction: int
+    """Seeds whose paired difference points the expected way."""
+
+    @property
+    def difference(self) -> np.ndarray:
+        """Paired differences, treatment minus control."""
+        return self.treatment - self.control
+
+    @property
+    def holds(self) -> bool:
+        """Expected direction on average, and significant at ALPHA."""
+        sign = 1.0 if self.comparison.expect == "higher" else -1.0
+        return bool(sign * self.difference.mean() > 0 and self.p_value < ALPHA)
+
+
+def paired_test(control: np.ndarray, treatment: np.ndarray, expect: str) -> tuple[float, int]:
+    """One-sided Wilcoxon signed-rank p-value and the count of seeds in the expected direction.
+
+    All-zero differences (no effect at all) give p = 1.
+    """
+    sign = 1.0 if expect == "higher" else -1.0
+    diff = sign * (np.asarray(treatment) - np.asarray(control))
+    in_direction = int((diff > 0).sum())
+    if not np.any(diff != 0):
+        return 1.0, in_direction
+    return float(wilcoxon(diff, alternative="greater").pvalue), in_direction
+
+
+def evaluate(
+    comparison: Comparison,
+    seeds: Sequence[int],
+    summaries: dict[tuple[Arm, int], dict[str, float]],
+) -> ComparisonResult:
+    """Test one comparison from per-(arm, seed) summaries."""
+    control_metric = comparison.control_metric or comparison.metric
+    control = np.array([summaries[comparison.control, s][control_metric] for s in seeds])
+    treatment = np.array([summaries[comparison.treatment, s][comparison.metric] for s in seeds])
+    p, k = paired_test(control, treatment, comparison.expect)
+    return ComparisonResult(comparison, tuple(seeds), control, treatment, p, k)

@@ -1,0 +1,84 @@
+"""Runs behind the validation report: one job per (arm, seed), summarised to scalars.
+
+A job is plain data (a scenario dict, a seed, a number of steps), so that a
+process pool can run it; its summary is a dict of floats, so that the report
+depends only on numbers. Jobs run in a fixed order and results come back in
+that order, so the report is identical whether it runs on one worker or two.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections.abc import Callable, Sequence
+from concurrent.futures import Executor, ProcessPoolExecutor
+from dataclasses import dataclass
+from typing import Any
+
+from scs_sim.loading import load_scenario
+from scs_sim.metrics import COUNTERS
+from scs_sim.model import SocialCreditModel
+
+TAIL = 26
+"""Rates are averaged over the last TAIL steps (half a simulated year), not read at one step."""
+
+
+@dataclass(frozen=True)
+class Arm:
+    """A scenario variant: a shipped scenario, optionally without its events, plus overrides."""
+
+    label: str
+    scenario: str
+    overrides: tuple[tuple[str, Any], ...] = ()
+    drop_events: bool = False
+
+    def resolve(self, n_citizens: int) -> dict[str, Any]:
+        """The arm's full scenario as a dict, at ``n_citizens``."""
+        data = load_scenario(self.scenario).model_dump()
+        if self.drop_events:
+            data["events"] = []
+        return data | dict(self.overrides) | {"n_citizens": n_citizens}
+
+
+@dataclass(frozen=True)
+class Job:
+    """One run to summarise."""
+
+    scenario: dict[str, Any]
+    seed: int
+    steps: int
+
+
+def summarise(job: Job) -> dict[str, float]:
+    """Run a job; return each metric's mean over the last TAIL steps (counters: final value).
+
+    Also returns ``income_gap``: the sanctioned share of the bottom income fifth minus
+    that of the top fifth, averaged like the rates.
+    """
+    model = SocialCreditModel(job.scenario, rng=job.seed, agent_views=False)
+    model.run(job.steps)
+    series = model.series()
+    tail = series.iloc[-min(TAIL, job.steps) :]
+    out = {
+        name: float(series[name].iloc[-1] if name in COUNTERS else tail[name].mean())
+        for name in series.columns
+        if name != "step"
+    }
+    out["income_gap"] = out["sanctioned_share_bottom_income"] - out["sanctioned_share_top_income"]
+    return out
+
+
+def open_pool(workers: int) -> Executor | None:
+    """A process pool of ``workers`` (None for 1: run in this process). Caller shuts it down."""
+    if workers <= 1:
+        return None
+    # spawn: independent of threads held by the parent (pytest, numba, dask).
+    return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
+
+
+def map_jobs[T, R](
+    executor: Executor | None, func: Callable[[T], R], items: Sequence[T]
+) -> list[R]:
+    """``func`` over ``items``, in order, on the executor (or here when it is None)."""
+    if executor is None or len(items) <= 1:
+        return [func(item) for item in items]
+    return list(executor.map(func, items, chunksize=2))
