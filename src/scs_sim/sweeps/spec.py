@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import difflib
+import functools
 import hashlib
 import json
 import math
@@ -194,7 +195,7 @@ def _validate(data: Mapping[str, Any], source: str) -> SweepSpec:
 
 
 def apply_overrides(
-    data: Mapping[str, Any], overrides: Mapping[str, Any] | Iterable[str]
+    data: Mapping[str, Any], overrides: Mapping[str, Any] | Iterable[str], source: str = "<dict>"
 ) -> dict[str, Any]:
     """Apply ``--set`` overrides to a sweep file's data.
 
@@ -218,7 +219,7 @@ def apply_overrides(
             child = node.setdefault(part, {})
             if not isinstance(child, dict):
                 prefix = ".".join(parts[: i + 1])
-                raise ScenarioError(f"--set {key}: '{prefix}' is not a table in the sweep file")
+                raise ScenarioError(f"{source}: --set {key}: '{prefix}' is not a table")
             node = child
         node[parts[-1]] = value
     return out
@@ -316,9 +317,14 @@ class Sweep:
             out.append(Run(run_id, point, replicate, run_seed(self.spec.seed, index)))
         return out
 
+    @functools.cached_property
+    def _point_values(self) -> list[dict[str, Any]]:
+        # Records keep each column's type (a row Series would turn integers into floats).
+        return self.design.points.to_dict("records")
+
     def point_scenario(self, point: int) -> dict[str, Any]:
         """The full scenario (as a plain dict) of one point."""
-        values = self.design.points.iloc[point].to_dict()
+        values = self._point_values[point]
         return self.base.model_dump(mode="json") | {k: _plain(v) for k, v in values.items()}
 
     def resolved(self) -> dict[str, Any]:
@@ -502,7 +508,10 @@ def _base(spec: SweepSpec, path: Path | None, src: str) -> tuple[Scenario, str]:
         candidate = Path(ref)
         if path is not None and not candidate.is_absolute() and (path.parent / ref).is_file():
             candidate = path.parent / ref
-        scenario_path = resolve_scenario_path(candidate)
+        try:
+            scenario_path = resolve_scenario_path(candidate)
+        except ScenarioError as exc:
+            raise ScenarioError(f"{src}: base.scenario = {exc}") from None
         data = read_toml(scenario_path)
         base_source = str(scenario_path)
         try:
@@ -569,7 +578,7 @@ def resolve_sweep(
         items = overrides if isinstance(overrides, Mapping) else list(overrides)
         shown = items if not isinstance(items, Mapping) else [f"{k}={v}" for k, v in items.items()]
         src = f"{source} with --set {' '.join(shown)}"
-        spec = _validate(apply_overrides(data, items), src)
+        spec = _validate(apply_overrides(data, items, source), src)
     if not spec.name:
         spec.name = Path(source).stem if path is not None else "sweep"
     for name, par in spec.parameters.items():
