@@ -544,8 +544,10 @@ def DashboardView(control: Controller, scenarios: dict[str, Path], start_name: s
             solara.Switch(label="Lecture mode", value=lecture)
         if not large:
             solara.Text(session.params.description, classes=["scs-help"])
-        if error.value:
-            solara.Error(error.value, classes=["scs-error"])
+        # A fixed slot: inserting the message must not shift (and rebuild) the widgets below.
+        with solara.Div():
+            if error.value:
+                solara.Error(error.value, classes=["scs-error"])
         CaptionBanner(session, version.value, large)
         with solara.Columns([0, 1] if large else [1, 3]):
             if not large:

@@ -1,0 +1,283 @@
+"""The dashboard's logic, rendered in Python with ``solara.render`` (no browser).
+
+These tests pass even when a real page would stay blank; tests/test_dashboard_browser.py
+checks the page in Chromium. Populations are small (200 citizens) to keep this fast.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+solara = pytest.importorskip("solara")
+v = pytest.importorskip("ipyvuetify")
+
+from scs_sim.scenario import parameter_fields  # noqa: E402
+from scs_sim.viz import layout  # noqa: E402
+from scs_sim.viz.components import Dashboard, ParameterPanel  # noqa: E402
+from scs_sim.viz.fields import field_specs  # noqa: E402
+from scs_sim.viz.session import (  # noqa: E402
+    BASELINE,
+    DashboardSession,
+    list_scenarios,
+    load_session,
+    parse_seed,
+)
+
+SMALL = 200
+
+
+def _shrink(text: str, n: int = SMALL) -> str:
+    lines = [line for line in text.splitlines() if not line.startswith("n_citizens")]
+    return f"n_citizens = {n}\n" + "\n".join(lines) + "\n"
+
+
+@pytest.fixture
+def scenario_folder(tmp_path: Path, scenario_dir: Path) -> Path:
+    """Small copies of the story scenario and the minority one, plus one invalid file."""
+    (tmp_path / "story.toml").write_text(_shrink((scenario_dir / "full-scs.toml").read_text()))
+    (tmp_path / "groups.toml").write_text(_shrink((scenario_dir / "minority.toml").read_text()))
+    (tmp_path / "broken.toml").write_text('name = "broken"\nsurveillance = 7.0\n')
+    return tmp_path
+
+
+def _render(folder: Path, initial: str = "story"):
+    _, rc = solara.render(Dashboard(scenario_dirs=[folder], initial=initial), handle_error=False)
+    return rc
+
+
+def _texts(rc, css_class: str) -> list[str]:
+    return [
+        w.children[0] if isinstance(w.children, list) and w.children else str(w.children)
+        for w in rc.find(v.Html).widgets
+        if css_class in (w.class_ or "")
+    ]
+
+
+def _status(rc) -> str:
+    return _texts(rc, "scs-status")[0]
+
+
+def _click(rc, label: str) -> None:
+    rc.find(v.Btn, children=[label]).widget.click()
+
+
+def _errors(rc) -> list[str]:
+    return [str(w.children) for w in rc.find(v.Alert).widgets if w.type == "error"]
+
+
+def _markdown(rc) -> str:
+    templates = (w.template for w in rc.find(v.VuetifyTemplate).widgets if w.template)
+    return " ".join(t if isinstance(t, str) else str(getattr(t, "template", "")) for t in templates)
+
+
+def _charts(rc) -> set[str]:
+    from solara.components.echarts import EchartsWidget
+
+    return {w.attributes.get("class", "") for w in rc.find(EchartsWidget).widgets}
+
+
+def _type(widget, text: str) -> None:
+    widget.v_model = text
+    widget.fire_event("keyup.enter", None)
+
+
+def test_parameter_panel_is_generated_from_the_schema():
+    specs = {spec.name: spec for spec in field_specs()}
+    assert list(specs) == list(parameter_fields())
+    for name, info in parameter_fields().items():
+        assert specs[name].help.startswith(info.description)
+    assert specs["surveillance"].ge == 0.0 and specs["surveillance"].le == 1.0
+    assert specs["network"].kind == "choice" and "communities" in specs["network"].choices
+
+    from scs_sim.scenario import Scenario
+
+    _, rc = solara.render(ParameterPanel(Scenario(), lambda *_: None), handle_error=False)
+    labels = set()
+    for widget_type in (v.TextField, v.Switch, v.Select):
+        labels |= {w.label for w in rc.find(widget_type).widgets}
+    assert {spec.label for spec in specs.values()} <= labels
+    helps = _texts(rc, "scs-help")
+    assert any(parameter_fields()["opacity"].description in h for h in helps)
+
+
+def test_picker_lists_every_scenario_file(scenario_dir: Path):
+    listed = list_scenarios([scenario_dir])
+    assert set(listed) == {p.stem for p in scenario_dir.glob("*.toml")}
+
+
+def test_step_jump_reset_and_reproducibility(scenario_folder: Path):
+    rc = _render(scenario_folder)
+    assert _status(rc).startswith("Week 0 of 104")
+    _click(rc, "Step")
+    assert _status(rc).startswith("Week 1 of")
+    _click(rc, "Jump 10")
+    assert _status(rc).startswith("Week 11 of")
+    _click(rc, "Reset")
+    assert _status(rc).startswith("Week 0 of")
+
+
+def test_session_is_reproducible_and_resets_without_a_new_layout(scenario_folder: Path):
+    a = load_session(scenario_folder / "story.toml", 7)
+    b = load_session(scenario_folder / "story.toml", 7)
+    a.step(12)
+    b.step(12)
+    assert a.series().equals(b.series())
+    view = a.view
+    a.reset()
+    assert a.view is view  # cached per network: positions never jump
+    a.step(12)
+    assert a.series().equals(b.series())
+
+
+def test_bad_seed_shows_a_message_and_the_session_keeps_working(scenario_folder: Path):
+    rc = _render(scenario_folder)
+    seed = rc.find(v.TextField, label="Seed").widget
+    _type(seed, "forty-two")
+    assert any("seed = 'forty-two' is not valid" in e for e in _errors(rc))
+    seed = rc.find(v.TextField, label="Seed").widget
+    assert seed.error and "allowed: a whole number" in seed.messages[0]
+    _click(rc, "Step")
+    assert _status(rc).startswith("Week 1 of")
+    _type(seed, "7")
+    assert "seed 7" in _status(rc) and not _errors(rc)
+    with pytest.raises(ValueError, match="allowed"):
+        parse_seed("-3")
+
+
+def test_invalid_scenario_file_shows_its_error_and_keeps_the_run(scenario_folder: Path):
+    rc = _render(scenario_folder)
+    _click(rc, "Step")
+    rc.find(v.Select, label="Scenario").widget.v_model = "broken"
+    errors = _errors(rc)
+    assert errors and "broken.toml" in errors[0] and "surveillance" in errors[0]
+    assert _status(rc).startswith("Week 1 of")  # the previous run is still there
+    rc.find(v.Select, label="Scenario").widget.v_model = "groups"
+    assert not _errors(rc) and _status(rc).startswith("Week 0 of")
+    assert "scs-groups" in _charts(rc)
+
+
+def test_parameter_change_restarts_and_out_of_range_value_is_refused(scenario_folder: Path):
+    rc = _render(scenario_folder)
+    field = rc.find(v.TextField, label="n citizens").widget
+    _type(field, "150")
+    assert "150 citizens" in _status(rc)
+    surveillance = rc.find(v.TextField, label="surveillance").widget
+    _type(surveillance, "3.5")
+    errors = _errors(rc)
+    assert errors and "surveillance = 3.5 is not valid" in errors[0] and "<= 1" in errors[0]
+    _click(rc, "Step")
+    assert _status(rc).startswith("Week 1 of") and "150 citizens" in _status(rc)
+
+
+def test_comparison_shares_seed_and_network_and_steps_together(scenario_folder: Path):
+    session = load_session(scenario_folder / "story.toml", 3, compare=BASELINE)
+    assert session.twin is not None
+    start = session.model.network.adjacency
+    twin_start = session.twin.network.adjacency
+    assert (start != twin_start).nnz == 0
+    assert np.array_equal(
+        session.model.population.traits.dissent, session.twin.population.traits.dissent
+    )
+    session.step(40)
+    assert session.twin.steps == session.model.steps == 40
+    diff = session.difference()
+    assert diff is not None and (diff["self_censorship_rate"].abs() > 0).any()
+    # A second scenario is run on the chosen one's population and network.
+    other = load_session(
+        scenario_folder / "story.toml",
+        3,
+        compare="groups",
+        scenarios=list_scenarios([scenario_folder]),
+    )
+    assert other.twin is not None and other.twin.params.network == other.params.network
+
+
+def test_comparison_and_inspector_on_the_page(scenario_folder: Path):
+    rc = _render(scenario_folder)
+    _click(rc, "Jump 10")
+    rc.find(v.Select, label="Compare with").widget.v_model = BASELINE
+    assert "scs-comparison" in _charts(rc)
+    assert not _errors(rc)
+    assert "scs-citizen" not in _charts(rc)
+    _type(rc.find(v.TextField, label=f"citizen (0 to {SMALL - 1})").widget, "5")
+    text = _markdown(rc)
+    assert "Citizen #5" in text and "believed weight" in text and "Hidden traits" in text
+    assert "Same citizen in the counterfactual" in text
+    assert "scs-citizen" in _charts(rc)
+
+
+def test_two_pages_have_separate_models(scenario_folder: Path):
+    first, second = _render(scenario_folder), _render(scenario_folder)
+    _click(first, "Jump 10")
+    assert _status(first).startswith("Week 10 of")
+    assert _status(second).startswith("Week 0 of")
+    _click(second, "Step")
+    assert _status(first).startswith("Week 10 of")
+
+
+def test_large_population_shows_a_sample_with_a_note(scenario_folder: Path):
+    session = load_session(scenario_folder / "story.toml", 1, {"n_citizens": 3000})
+    assert session.view.sampled and len(session.view.nodes) == layout.DISPLAY_LIMIT
+    rc = _render(scenario_folder)
+    _type(rc.find(v.TextField, label="n citizens").widget, "3000")
+    assert any("Sampled view" in t for t in _texts(rc, "scs-help"))
+
+
+def test_story_captions_show_as_events_trigger(scenario_folder: Path):
+    session = load_session(scenario_folder / "story.toml", 42)
+    steps = sorted(e.step for e in session.params.events if e.caption)
+    session.step(steps[1] + 1)
+    assert session.model.latest_caption == next(
+        e.caption for e in session.params.events if e.step == steps[1]
+    )
+    rc = _render(scenario_folder)
+    _type(rc.find(v.TextField, label="jump N").widget, str(steps[1] + 1))
+    _click(rc, f"Jump {steps[1] + 1}")
+    captions = _texts(rc, "scs-caption")
+    assert captions and session.model.latest_caption in captions[0]
+
+
+def test_csv_export_holds_every_step_and_the_counterfactual(scenario_folder: Path):
+    import io
+
+    import pandas as pd
+
+    session = load_session(scenario_folder / "story.toml", 5, compare=BASELINE)
+    session.step(6)
+    frame = pd.read_csv(io.BytesIO(session.series_csv()))
+    assert list(frame["step"]) == list(range(7))
+    assert {"self_censorship_rate", "cf_self_censorship_rate", "diff_ties_cut"} <= set(frame)
+    manifest = session.manifest_json().decode()
+    assert '"seed": 5' in manifest and "scs_sim_version" in manifest
+
+
+def test_session_refuses_populations_too_big_to_animate(scenario_folder: Path):
+    from scs_sim.loading import ScenarioError
+
+    with pytest.raises(ScenarioError, match="too many for the dashboard"):
+        load_session(scenario_folder / "story.toml", 1, {"n_citizens": 10_000_000})
+    assert isinstance(load_session(scenario_folder / "story.toml", 1), DashboardSession)
+
+
+def test_core_package_does_not_import_solara():
+    code = (
+        "import sys, scs_sim, scs_sim.cli, scs_sim.runner; scs_sim.cli.build_parser(); "
+        "assert 'solara' not in sys.modules and 'scs_sim.viz' not in sys.modules"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_dashboard_command_rejects_bad_arguments_with_one_line():
+    for args in (["--port", "70000"], ["--scenario", "no-such-scenario"]):
+        out = subprocess.run(
+            [sys.executable, "-m", "scs_sim.cli", "dashboard", *args],
+            capture_output=True,
+            text=True,
+        )
+        assert out.returncode == 2
+        assert out.stderr.count("\n") == 1 and "Traceback" not in out.stderr
