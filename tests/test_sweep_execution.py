@@ -143,8 +143,36 @@ def test_killed_sweep_resumes_with_every_run_exactly_once(tmp_path):
     pd.testing.assert_frame_equal(df, reference.results)
 
 
+def test_ctrl_c_stops_a_pool_sweep_cleanly_and_it_resumes(tmp_path):
+    spec = tmp_path / "interrupt.toml"
+    spec.write_text(
+        'name = "interrupt"\nreplicates = 10\nsteps = 20\nkeep_steps = "last"\n'
+        '[base]\nscenario = "sesame"\nn_citizens = 3000\n'
+        "[parameters.surveillance]\nvalues = [0.1, 0.5]\n"
+    )
+    out = tmp_path / "out"
+    command = [*CLI, "sweep", str(spec), "--out", str(out), "--quiet", "--workers", "2"]
+    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 120
+    while not storage.done_runs(out) and proc.poll() is None:
+        assert time.monotonic() < deadline, "no run file appeared"
+        time.sleep(0.02)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 130, err
+    assert err.strip().splitlines() == ["scs-sim: interrupted; files already written are complete"]
+    assert storage.read_manifest(out)["status"] == "interrupted"
+    assert storage.temp_files(out) == []
+    again = subprocess.run(command, capture_output=True, text=True, timeout=300)
+    assert again.returncode == 0, again.stderr
+    df = storage.read_results(out)
+    assert sorted(df["run_id"]) == list(range(20))
+
+
 def test_rerun_of_a_complete_sweep_runs_nothing_and_csv_matches(serial, tmp_path):
-    outcome = run_sweep(SMALL, serial.out, csv=True)
+    # Changing only what the report analyses is the same sweep: it resumes, runs nothing.
+    changed = SMALL | {"description": "new", "analysis": {"metrics": ["ties_cut"]}}
+    outcome = run_sweep(changed, serial.out, csv=True)
     assert outcome.executed == 0 and outcome.skipped == 8
     csv = pd.read_csv(serial.out / "results.csv")
     pd.testing.assert_frame_equal(csv, serial.results, check_dtype=False)

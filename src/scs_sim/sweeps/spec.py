@@ -354,8 +354,13 @@ class Sweep:
         }
 
     def digest(self) -> str:
-        """A hash of what determines the results (not where the file lives)."""
-        content = {k: v for k, v in self.resolved().items() if k not in ("source", "base_source")}
+        """A hash of what determines the results.
+
+        Not where the files live, the name, the description or the analysis settings:
+        changing those must not stop a sweep from resuming into its folder.
+        """
+        ignored = ("source", "base_source", "name", "description", "analysis")
+        content = {k: v for k, v in self.resolved().items() if k not in ignored}
         text = json.dumps(content, sort_keys=True, default=str)
         return hashlib.sha256(text.encode()).hexdigest()[:16]
 

@@ -1,0 +1,264 @@
+"""Overhead of the sweep engine: local process pool and Dask against runs done in one process.
+
+Targets (sweeps issue), for runs of >= 1 s each:
+- parallel efficiency of the local pool on 2 cores >= 0.85, i.e.
+  (time of the same runs done one after another in one process, no sweep engine)
+  / (2 x wall time of the sweep with a 2-worker pool), pool start-up included;
+- the Dask path within 1.2x of the local pool on the same machine.
+
+Each path, the reference included, is timed in a fresh Python process, as
+``scs-sim sweep`` runs it (interpreter start and imports are excluded: the timer starts
+where the command would start the executor). Dask is timed on a real cluster started
+here with ``dask scheduler`` and ``dask worker`` (reached through DASK_SCHEDULER_ADDRESS;
+its workers have run one sweep before, as a long-lived cluster's would), and cold, with
+``--dask`` starting its own LocalCluster inside the timed region.
+
+Prints a table of medians and writes benchmarks/results/sweep_overhead.md.
+
+    .venv/bin/python benchmarks/sweep_overhead.py [--runs 12] [--repeats 3] [--citizens N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+RESULTS = Path(__file__).resolve().parent / "results" / "sweep_overhead.md"
+WORKERS = 2
+BIN = Path(sys.executable).parent
+
+
+def spec(runs: int, citizens: int, steps: int) -> dict:
+    """One point, ``runs`` replicates: every run costs the same, only the seed differs."""
+    return {
+        "name": "overhead",
+        "seed": 1,
+        "replicates": runs,
+        "steps": steps,
+        "base": {"scenario": "sesame", "n_citizens": citizens},
+        "parameters": {"surveillance": {"values": [0.2]}},
+    }
+
+
+def cpu_seconds() -> float:
+    """CPU time of this process and its finished children (pool or LocalCluster workers)."""
+    me, kids = (
+        resource.getrusage(resource.RUSAGE_SELF),
+        resource.getrusage(resource.RUSAGE_CHILDREN),
+    )
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+
+
+def _worker_cpu() -> float:
+    me = resource.getrusage(resource.RUSAGE_SELF)
+    return me.ru_utime + me.ru_stime
+
+
+def measure(path: str, data: dict) -> tuple[float, float]:
+    """Time one sweep in this (fresh) process, executor start-up and shutdown included.
+
+    ``one`` is the reference: the same runs one after another, without the sweep engine.
+    """
+    import contextlib
+
+    from scs_sim.sweeps import run_sweep
+    from scs_sim.sweeps.execute import dask_executor, local_pool
+
+    cpu = cpu_seconds()
+    if path == "one":
+        return one_process(data), cpu_seconds() - cpu
+
+    with tempfile.TemporaryDirectory() as out:
+        start = time.perf_counter()
+        with contextlib.ExitStack() as stack:
+            executor = None
+            if path == "pool":
+                executor = stack.enter_context(local_pool(WORKERS))
+            elif path == "dask":
+                executor, _ = stack.enter_context(dask_executor(WORKERS))
+            run_sweep(data, Path(out) / "sweep", executor=executor)
+        return time.perf_counter() - start, cpu_seconds() - cpu
+
+
+def in_fresh_process(path: str, data: dict, env: dict[str, str]) -> tuple[float, float]:
+    code = (
+        "import json, sys; sys.path.insert(0, sys.argv[1]); import sweep_overhead as b; "
+        "print(json.dumps(b.measure(sys.argv[2], json.loads(sys.argv[3]))))"
+    )
+    args = [sys.executable, "-c", code, str(Path(__file__).parent), path, json.dumps(data)]
+    proc = subprocess.run(args, env=env, capture_output=True, text=True, check=True)
+    wall, cpu = json.loads(proc.stdout.strip().splitlines()[-1])
+    return wall, cpu
+
+
+def one_process(data: dict) -> float:
+    """The same runs, one after another in this process, without the sweep engine.
+
+    Timed from the same point as the sweeps (after imports), so the model's one-time
+    JIT cache load counts here too: a researcher's own loop pays it as well.
+    """
+    from scs_sim.runner import run_scenario
+    from scs_sim.scenario import Scenario
+    from scs_sim.sweeps import load_sweep
+
+    sweep = load_sweep(data)
+    scenario = Scenario.model_validate(sweep.point_scenario(0))
+    start = time.perf_counter()
+    for run in sweep.runs():
+        run_scenario(scenario, seed=run.seed)
+    return time.perf_counter() - start
+
+
+def start_cluster(folder: Path) -> tuple[str, list[subprocess.Popen]]:
+    """A real Dask cluster on 127.0.0.1: ``dask scheduler`` and ``dask worker`` processes."""
+    file = folder / "scheduler.json"
+    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
+    procs = [
+        subprocess.Popen(
+            [
+                BIN / "dask",
+                "scheduler",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                "0",
+                "--no-dashboard",
+                "--scheduler-file",
+                file,
+            ],
+            **quiet,
+        ),
+    ]
+    while not file.exists():
+        time.sleep(0.1)
+    time.sleep(0.5)  # the file is written before the scheduler is ready
+    procs.append(
+        subprocess.Popen(
+            [
+                BIN / "dask",
+                "worker",
+                "--scheduler-file",
+                file,
+                "--nworkers",
+                str(WORKERS),
+                "--nthreads",
+                "1",
+                "--no-dashboard",
+                "--host",
+                "127.0.0.1",
+            ],
+            **quiet,
+        )
+    )
+    address = json.loads(file.read_text())["address"]
+    from distributed import Client
+
+    with Client(address) as client:
+        client.wait_for_workers(WORKERS, timeout=120)
+    return address, procs
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--runs", type=int, default=12)
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--citizens", type=int, default=60_000)
+    parser.add_argument("--steps", type=int, default=52)
+    args = parser.parse_args()
+
+    from distributed import Client
+
+    data = spec(args.runs, args.citizens, args.steps)
+    load_before = os.getloadavg()
+    base_env = {k: v for k, v in os.environ.items() if k != "DASK_SCHEDULER_ADDRESS"}
+    paths = ("one", "pool", "warm", "cold")
+    wall: dict[str, list[float]] = {k: [] for k in paths}
+    cpu: dict[str, list[float]] = {k: [] for k in paths}
+    with tempfile.TemporaryDirectory() as folder:
+        address, procs = start_cluster(Path(folder))
+        warm_env = base_env | {"DASK_SCHEDULER_ADDRESS": address}
+        try:
+            in_fresh_process("dask", spec(2, 1000, 5), warm_env)  # workers import scs_sim once
+            with Client(address) as client:
+                for i in range(args.repeats):
+                    for path in paths:
+                        env = warm_env if path == "warm" else base_env
+                        before = sum(client.run(_worker_cpu).values()) if path == "warm" else 0
+                        kind = "dask" if path in ("warm", "cold") else path
+                        w, c = in_fresh_process(kind, data, env)
+                        if path == "warm":  # the running cluster's workers are not our children
+                            c += sum(client.run(_worker_cpu).values()) - before
+                        wall[path].append(w)
+                        cpu[path].append(c)
+                    print(
+                        f"repeat {i + 1}: "
+                        + ", ".join(
+                            f"{k} {wall[k][-1]:.2f} s (cpu {cpu[k][-1]:.2f})" for k in paths
+                        ),
+                        flush=True,
+                    )
+        finally:
+            for proc in reversed(procs):
+                proc.terminate()
+                proc.wait(timeout=30)
+
+    med = {k: statistics.median(v) for k, v in wall.items()}
+    mcpu = {k: statistics.median(v) for k, v in cpu.items()}
+    names = {
+        "one": "same runs in one process, no engine (reference)",
+        "pool": f"sweep, local pool ({WORKERS} workers)",
+        "warm": f"sweep, Dask: running cluster (dask scheduler + dask worker, {WORKERS} workers)",
+        "cold": f"sweep, Dask: --dask starting a LocalCluster ({WORKERS} workers)",
+    }
+    lines = [
+        "| path | median wall (s) | parallel efficiency | wall / local pool "
+        "| median CPU (s) | CPU / reference |",
+        "|---|---|---|---|---|---|",
+    ]
+    for k in paths:
+        eff = "" if k == "one" else f"{med['one'] / (WORKERS * med[k]):.3f}"
+        ratio = "" if k == "one" else f"{med[k] / med['pool']:.2f}"
+        lines.append(
+            f"| {names[k]} | {med[k]:.2f} | {eff} | {ratio} | {mcpu[k]:.2f} "
+            f"| {mcpu[k] / mcpu['one']:.3f} |"
+        )
+    table = "\n".join(lines)
+    context = (
+        f"{args.runs} runs of {args.citizens:,} citizens x {args.steps} steps "
+        f"({med['one'] / args.runs:.2f} s per run in one process); medians of {args.repeats} "
+        f"repeats; {os.cpu_count()} cores shared with other users (load average before: "
+        f"{load_before[0]:.2f}, after: {os.getloadavg()[0]:.2f}); Python "
+        f"{platform.python_version()}. Parallel efficiency = reference wall time / "
+        f"({WORKERS} x wall time): it needs {WORKERS} idle cores to mean anything. CPU / "
+        "reference = CPU time of all processes doing the sweep (workers included; the Dask "
+        "scheduler excluded) / the reference's: the engine's overhead, robust to other load. "
+        "Targets: local pool efficiency >= 0.85; Dask <= 1.2x the local pool."
+    )
+    raw = "\n".join(
+        f"- {k}: wall "
+        + ", ".join(f"{t:.2f}" for t in wall[k])
+        + "; cpu "
+        + ", ".join(f"{t:.2f}" for t in cpu[k])
+        for k in paths
+    )
+    print(table)
+    print(context)
+    RESULTS.parent.mkdir(exist_ok=True)
+    RESULTS.write_text(
+        "# Sweep engine overhead: local pool and Dask\n\n"
+        f"`{' '.join([Path(sys.executable).name, *sys.argv])}`\n\n{context}\n\n{table}\n\n"
+        f"Raw times (s):\n\n{raw}\n"
+    )
+
+
+if __name__ == "__main__":
+    main()
