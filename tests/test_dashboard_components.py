@@ -71,8 +71,9 @@ def _errors(rc) -> list[str]:
 
 
 def _markdown(rc) -> str:
-    templates = (w.template for w in rc.find(v.VuetifyTemplate).widgets if w.template)
-    return " ".join(t if isinstance(t, str) else str(getattr(t, "template", "")) for t in templates)
+    from solara.widgets import HTML
+
+    return " ".join(w.unsafe_innerHTML or "" for w in rc.find(HTML).widgets)
 
 
 def _charts(rc) -> set[str]:

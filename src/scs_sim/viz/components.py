@@ -14,6 +14,7 @@ import os
 import threading
 import time
 from collections.abc import Callable
+from html import escape
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +46,9 @@ SCENARIO_ENV = "SCS_SIM_DASHBOARD_SCENARIO"
 LECTURE_ENV = "SCS_SIM_DASHBOARD_LECTURE"
 
 NO_COMPARISON = "no comparison"
+
+PLAY_GAP = 0.15
+"""Seconds the play loop rests between steps at least, so the page's events get through."""
 
 SPEEDS = [1, 2, 4, 8, 16]
 """Play speeds, in steps per second (an upper bound: a slow step is never skipped)."""
@@ -134,7 +138,7 @@ def FieldControl(spec: FieldSpec, value: Any, on_change: Callable[[str, Any], No
 def ParameterPanel(params: Scenario, on_change: Callable[[str, Any], None]) -> None:
     """Every tunable field of the scenario schema, grouped by its section."""
     groups = solara.use_memo(sections, [])
-    solara.Markdown("**Parameters** (a change restarts the run on the same seed)")
+    _html("<b>Parameters</b> (a change restarts the run on the same seed)")
     for section, specs in groups.items():
         with solara.Details(summary=section.capitalize(), expand=False):
             for spec in specs:
@@ -142,8 +146,10 @@ def ParameterPanel(params: Scenario, on_change: Callable[[str, Any], None]) -> N
 
 
 @solara.component
-def CaptionBanner(session: DashboardSession, version: int, lecture: bool) -> None:
+def CaptionBanner(control: Controller, lecture: bool) -> None:
     """The latest policy event's caption, as it triggers; in lecture mode the next one too."""
+    _ = control.version.value
+    session = control.session
     model = session.model
     if model.captions:
         step, text = model.captions[-1]
@@ -179,9 +185,17 @@ def _quick_picks(session: DashboardSession) -> dict[str, int | None]:
 
 
 def _table(rows: list[tuple[str, ...]], header: tuple[str, ...]) -> str:
-    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    lines += ["| " + " | ".join(row) + " |" for row in rows]
-    return "\n".join(lines)
+    head = "".join(f"<th>{escape(h)}</th>" for h in header) if any(header) else ""
+    body = "".join(
+        "<tr>" + "".join(f"<td>{escape(cell)}</td>" for cell in row) + "</tr>" for row in rows
+    )
+    return f'<table class="scs-table">{"<tr>" + head + "</tr>" if head else ""}{body}</table>'
+
+
+def _html(markup: str, tag: str = "div") -> None:
+    """Our own markup (values escaped). Not solara.Markdown: it loads KaTeX from a CDN,
+    which is a page error offline (solara-assets 1.58.2 does not ship KaTeX)."""
+    solara.HTML(tag=tag, unsafe_innerHTML=markup, classes=["scs-text"])
 
 
 @solara.component
@@ -224,8 +238,8 @@ def Inspector(
             return
         facts = session.model.explain(index)
         traits = facts["traits"]
-        solara.Markdown(
-            f"**Citizen #{index}**, week {session.steps}: score **{facts['score']:.0f}** "
+        _html(
+            f"<b>Citizen #{index}</b>, week {session.steps}: score <b>{facts['score']:.0f}</b> "
             f"(its own conduct alone would earn {facts['own_conduct_score']:.0f}); "
             f"{facts['contacts']} active contacts; group {traits['group']}."
         )
@@ -244,12 +258,12 @@ def Inspector(
         ]
         with solara.Columns([1, 1]):
             with solara.Column():
-                solara.Markdown(
-                    "**Score by component** (what the scorer uses; the citizen only guesses)\n\n"
+                _html(
+                    "<b>Score by component</b> (what the scorer uses; the citizen only guesses)<br>"
                     + _table(rows, ("source", "component", "true weight", "believed weight"))
                 )
-                solara.Markdown(
-                    "**Hidden traits** (the scorer sees none of them)\n\n"
+                _html(
+                    "<b>Hidden traits</b> (the scorer sees none of them)<br>"
                     + _table(
                         [(k.replace("_", " "), f"{v:.2f}") for k, v in traits.items()],
                         ("trait", "value"),
@@ -258,8 +272,8 @@ def Inspector(
             with solara.Column():
                 sanctions = ", ".join(facts["restrictions"]) or "none"
                 wrong = ", ".join(facts["unjustified_restrictions"]) or "none"
-                solara.Markdown(
-                    "**Sanctions and records**\n\n"
+                _html(
+                    "<b>Sanctions and records</b><br>"
                     + _table(
                         [
                             ("restrictions", sanctions),
@@ -274,8 +288,8 @@ def Inspector(
                         ("", ""),
                     )
                 )
-                solara.Markdown(
-                    "**What it believes and fears**\n\n"
+                _html(
+                    "<b>What it believes and fears</b><br>"
                     + _table(
                         [
                             ("perceived surveillance", f"{facts['perceived_surveillance']:.2f}"),
@@ -290,9 +304,9 @@ def Inspector(
                 )
                 if session.twin is not None:
                     other = session.twin.explain(index)
-                    solara.Markdown(
-                        f"**Same citizen in the counterfactual** "
-                        f"({session.counterfactual.label if session.counterfactual else ''}): "
+                    label = session.counterfactual.label if session.counterfactual else ""
+                    _html(
+                        f"<b>Same citizen in the counterfactual</b> ({escape(label)}): "
                         f"score {other['score']:.0f}, restrictions "
                         f"{', '.join(other['restrictions']) or 'none'}, chance it withholds a "
                         f"critical post {other['self_censorship_probability']:.2f}."
@@ -428,8 +442,13 @@ def Dashboard(scenario_dirs: list[Path] | None = None, initial: str | None = Non
 
 @solara.component
 def DashboardView(control: Controller, scenarios: dict[str, Path], start_name: str) -> None:
-    """The page once a session exists (see :func:`Dashboard`)."""
-    error, version = control.error, control.version
+    """The page once a session exists (see :func:`Dashboard`).
+
+    This component never reads the step counter (``control.version``): a step re-renders
+    only the live parts (:func:`Status`, :func:`CaptionBanner`, :func:`LiveViews`), not
+    the sixty parameter controls, which keeps a step's server-side redraw small.
+    """
+    error = control.error
     choice = solara.use_reactive(start_name)
     seed_text = solara.use_reactive(str(DEFAULT_SEED))
     seed_error = solara.use_reactive("")
@@ -440,7 +459,9 @@ def DashboardView(control: Controller, scenarios: dict[str, Path], start_name: s
     jump = solara.use_reactive(10)
     selected = solara.use_reactive(None)
     lecture = solara.use_reactive(os.environ.get(LECTURE_ENV, "") not in ("", "0"))
+    built = solara.use_reactive(0)  # bumped when the session is replaced
     session = control.session
+    _ = built.value  # subscribe: a new session re-renders the panel with its parameters
 
     def rebuild(**change: Any) -> None:
         """A new session with one thing changed; the old one stays if validation fails."""
@@ -448,7 +469,7 @@ def DashboardView(control: Controller, scenarios: dict[str, Path], start_name: s
         seed = change.get("seed", control.session.seed)
         new_overrides = change.get("overrides", overrides.value)
         cf = change.get("compare", compare.value)
-        built = load_session(
+        fresh = load_session(
             scenarios[name],
             seed,
             new_overrides,
@@ -456,10 +477,11 @@ def DashboardView(control: Controller, scenarios: dict[str, Path], start_name: s
             scenarios,
         )
         playing.value = False
-        control.replace(built)
+        control.replace(fresh)
         choice.value, overrides.value, compare.value = name, new_overrides, cf
-        if selected.value is not None and selected.value >= built.model.population.n:
+        if selected.value is not None and selected.value >= fresh.model.population.n:
             selected.value = None
+        built.value += 1
 
     def on_scenario(name: str) -> None:
         control.attempt(lambda: rebuild(name=name, overrides={}))
@@ -508,39 +530,31 @@ def DashboardView(control: Controller, scenarios: dict[str, Path], start_name: s
     def play_loop(cancel: threading.Event) -> None:
         if not playing.value:
             return
+        current = control.session
         # Stop at the end of the scenario's planned weeks, unless already past it.
-        stop_at = session.params.steps if session.steps < session.params.steps else None
+        stop_at = current.params.steps if current.steps < current.params.steps else None
         while not cancel.is_set():
             started = time.perf_counter()
-            if not control.attempt(lambda: control.session.step(1)):
+            if not control.attempt(lambda: current.step(1)):
                 playing.value = False
                 return
-            if stop_at is not None and control.session.steps >= stop_at:
+            if stop_at is not None and current.steps >= stop_at:
                 playing.value = False
                 return
-            cancel.wait(max(0.0, 1.0 / speed.value - (time.perf_counter() - started)))
+            # Always leave a gap: clicks (Pause!) wait for the render lock this loop holds.
+            elapsed = time.perf_counter() - started
+            cancel.wait(max(PLAY_GAP, 1.0 / speed.value - elapsed))
 
     solara.use_thread(
         play_loop, dependencies=[playing.value, speed.value, id(session)], intrusive_cancel=False
     )
 
     large = lecture.value
-    network = solara.use_memo(
-        lambda: _locked(
-            session,
-            lambda: network_png(session.model, session.view, selected=selected.value, large=large),
-        ),
-        [version.value, selected.value, large, id(session)],
-    )
-    series = solara.use_memo(lambda: session.series(), [version.value, id(session)])
-    twin_series = solara.use_memo(lambda: session.twin_series(), [version.value, id(session)])
-    events = [step for step, _ in session.model.captions]
-
     solara.Title("scs_sim dashboard")
     solara.Style(CSS)
     with solara.Column(classes=["scs-dashboard"] + (["scs-lecture"] if large else [])):
         with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}):
-            solara.Markdown(f"## scs_sim: {session.params.name}")
+            _html(f"scs_sim: {escape(session.params.name)}", tag="h2")
             solara.Switch(label="Lecture mode", value=lecture)
         if not large:
             solara.Text(session.params.description, classes=["scs-help"])
@@ -548,7 +562,7 @@ def DashboardView(control: Controller, scenarios: dict[str, Path], start_name: s
         with solara.Div():
             if error.value:
                 solara.Error(error.value, classes=["scs-error"])
-        CaptionBanner(session, version.value, large)
+        CaptionBanner(control, large)
         with solara.Columns([0, 1] if large else [1, 3]):
             if not large:
                 with solara.Column():
@@ -572,9 +586,10 @@ def DashboardView(control: Controller, scenarios: dict[str, Path], start_name: s
             with solara.Column():
                 with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}):
                     solara.Button("Step", on_click=step_once, color="primary")
+                    # Explicit, not a toggle: a click that arrives late must not restart play.
                     solara.Button(
                         "Pause" if playing.value else "Play",
-                        on_click=lambda: playing.set(not playing.value),
+                        on_click=lambda: playing.set(False) if playing.value else playing.set(True),
                         color="secondary",
                     )
                     solara.Select(
@@ -587,56 +602,82 @@ def DashboardView(control: Controller, scenarios: dict[str, Path], start_name: s
                     solara.Button("Reset", on_click=reset, outlined=True)
                     solara.InputInt("jump N", value=jump, style={"max-width": "100px"})
                     solara.Button(f"Jump {jump.value}", on_click=jump_ahead, outlined=True)
-                    solara.Text(
-                        f"Week {session.steps} of {session.params.steps} · "
-                        f"{session.model.population.n:,} citizens · seed {session.seed}",
-                        classes=["scs-status"],
-                    )
-                with solara.Columns([1, 1]):
-                    with solara.Column():
-                        solara.Image(network, classes=["scs-network"])
-                        if session.view.sampled:
-                            solara.Text(
-                                f"Sampled view: {len(session.view.nodes):,} of "
-                                f"{session.view.n:,} citizens, grown breadth-first from random "
-                                "starts so their ties show. Plots and counts use everyone.",
-                                classes=["scs-help"],
-                            )
-                    with solara.Column():
-                        solara.FigureEcharts(
-                            option=charts.metrics_option(
-                                series, events, planned_steps=session.params.steps, large=large
-                            ),
-                            attributes={"style": "height: 480px;", "class": "scs-metrics"},
-                        )
-                with solara.Columns([1, 1]):
-                    solara.FigureEcharts(
-                        option=charts.histogram_option(session.model, large=large),
-                        attributes={"style": "height: 300px;", "class": "scs-histogram"},
-                    )
-                    if session.model.group_members:
-                        solara.FigureEcharts(
-                            option=charts.group_option(series, large=large),
-                            attributes={"style": "height: 300px;", "class": "scs-groups"},
-                        )
-                if twin_series is not None and session.counterfactual is not None:
-                    with solara.Card(
-                        f"{session.params.name} against {session.counterfactual.label}",
-                        subtitle="Same seed, same citizens and ties, stepping together; "
-                        "the bottom row is the difference (the chilling effect).",
-                    ):
-                        solara.FigureEcharts(
-                            option=charts.comparison_option(
-                                series,
-                                twin_series,
-                                session.params.name,
-                                session.counterfactual.label,
-                                large=large,
-                            ),
-                            attributes={"style": "height: 420px;", "class": "scs-comparison"},
-                        )
-                Inspector(session, version.value, selected, large)
-                Exports(session, version.value, network, selected.value)
+                    Status(control)
+                LiveViews(control, selected, large)
+
+
+@solara.component
+def Status(control: Controller) -> None:
+    """Week, population and seed; re-rendered at every step."""
+    _ = control.version.value
+    session = control.session
+    solara.Text(
+        f"Week {session.steps} of {session.params.steps} · "
+        f"{session.model.population.n:,} citizens · seed {session.seed}",
+        classes=["scs-status"],
+    )
+
+
+@solara.component
+def LiveViews(control: Controller, selected: solara.Reactive[int | None], large: bool) -> None:
+    """Network, charts, comparison, inspector and exports: everything a step changes."""
+    version = control.version.value
+    session = control.session
+    network = solara.use_memo(
+        lambda: _locked(
+            session,
+            lambda: network_png(session.model, session.view, selected=selected.value, large=large),
+        ),
+        [version, selected.value, large, id(session)],
+    )
+    series = solara.use_memo(lambda: session.series(), [version, id(session)])
+    twin_series = solara.use_memo(lambda: session.twin_series(), [version, id(session)])
+    events = [step for step, _ in session.model.captions]
+    with solara.Columns([1, 1]):
+        with solara.Column():
+            solara.Image(network, classes=["scs-network"])
+            if session.view.sampled:
+                solara.Text(
+                    f"Sampled view: {len(session.view.nodes):,} of "
+                    f"{session.view.n:,} citizens, grown breadth-first from random "
+                    "starts so their ties show. Plots and counts use everyone.",
+                    classes=["scs-help"],
+                )
+        with solara.Column():
+            solara.FigureEcharts(
+                option=charts.metrics_option(
+                    series, events, planned_steps=session.params.steps, large=large
+                ),
+                attributes={"style": "height: 480px;", "class": "scs-metrics"},
+            )
+    with solara.Columns([1, 1]):
+        solara.FigureEcharts(
+            option=charts.histogram_option(session.model, large=large),
+            attributes={"style": "height: 300px;", "class": "scs-histogram"},
+        )
+        if session.model.group_members:
+            solara.FigureEcharts(
+                option=charts.group_option(series, large=large),
+                attributes={"style": "height: 300px;", "class": "scs-groups"},
+            )
+    if twin_series is not None and session.counterfactual is not None:
+        with solara.Card(
+            f"{session.params.name} against {session.counterfactual.label}",
+            subtitle="Same seed, same citizens and ties, stepping together; "
+            "the bottom row is the difference (the chilling effect).",
+        ):
+            solara.FigureEcharts(
+                option=charts.comparison_option(
+                    series,
+                    twin_series,
+                    session.params.name,
+                    session.counterfactual.label,
+                    large=large,
+                ),
+                attributes={"style": "height: 420px;", "class": "scs-comparison"},
+            )
+    Inspector(session, version, selected, large)
+    Exports(session, version, network, selected.value)
 
 
 def _locked(session: DashboardSession, draw: Callable[[], bytes]) -> bytes:
