@@ -522,7 +522,7 @@ def shared_results(workers: int = 2) -> Results:
 
 def generate(workers: int = 2) -> Report:
     """Compute and render the page."""
-    return render(compute(workers))
+    return render(shared_results(workers))
 
 
 def write(report: Report, out: Path) -> None:
