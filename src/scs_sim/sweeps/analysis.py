@@ -139,30 +139,52 @@ def point_label(points: pd.DataFrame, point: int) -> str:
 def bands_figure(
     bands: pd.DataFrame, points: pd.DataFrame, metrics: Sequence[str], quantiles: Sequence[float]
 ):
-    """Median and outer-quantile band over time, one line per point, one panel per metric."""
+    """Replicate bands, one panel per metric.
+
+    With several kept steps: the middle quantile over time (line) and the outer
+    quantiles (shade), one colour per point. With one kept step: one marker per
+    point, sorted by the middle quantile, with the outer quantiles as error bars.
+    """
     plt = _pyplot()
     lo, mid, hi = (
         quantile_label(min(quantiles)),
-        quantile_label(float(np.median(quantiles))),
+        quantile_label(sorted(quantiles)[len(quantiles) // 2]),
         quantile_label(max(quantiles)),
     )
     cols = min(3, len(metrics))
     rows = -(-len(metrics) // cols)
     fig, axes = plt.subplots(rows, cols, figsize=(5 * cols, 3.4 * rows), squeeze=False)
-    colors = plt.get_cmap("viridis")(np.linspace(0, 0.9, max(len(points), 1)))
+    shown = sorted(bands["point"].unique())
+    colors = dict(zip(shown, plt.get_cmap("viridis")(np.linspace(0, 0.9, len(shown))), strict=True))
+    # Full labels only while they fit in a legend; otherwise the report's table names the points.
+    verbose = points.shape[1] <= 2
+    over_time = bands["step"].nunique() > 1
     for ax, metric in zip(axes.flat, metrics, strict=False):
         table = bands[bands["metric"] == metric]
-        for point, frame in table.groupby("point"):
-            color = colors[int(point)]
-            ax.plot(frame["step"], frame[mid], color=color, label=point_label(points, int(point)))
-            ax.fill_between(frame["step"], frame[lo], frame[hi], color=color, alpha=0.15)
+        if over_time:
+            for point, frame in table.groupby("point"):
+                color = colors[point]
+                label = point_label(points, int(point)) if verbose else f"point {point}"
+                ax.plot(frame["step"], frame[mid], color=color, label=label)
+                ax.fill_between(frame["step"], frame[lo], frame[hi], color=color, alpha=0.15)
+            ax.set_xlabel("week")
+        else:
+            table = table.sort_values(mid, kind="stable")
+            x = np.arange(len(table))
+            err = np.vstack([table[mid] - table[lo], table[hi] - table[mid]])
+            ax.errorbar(x, table[mid], yerr=err, fmt="o", ms=3, lw=0.8, capsize=0)
+            ax.set_xlabel(f"points, sorted (step {int(table['step'].iloc[0])})")
+            ax.set_xticks([])
         ax.set_title(metric.replace("_", " "), fontsize=10)
-        ax.set_xlabel("week")
     for ax in list(axes.flat)[len(metrics) :]:
         ax.set_visible(False)
     handles, labels = axes.flat[0].get_legend_handles_labels()
-    fig.legend(handles, labels, fontsize=7, loc="lower center", ncol=min(4, len(labels)))
-    fig.tight_layout(rect=(0, 0.04 + 0.025 * (-(-len(labels) // 4)), 1, 1))
+    if labels:
+        ncol = min(4, len(labels))
+        fig.legend(handles, labels, fontsize=7, loc="lower center", ncol=ncol)
+        fig.tight_layout(rect=(0, 0.05 + 0.035 * (-(-len(labels) // ncol)), 1, 1))
+    else:
+        fig.tight_layout()
     return fig
 
 

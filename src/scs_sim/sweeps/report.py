@@ -131,7 +131,9 @@ def write_report(out: Path, metrics: Sequence[str] | None = None) -> Path:
     atomic_write(folder / "bands.csv", lambda tmp: bands.to_csv(tmp, index=False))
     mid = analysis.quantile_label(quantiles[len(quantiles) // 2])
     final = bands[bands["step"] == step]
-    shown = _spread_points(final, metrics[0], mid)
+    # One kept step is a dot per point, readable for every point; lines over time are not.
+    over_time = bands["step"].nunique() > 1
+    shown = _spread_points(final, metrics[0], mid) if over_time else list(range(len(points)))
     fig = analysis.bands_figure(bands[bands["point"].isin(shown)], points, metrics, quantiles)
     name = _save(fig, folder / "bands.png")
     which = (
@@ -143,8 +145,9 @@ def write_report(out: Path, metrics: Sequence[str] | None = None) -> Path:
     lines += [
         "## Replicate bands",
         "",
-        f"Quantile {mid[1:]}% over replicates (line) and the {quantiles[0]:g}-{quantiles[-1]:g} "
-        f"quantile band (shade), {which}. All points: `bands.csv`.",
+        f"Quantile {mid[1:]}% over replicates ({'line' if over_time else 'dot'}) and the "
+        f"{quantiles[0]:g}-{quantiles[-1]:g} quantile band ({'shade' if over_time else 'bar'}), "
+        f"{which}{'' if over_time else ', sorted'}. All points: `bands.csv`.",
         "",
         f"![bands]({name})",
         "",
