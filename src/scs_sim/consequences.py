@@ -11,8 +11,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
+from numba import njit
 
 from scs_sim.population import FLIGHT, RAIL, RENTAL, TRAVEL, VISA
+from scs_sim.streams import uniform
 
 if TYPE_CHECKING:
     from scs_sim.model import SocialCreditModel
@@ -21,28 +23,47 @@ STRAIN_MEMORY = 0.9
 
 
 def bear_costs(model: SocialCreditModel, step: int) -> None:
-    """Update strain from this step's restrictions and count blocked ticket purchases."""
+    """Update strain from this step's restrictions and count blocked ticket purchases.
+
+    Draws: travel lane 0 (a flight wanted) and lane 1 (a train), per banned citizen.
+    """
     params, traits, state = model.params, model.population.traits, model.population.state
-    restricted = state.restricted
-    cost = np.zeros(model.population.n, dtype=np.float32)
-    for bits, price in (
-        (TRAVEL, params.cost_travel),
-        (VISA, params.cost_visa),
-        (RENTAL, params.cost_rental),
-    ):
-        if price > 0:
-            cost += np.float32(price) * ((restricted & bits) != 0)
-    state.strain *= np.float32(STRAIN_MEMORY)
-    state.strain += np.float32(1.0 - STRAIN_MEMORY) * cost / traits.income
-    banned = np.flatnonzero(restricted & TRAVEL)
-    if len(banned) == 0:
-        return
-    gen = model.streams.generator("travel", step)
-    tries = gen.random((2, len(banned)), dtype=np.float32)
-    income = np.minimum(traits.income[banned], np.float32(3.0))
-    wants_flight = tries[0] < np.float32(params.flight_demand) * income
-    wants_rail = tries[1] < np.float32(params.rail_demand)
-    model.counters["flights_blocked"] += int(
-        (wants_flight & ((restricted[banned] & FLIGHT) != 0)).sum()
-    )
-    model.counters["rail_blocked"] += int((wants_rail & ((restricted[banned] & RAIL) != 0)).sum())
+    prices = np.array([params.cost_travel, params.cost_visa, params.cost_rental], np.float32)
+    flights, trains = _bear_costs(
+        state.restricted, traits.income, prices,
+        np.float32(STRAIN_MEMORY), np.float32(1.0 - STRAIN_MEMORY),
+        np.float32(params.flight_demand), np.float32(params.rail_demand),
+        model.streams.key("travel", step, 0), model.streams.key("travel", step, 1), state.strain,
+    )  # fmt: skip
+    model.counters["flights_blocked"] += flights
+    model.counters["rail_blocked"] += trains
+
+
+@njit(cache=True)
+def _bear_costs(
+    restricted,
+    income,
+    prices,
+    memory,
+    fresh,
+    flight_demand,
+    rail_demand,
+    flight_key,
+    rail_key,
+    strain,
+) -> tuple[int, int]:
+    flights = trains = 0
+    kinds = (TRAVEL, VISA, RENTAL)
+    for i in range(len(strain)):
+        r = restricted[i]
+        cost = np.float32(0.0)
+        for k in range(3):
+            if prices[k] > 0 and (r & kinds[k]) != 0:
+                cost += prices[k]
+        strain[i] = strain[i] * memory + fresh * cost / income[i]
+        demand = flight_demand * min(income[i], np.float32(3.0))
+        if r & FLIGHT and uniform(flight_key, i) < demand:
+            flights += 1
+        if r & RAIL and uniform(rail_key, i) < rail_demand:
+            trains += 1
+    return flights, trains

@@ -9,9 +9,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
+from numba import njit
 
 from scs_sim.population import RENTAL, TRAVEL, VISA
-from scs_sim.scoring import SCORE_MIN
+from scs_sim.scoring import SCORE_MAX, SCORE_MIN
 
 if TYPE_CHECKING:
     from scs_sim.model import SocialCreditModel
@@ -51,7 +52,11 @@ def gini_of_scores(score: np.ndarray) -> float:
     Binning to 601 whole points makes this O(n) with no sort, which matters at
     millions of citizens; the rounding changes the Gini by far less than 1e-3.
     """
-    counts = np.bincount(np.rint(score - SCORE_MIN).astype(np.int32), minlength=1)
+    return gini_of_counts(np.bincount(np.rint(score - SCORE_MIN).astype(np.int32), minlength=1))
+
+
+def gini_of_counts(counts: np.ndarray) -> float:
+    """Gini coefficient of scores given as counts per whole point above SCORE_MIN."""
     values = SCORE_MIN + np.arange(len(counts), dtype=np.float64)
     n = counts.sum()
     total = (counts * values).sum()
@@ -76,69 +81,152 @@ def _pearson(x: np.ndarray, y: np.ndarray) -> float:
 
 
 def score_assortativity(model: SocialCreditModel) -> float:
-    """Pearson correlation of scores across active ties (sampled on large networks)."""
+    """Pearson correlation of scores across active ties.
+
+    Exact over every tie when the step's contact pass has just seen them (see
+    SocialNetwork.contact_pass); otherwise estimated on a fixed sample of slots.
+    """
     net, score = model.network, model.population.state.score
-    slots = model.assortativity_slots
-    active = slots[net.adjacency.data[slots] > 0]
-    return _pearson(score[net.edge_rows[active]], score[net.adjacency.indices[active]])
+    exact = net.score_assortativity(score)
+    if exact is not None:
+        return exact
+    slots, rows = model.assortativity_slots, model.assortativity_rows
+    active = net.adjacency.data[slots] > 0
+    return _pearson(score[rows[active]], score[net.adjacency.indices[slots[active]]])
 
 
-def _core(model: SocialCreditModel, members: np.ndarray | slice) -> dict[str, float]:
-    state, traits = model.population.state, model.population.traits
-    restricted = state.restricted[members]
-    n = len(restricted)
-    sanctioned = restricted > 0
-    false_positive = (restricted & ~state.justified[members]) != 0
+# Columns of the per-group tallies made by _tally (one row per group).
+_COUNT, _SCORE, _CENSORED, _WANTS, _LISTED, _TRAVEL, _SANCTIONED, _FALSE_POSITIVE = range(8)
+# Columns of the whole-population tallies.
+_GAP, _DONATED, _PERFORMATIVE, _VISA, _RENTAL, _PERKS, _DEGREE, _ISOLATED, _PERCEIVED, _DEBT = (
+    range(10)
+)
+
+
+@njit(cache=True)
+def _tally(
+    group,
+    score,
+    self_censored,
+    wants,
+    listed,
+    restricted,
+    justified,
+    dissent,
+    censor_probability,
+    donated,
+    performative,
+    perks,
+    degree,
+    perceived,
+    debt,
+):
+    # One pass over every citizen for all metrics: each numpy reduction would be its own
+    # pass. Scalars, not array cells, accumulate (cells would go through memory each time).
+    by_group = np.zeros((2, 8))
+    total = np.zeros(10)
+    histogram = np.zeros(int(SCORE_MAX - SCORE_MIN) + 1, dtype=np.int64)
+    last = len(histogram) - 1
+    for g in range(2):
+        count = censored = wanting = n_listed = travel = sanctioned = false_positive = 0
+        score_sum = 0.0
+        for i in range(len(score)):
+            if group[i] != g:
+                continue
+            r = restricted[i]
+            count += 1
+            score_sum += score[i]
+            censored += self_censored[i]
+            wanting += wants[i]
+            n_listed += listed[i]
+            travel += (r & TRAVEL) != 0
+            sanctioned += r != 0
+            false_positive += (r & ~justified[i]) != 0
+        by_group[g, _COUNT] = count
+        by_group[g, _SCORE] = score_sum
+        by_group[g, _CENSORED] = censored
+        by_group[g, _WANTS] = wanting
+        by_group[g, _LISTED] = n_listed
+        by_group[g, _TRAVEL] = travel
+        by_group[g, _SANCTIONED] = sanctioned
+        by_group[g, _FALSE_POSITIVE] = false_positive
+    gap = degree_sum = perceived_sum = 0.0
+    n_donated = n_performative = visa = rental = n_perks = isolated = n_debt = 0
+    for i in range(len(score)):
+        r = restricted[i]
+        gap += dissent[i] * censor_probability[i]
+        n_donated += donated[i]
+        n_performative += performative[i]
+        visa += (r & VISA) != 0
+        rental += (r & RENTAL) != 0
+        n_perks += perks[i]
+        degree_sum += degree[i]
+        isolated += degree[i] == 0
+        perceived_sum += perceived[i]
+        n_debt += debt[i]
+        histogram[min(max(int(np.rint(score[i] - np.float32(SCORE_MIN))), 0), last)] += 1
+    total[_GAP] = gap
+    total[_DONATED] = n_donated
+    total[_PERFORMATIVE] = n_performative
+    total[_VISA] = visa
+    total[_RENTAL] = rental
+    total[_PERKS] = n_perks
+    total[_DEGREE] = degree_sum
+    total[_ISOLATED] = isolated
+    total[_PERCEIVED] = perceived_sum
+    total[_DEBT] = n_debt
+    return by_group, total, histogram
+
+
+def _core(t: np.ndarray) -> dict[str, float]:
+    n = t[_COUNT]
     return {
-        "mean_score": float(state.score[members].mean(dtype=np.float64)) if n else 0.0,
-        "self_censorship_rate": _ratio(
-            state.self_censored[members].sum(), state.wants_critical[members].sum()
-        ),
-        "blacklisted_share": _ratio(state.listed[members].sum(), n),
-        "travel_banned_share": _ratio(((restricted & TRAVEL) != 0).sum(), n),
-        "sanctioned_share": _ratio(sanctioned.sum(), n),
-        "false_positive_share": _ratio(false_positive.sum(), sanctioned.sum()),
-    } | (
-        {
-            "expression_gap": float(
-                (traits.dissent * state.censor_probability).mean(dtype=np.float64)
-            ),
-        }
-        if isinstance(members, slice)
-        else {}
-    )
+        "mean_score": _ratio(t[_SCORE], n),
+        "self_censorship_rate": _ratio(t[_CENSORED], t[_WANTS]),
+        "blacklisted_share": _ratio(t[_LISTED], n),
+        "travel_banned_share": _ratio(t[_TRAVEL], n),
+        "sanctioned_share": _ratio(t[_SANCTIONED], n),
+        "false_positive_share": _ratio(t[_FALSE_POSITIVE], t[_SANCTIONED]),
+    }
 
 
 def compute_metrics(model: SocialCreditModel) -> dict[str, float]:
     """All metrics for the current step, by reporter name."""
-    state = model.population.state
-    n = model.population.n
-    out = _core(model, slice(None))
+    state, traits, pop = model.population.state, model.population.traits, model.population
+    n = pop.n
     restricted = state.restricted
+    by_group, total, histogram = _tally(
+        traits.group, state.score, state.self_censored, state.wants_critical, state.listed,
+        restricted, state.justified, traits.dissent, state.censor_probability, state.donated,
+        state.performative, state.perks, model.network.degree, state.perceived_surveillance,
+        state.debt,
+    )  # fmt: skip
+    out = _core(by_group.sum(axis=0))
     out |= {
-        "score_gini": gini_of_scores(state.score) if model.params.scoring else 0.0,
-        "donation_rate": _ratio(state.donated.sum(), n),
-        "performative_donation_rate": _ratio(state.performative.sum(), n),
-        "visa_restricted_share": _ratio(((restricted & VISA) != 0).sum(), n),
-        "rental_restricted_share": _ratio(((restricted & RENTAL) != 0).sum(), n),
-        "red_list_share": _ratio(state.perks.sum(), n),
+        "expression_gap": _ratio(total[_GAP], n),
+        "score_gini": gini_of_counts(histogram) if model.params.scoring else 0.0,
+        "donation_rate": _ratio(total[_DONATED], n),
+        "performative_donation_rate": _ratio(total[_PERFORMATIVE], n),
+        "visa_restricted_share": _ratio(total[_VISA], n),
+        "rental_restricted_share": _ratio(total[_RENTAL], n),
+        "red_list_share": _ratio(total[_PERKS], n),
         "score_assortativity": score_assortativity(model) if model.params.scoring else 0.0,
-        "mean_active_degree": float(model.network.degree.mean(dtype=np.float64)),
-        "isolated_share": _ratio((model.network.degree == 0).sum(), n),
-        "mean_perceived_surveillance": float(state.perceived_surveillance.mean(dtype=np.float64)),
-        "debtor_share": _ratio(state.debt.sum(), n),
+        "mean_active_degree": _ratio(total[_DEGREE], n),
+        "isolated_share": _ratio(total[_ISOLATED], n),
+        "mean_perceived_surveillance": _ratio(total[_PERCEIVED], n),
+        "debtor_share": _ratio(total[_DEBT], n),
         "sanctioned_share_bottom_income": _ratio(
-            (restricted[model.population.bottom_income] > 0).sum(),
-            len(model.population.bottom_income),
+            np.count_nonzero(restricted[pop.bottom_income]), len(pop.bottom_income)
         ),
         "sanctioned_share_top_income": _ratio(
-            (restricted[model.population.top_income] > 0).sum(), len(model.population.top_income)
+            np.count_nonzero(restricted[pop.top_income]), len(pop.top_income)
         ),
     }
     out |= {name: float(model.counters[name]) for name in COUNTERS}
-    for g, members in enumerate(model.group_members):
-        for name, value in _core(model, members).items():
-            out[f"{name}_group{g}"] = value
+    if model.group_members:
+        for g in (0, 1):
+            for name, value in _core(by_group[g]).items():
+                out[f"{name}_group{g}"] = value
     return out
 
 

@@ -108,8 +108,15 @@ class SocialCreditModel(mesa.Model):
         self.population = create_population(self.params, self.streams, group)
         seed_initial_listings(self)  # no-op unless initial_listed_share > 0
         has_groups = bool(group.any())
-        self.group_members = [np.flatnonzero(group == g) for g in (0, 1)] if has_groups else []
+        self.group_members = (
+            [np.flatnonzero(group == g).astype(np.int32) for g in (0, 1)] if has_groups else []
+        )
         self.assortativity_slots = self._sample_tie_slots()
+        # Slots never change owner (rewiring re-points a slot), so their rows are fixed too.
+        self.assortativity_rows = (
+            np.searchsorted(self.network.adjacency.indptr, self.assortativity_slots, side="right")
+            - 1
+        ).astype(self.network.adjacency.indices.dtype)
         self.own_score = self.population.state.score
         self.score_components: dict[str, np.ndarray] = {}
         self.score_reference: tuple[float, float] | None = None

@@ -20,6 +20,9 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import numpy as np
+from numba import njit
+
+from scs_sim.scenario import DATA_SOURCES
 
 if TYPE_CHECKING:
     from scs_sim.model import SocialCreditModel
@@ -130,6 +133,18 @@ def compute_components(model: SocialCreditModel) -> dict[str, np.ndarray]:
     }
 
 
+_BUILTIN_RULES: dict[str, Rule] = {name: RULES[name] for name in DATA_SOURCES}
+
+
+def _builtin_only(weights: dict[str, float]) -> bool:
+    # The fused kernel knows the four built-in rules; any other positive-weight rule
+    # (or a re-registered built-in) takes the general path, rule by rule.
+    return all(
+        w <= 0 or (name in _BUILTIN_RULES and RULES.get(name) is _BUILTIN_RULES[name])
+        for name, w in weights.items()
+    )
+
+
 def update_scores(model: SocialCreditModel) -> None:
     """Recompute every citizen's score, and the score its own conduct alone would earn.
 
@@ -144,6 +159,9 @@ def update_scores(model: SocialCreditModel) -> None:
         model.own_score = state.score
         model.score_components = {}
         return
+    if _builtin_only(weights):
+        _update_builtin(model, weights)
+        return
     components = compute_components(model)
     n = model.population.n
     raw = weighted_mean(components, weights, n)
@@ -157,3 +175,91 @@ def update_scores(model: SocialCreditModel) -> None:
     model.own_score = to_points(weighted_mean(own, weights, n), model.score_reference)
     state.score[:] = to_points(raw, model.score_reference)
     model.score_components = components
+
+
+def _update_builtin(model: SocialCreditModel, weights: dict[str, float]) -> None:
+    # The same arithmetic as the rules above, in float32 and in the same order,
+    # fused into one pass over citizens (plus the contact pass of the ties rule).
+    state, traits, n = model.population.state, model.population.traits, model.population.n
+    total = sum(w for w in weights.values() if w > 0)
+    used = np.array([weights[name] > 0 for name in DATA_SOURCES])
+    coef = np.array([w / total if w > 0 else 0.0 for w in map(weights.get, DATA_SOURCES)])
+    components = {
+        name: np.empty(n, dtype=np.float32) for name, u in zip(DATA_SOURCES, used, strict=True) if u
+    }
+    dummy = np.empty(0, dtype=np.float32)
+    ties_out = components.get("ties", dummy)
+    own_ties = np.float32(0.0)
+    if used[2]:
+        ties_out[:] = ties(model)
+        own_ties = np.float32(ties_out.mean(dtype=np.float64))
+    fit = model.score_reference is None
+    mean, spread = model.score_reference or (0.0, 1.0)
+    own = np.empty(n, dtype=np.float32)
+    _score(
+        coef.astype(np.float32), used, fit,
+        np.float32(mean), np.float32(POINTS_PER_SD / spread), own_ties,
+        state.donation_record, state.online_record, ties_out, state.credit_record,
+        state.true_credit_record, traits.income,
+        components.get("donations", dummy), components.get("online", dummy),
+        components.get("credit", dummy), state.score, own,
+    )  # fmt: skip
+    if fit:  # the kernel left raw weighted means: fit the scorecard on them, then scale
+        raw = state.score
+        model.score_reference = (float(raw.mean()), max(float(raw.std()), MIN_SPREAD))
+        state.score[:] = to_points(raw, model.score_reference)
+        own = to_points(own, model.score_reference)
+    model.own_score = own
+    model.score_components = components
+
+
+@njit(cache=True)
+def _score(
+    coef,
+    used,
+    fit,
+    mean,
+    scale,
+    own_ties,
+    donation_record,
+    online_record,
+    ties_component,
+    credit_record,
+    true_credit_record,
+    income,
+    donations_out,
+    online_out,
+    credit_out,
+    score,
+    own,
+) -> None:
+    lo, hi = np.float32(SCORE_MIN), np.float32(SCORE_MAX)
+    for i in range(len(score)):
+        capacity = min(np.float32(1.0), income[i] / np.float32(2.0))
+        fulfil = np.float32(1.0 - CAPACITY_SHARE) + np.float32(CAPACITY_SHARE) * capacity
+        raw = np.float32(0.0)
+        own_raw = np.float32(0.0)
+        if used[0]:
+            d = min(np.float32(1.0), np.float32(DONATION_SCALE) * donation_record[i])
+            donations_out[i] = d
+            raw += coef[0] * d
+            own_raw += coef[0] * d
+        if used[1]:
+            o = max(np.float32(0.0), np.float32(1.0) - np.float32(ONLINE_SCALE) * online_record[i])
+            online_out[i] = o
+            raw += coef[1] * o
+            own_raw += coef[1] * o
+        if used[2]:
+            raw += coef[2] * ties_component[i]
+            own_raw += coef[2] * own_ties
+        if used[3]:
+            c = credit_record[i] * fulfil
+            credit_out[i] = c
+            raw += coef[3] * c
+            own_raw += coef[3] * (true_credit_record[i] * fulfil)
+        if fit:
+            score[i] = raw
+            own[i] = own_raw
+        else:
+            score[i] = min(max(np.float32(NEUTRAL_SCORE) + scale * (raw - mean), lo), hi)
+            own[i] = min(max(np.float32(NEUTRAL_SCORE) + scale * (own_raw - mean), lo), hi)

@@ -10,9 +10,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
+from numba import njit
 
 from scs_sim.population import initial_beliefs
 from scs_sim.scenario import DATA_SOURCES, Scenario
+from scs_sim.scoring import NEUTRAL_SCORE
 
 if TYPE_CHECKING:
     from scs_sim.model import SocialCreditModel
@@ -28,23 +30,48 @@ def true_weights(params: Scenario) -> np.ndarray:
 
 
 def learn(model: SocialCreditModel, step: int) -> None:
-    """Move beliefs toward what each citizen observed this step."""
-    state = model.population.state
-    rate = np.float32(model.params.learning_rate)
-    contacts_sanctioned = model.network.neighbour_mean(
-        (state.restricted > 0).astype(np.float32), 0.0
-    )
-    state.fear += rate * (contacts_sanctioned - state.fear)
-    if not model.params.scoring:
-        return
-    truth = true_weights(model.params)
-    beliefs = state.beliefs
-    beliefs[:, 0] += rate * state.donated * (truth[0] - beliefs[:, 0])
-    critics = state.expressed_critical
-    penalised = state.observed_critical & (truth[1] > 0)
-    state.perceived_surveillance += rate * critics * (penalised - state.perceived_surveillance)
-    beliefs[:, 1] += rate * critics * (truth[1] - beliefs[:, 1])
-    beliefs[:, 2:] += rate * np.float32(BACKGROUND_LEARNING) * (truth[2:] - beliefs[:, 2:])
+    """Move beliefs toward what each citizen observed this step.
+
+    Fear moves toward the share of a citizen's active contacts under any
+    restriction (SocialNetwork.contact_pass, which also prepares the ties rule's
+    contact means for the next step).
+    """
+    params, state = model.params, model.population.state
+    share = model.network.contact_pass(state.score, state.restricted, NEUTRAL_SCORE)
+    _learn(
+        share, np.float32(params.learning_rate), bool(params.scoring), true_weights(params),
+        np.float32(BACKGROUND_LEARNING), state.donated, state.expressed_critical,
+        state.observed_critical, state.fear, state.beliefs, state.perceived_surveillance,
+    )  # fmt: skip
+
+
+@njit(cache=True)
+def _learn(
+    contacts_sanctioned,
+    rate,
+    scoring,
+    truth,
+    background,
+    donated,
+    critics,
+    observed,
+    fear,
+    beliefs,
+    perceived,
+) -> None:
+    penalises = truth[1] > 0
+    slow = rate * background
+    for i in range(len(fear)):
+        fear[i] += rate * (contacts_sanctioned[i] - fear[i])
+        if not scoring:
+            continue
+        beliefs[i, 0] += rate * np.float32(donated[i]) * (truth[0] - beliefs[i, 0])
+        if critics[i]:
+            penalised = np.float32(observed[i] and penalises)
+            perceived[i] += rate * (penalised - perceived[i])
+            beliefs[i, 1] += rate * (truth[1] - beliefs[i, 1])
+        beliefs[i, 2] += slow * (truth[2] - beliefs[i, 2])
+        beliefs[i, 3] += slow * (truth[3] - beliefs[i, 3])
 
 
 def on_policy_change(model: SocialCreditModel, before: Scenario, step: int) -> None:

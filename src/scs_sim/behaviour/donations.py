@@ -11,6 +11,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
+from numba import njit
+
+from scs_sim.streams import uniform
 
 if TYPE_CHECKING:
     from scs_sim.model import SocialCreditModel
@@ -21,13 +24,24 @@ FULL_BELIEF = 0.3
 
 
 def donate(model: SocialCreditModel, step: int) -> None:
-    """Decide sincere and performative donations for this step."""
-    traits, state = model.population.traits, model.population.state
-    draws = model.streams.generator("donations", step).random(
-        (2, model.population.n), dtype=np.float32
+    """Decide sincere (donations lane 0) and performative (lane 1) donations for this step."""
+    traits, state, streams = model.population.traits, model.population.state, model.streams
+    _donate(
+        traits.charity,
+        state.beliefs,
+        np.float32(model.params.performative_propensity),
+        streams.key("donations", step, 0),
+        streams.key("donations", step, 1),
+        state.performative,
+        state.donated,
     )
-    sincere = draws[0] < traits.charity
-    pull = np.minimum(np.float32(1.0), state.beliefs[:, DONATIONS] / np.float32(FULL_BELIEF))
-    pull *= np.float32(model.params.performative_propensity)
-    np.logical_and(~sincere, draws[1] < pull, out=state.performative)
-    np.logical_or(sincere, state.performative, out=state.donated)
+
+
+@njit(cache=True)
+def _donate(charity, beliefs, propensity, sincere_key, score_key, performative, donated):
+    for i in range(len(charity)):
+        sincere = uniform(sincere_key, i) < charity[i]
+        pull = min(np.float32(1.0), beliefs[i, DONATIONS] / np.float32(FULL_BELIEF))
+        bought = not sincere and uniform(score_key, i) < pull * propensity
+        performative[i] = bought
+        donated[i] = sincere or bought

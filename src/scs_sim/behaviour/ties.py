@@ -8,11 +8,14 @@ pointed at high scorers instead (``rewire_share``).
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
 
 import numpy as np
+from numba import njit
 
 from scs_sim.behaviour.donations import FULL_BELIEF
+from scs_sim.streams import choice, gap, uniform
 
 if TYPE_CHECKING:
     from scs_sim.model import SocialCreditModel
@@ -30,27 +33,84 @@ def liabilities(model: SocialCreditModel) -> np.ndarray:
 
 
 def review_ties(model: SocialCreditModel, step: int) -> None:
-    """Let a share of citizens review their contacts, cut liabilities and rewire."""
+    """Let a share of citizens review their contacts, cut liabilities and rewire.
+
+    Draws (counter-based): ties lane 0 gives the gaps between reviewing citizens
+    (each reviews with probability ``tie_review_rate``, independently); per tie
+    slot, lane 1 decides the cut, lane 2 whether it is rewired, lane 3 the new contact.
+    """
     params, traits, state = model.params, model.population.traits, model.population.state
-    n, net = model.population.n, model.network
-    gen = model.streams.generator("ties", step)
-    fear = np.minimum(np.float32(1.0), state.beliefs[:, TIES] / np.float32(FULL_BELIEF))
-    p_cut = np.float32(params.tie_cut_propensity) * fear * (0.5 + 0.5 * traits.risk_aversion)
-    reviewers = np.flatnonzero(
-        (gen.random(n, dtype=np.float32) < params.tie_review_rate) & (p_cut > 0)
-    )
-    if len(reviewers) == 0:
+    net, streams = model.network, model.streams
+    rate = params.tie_review_rate
+    if rate <= 0 or params.tie_cut_propensity <= 0:
         return
-    slots = net.slots_of(reviewers)
-    liable = liabilities(model)
-    slots = slots[(net.adjacency.data[slots] > 0) & liable[net.adjacency.indices[slots]]]
-    cut = slots[gen.random(len(slots), dtype=np.float32) < p_cut[net.edge_rows[slots]]]
-    if len(cut) == 0:
+    adj = net.adjacency
+    keys = np.array([streams.key("ties", step, lane) for lane in range(4)])
+    low = np.float32(params.low_score_visible if params.scoring else -np.inf)
+    slots, owners, rewired = _decide(
+        adj.indptr, adj.indices, adj.data, state.beliefs, traits.risk_aversion,
+        state.listed, state.score, low, np.float32(params.tie_cut_propensity),
+        math.log1p(-rate) if rate < 1 else -math.inf, np.float32(params.rewire_share), keys,
+    )  # fmt: skip
+    if len(slots) == 0:
         return
-    model.counters["ties_cut"] += len(cut)
-    rewired = gen.random(len(cut), dtype=np.float32) < params.rewire_share
-    high = np.flatnonzero(state.score >= np.float32(params.perk_threshold))
-    net.cut(cut[~rewired] if len(high) else cut)
-    if len(high):
-        targets = high[gen.integers(0, len(high), int(rewired.sum()))]
-        net.rewire(cut[rewired], targets.astype(net.adjacency.indices.dtype))
+    model.counters["ties_cut"] += len(slots)
+    high = np.empty(0, dtype=adj.indices.dtype)
+    if rewired.any():
+        high = np.flatnonzero(state.score >= np.float32(params.perk_threshold))
+        high = high.astype(adj.indices.dtype)
+    _apply(slots, owners, rewired, high, keys[3], adj.indices, adj.data, net.degree)
+    net.changed(rewired=len(high) > 0)
+
+
+@njit(cache=True)
+def _decide(
+    indptr,
+    indices,
+    data,
+    beliefs,
+    risk_aversion,
+    listed,
+    score,
+    low,
+    propensity,
+    log_q,
+    rewire_share,
+    keys,
+):
+    n = len(indptr) - 1
+    slots = np.empty(256, dtype=np.int64)
+    owners = np.empty(256, dtype=indices.dtype)
+    rewired = np.empty(256, dtype=np.bool_)
+    cuts = draw = 0
+    i = gap(keys[0], draw, log_q)
+    while i < n:
+        fear = min(np.float32(1.0), beliefs[i, TIES] / np.float32(FULL_BELIEF))
+        p_cut = propensity * fear * (np.float32(0.5) + np.float32(0.5) * risk_aversion[i])
+        for k in range(indptr[i], indptr[i + 1]):
+            j = indices[k]
+            liable = listed[j] or score[j] < low
+            if p_cut > 0 and data[k] != 0 and liable and uniform(keys[1], k) < p_cut:
+                if cuts == len(slots):  # grow the buffers (cuts are few)
+                    slots = np.concatenate((slots, np.empty_like(slots)))
+                    owners = np.concatenate((owners, np.empty_like(owners)))
+                    rewired = np.concatenate((rewired, np.empty_like(rewired)))
+                slots[cuts] = k
+                owners[cuts] = i
+                rewired[cuts] = uniform(keys[2], k) < rewire_share
+                cuts += 1
+        draw += 1
+        i += 1 + gap(keys[0], draw, log_q)
+    return slots[:cuts], owners[:cuts], rewired[:cuts]
+
+
+@njit(cache=True)
+def _apply(slots, owners, rewired, high, key, indices, data, degree) -> None:
+    for c in range(len(slots)):
+        k, i = slots[c], owners[c]
+        target = high[choice(key, k, len(high))] if rewired[c] and len(high) else i
+        if target == i:  # nobody to turn to (or only oneself): the tie is just dropped
+            data[k] = 0
+            degree[i] -= 1
+        else:
+            indices[k] = target

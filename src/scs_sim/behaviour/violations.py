@@ -11,6 +11,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
+from numba import njit
+
+from scs_sim.streams import uniform
 
 if TYPE_CHECKING:
     from scs_sim.model import SocialCreditModel
@@ -19,49 +22,127 @@ if TYPE_CHECKING:
 def offend(model: SocialCreditModel, step: int) -> None:
     """Draw new violations and new record errors; age existing bad records."""
     params, traits, state = model.params, model.population.traits, model.population.state
-    n = model.population.n
-    risk = np.float32(params.violation_rate) * traits.violation_proneness
-    risk *= 1.0 + np.float32(params.strain_sensitivity) * state.strain
-    new_debt = ~state.debt & (model.streams.uniform("violations", step, n) < risk)
-    new_error = ~state.false_record & (
-        model.streams.uniform("records", step, n) < np.float32(params.record_error_rate)
+    violations, errors = _offend(
+        traits.violation_proneness,
+        state.strain,
+        np.float32(params.violation_rate),
+        np.float32(params.strain_sensitivity),
+        np.float32(params.record_error_rate),
+        params.blacklist_term,
+        model.streams.key("violations", step),
+        model.streams.key("records", step),
+        state.debt,
+        state.false_record,
+        state.record_age,
     )
-    state.debt |= new_debt
-    state.false_record |= new_error
-    has_record = state.record_age >= 0
-    state.record_age[has_record] += 1
-    state.record_age[(new_debt | new_error) & ~has_record] = 0
-    # Wrong records expire when a listing would have: nobody enforces them further.
-    expired = state.false_record & ~state.debt & (state.record_age >= params.blacklist_term)
-    state.false_record[expired] = False
-    model.counters["violations"] += int(new_debt.sum())
-    model.counters["record_errors"] += int(new_error.sum())
+    model.counters["violations"] += violations
+    model.counters["record_errors"] += errors
+
+
+@njit(cache=True)
+def _offend(
+    proneness,
+    strain,
+    rate,
+    sensitivity,
+    error_rate,
+    term,
+    violation_key,
+    record_key,
+    debt,
+    false_record,
+    record_age,
+) -> tuple[int, int]:
+    violations = errors = 0
+    for i in range(len(proneness)):
+        risk = rate * proneness[i] * (np.float32(1.0) + sensitivity * strain[i])
+        new_debt = not debt[i] and uniform(violation_key, i) < risk
+        new_error = not false_record[i] and uniform(record_key, i) < error_rate
+        if new_debt:
+            debt[i] = True
+            violations += 1
+        if new_error:
+            false_record[i] = True
+            errors += 1
+        if record_age[i] >= 0:
+            record_age[i] += 1
+        elif new_debt or new_error:
+            record_age[i] = 0
+        # Wrong records expire when a listing would have: nobody enforces them further.
+        if false_record[i] and not debt[i] and record_age[i] >= term:
+            false_record[i] = False
+    return violations, errors
 
 
 def repay(model: SocialCreditModel, step: int) -> None:
     """Settle debts; listed debtors pay more often ("under the pressure" of the list)."""
     params, traits, state = model.params, model.population.traits, model.population.state
-    rate = np.float32(params.repayment_rate) * np.minimum(traits.income, np.float32(2.0))
-    rate /= 1.0 + state.strain
-    rate *= 1.0 + np.float32(params.listing_pressure) * state.listed
-    paid = state.debt & (model.streams.uniform("repayment", step, model.population.n) < rate)
-    state.debt[paid] = False
-    model.counters["repayments"] += int(paid.sum())
-    model.counters["repaid_under_pressure"] += int((paid & state.listed).sum())
-    clear = ~state.debt & ~state.false_record
-    state.record_age[clear] = -1
+    repayments, under_pressure = _repay(
+        traits.income,
+        state.strain,
+        np.float32(params.repayment_rate),
+        np.float32(params.listing_pressure),
+        model.streams.key("repayment", step),
+        state.listed,
+        state.debt,
+        state.false_record,
+        state.record_age,
+    )
+    model.counters["repayments"] += repayments
+    model.counters["repaid_under_pressure"] += under_pressure
+
+
+@njit(cache=True)
+def _repay(income, strain, rate, pressure, key, listed, debt, false_record, record_age):
+    repayments = under_pressure = 0
+    for i in range(len(income)):
+        if debt[i]:
+            p = rate * min(income[i], np.float32(2.0))
+            p /= np.float32(1.0) + strain[i]
+            p *= np.float32(1.0) + pressure * np.float32(listed[i])
+            if uniform(key, i) < p:
+                debt[i] = False
+                repayments += 1
+                under_pressure += int(listed[i])
+        if not debt[i] and not false_record[i]:
+            record_age[i] = -1
+    return repayments, under_pressure
 
 
 def update_records(model: SocialCreditModel) -> None:
     """Fold this step's conduct into the scorer's records (exponential memory)."""
     state = model.population.state
     keep = np.float32(model.params.record_memory)
-    fresh = np.float32(1.0) - keep
-    for record, event in (
-        (state.donation_record, state.donated),
-        (state.online_record, state.observed_critical),
-        (state.credit_record, ~(state.debt | state.false_record)),
-        (state.true_credit_record, ~state.debt),
-    ):
-        record *= keep
-        record += fresh * event
+    _update_records(
+        keep,
+        np.float32(1.0) - keep,
+        state.donated,
+        state.observed_critical,
+        state.debt,
+        state.false_record,
+        state.donation_record,
+        state.online_record,
+        state.credit_record,
+        state.true_credit_record,
+    )
+
+
+@njit(cache=True)
+def _update_records(
+    keep,
+    fresh,
+    donated,
+    observed,
+    debt,
+    false_record,
+    donation_record,
+    online_record,
+    credit_record,
+    true_credit_record,
+) -> None:
+    for i in range(len(donated)):
+        donation_record[i] = donation_record[i] * keep + fresh * np.float32(donated[i])
+        online_record[i] = online_record[i] * keep + fresh * np.float32(observed[i])
+        clean = not (debt[i] or false_record[i])
+        credit_record[i] = credit_record[i] * keep + fresh * np.float32(clean)
+        true_credit_record[i] = true_credit_record[i] * keep + fresh * np.float32(not debt[i])

@@ -9,6 +9,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import numpy as np
+from numba import njit
+
+from scs_sim.streams import uniform
+
 if TYPE_CHECKING:
     from scs_sim.model import SocialCreditModel
 
@@ -16,19 +21,39 @@ NONE, LOST = -1, -2
 
 
 def hear_appeals(model: SocialCreditModel, step: int) -> None:
-    """File new appeals, advance pending ones, and decide those that are due."""
+    """File new appeals, advance pending ones, and decide those that are due.
+
+    Draws: appeals lane 0, only for citizens whose appeal is decided (counter-based).
+    """
     params, state = model.params, model.population.state
-    wronged = state.false_record & ~state.debt
-    state.appeal_left[~state.false_record & (state.appeal_left != NONE)] = NONE
-    if not params.appeals:
-        return
-    state.appeal_left[wronged & (state.appeal_left == NONE)] = params.appeal_delay
-    pending = state.appeal_left >= 0
-    due = pending & (state.appeal_left == 0)
-    state.appeal_left[pending & ~due] -= 1
-    won = due & (model.streams.uniform("appeals", step, model.population.n) < params.appeal_success)
-    state.false_record[won] = False
-    state.appeal_left[won] = NONE
-    state.appeal_left[due & ~won] = LOST
-    model.counters["appeals_won"] += int(won.sum())
-    model.counters["appeals_lost"] += int((due & ~won).sum())
+    won, lost = _hear(
+        bool(params.appeals), params.appeal_delay, np.float32(params.appeal_success),
+        model.streams.key("appeals", step), state.debt, state.false_record, state.appeal_left,
+    )  # fmt: skip
+    if params.appeals:
+        model.counters["appeals_won"] += won
+        model.counters["appeals_lost"] += lost
+
+
+@njit(cache=True)
+def _hear(appeals, delay, success, key, debt, false_record, appeal_left) -> tuple[int, int]:
+    won = lost = 0
+    for i in range(len(debt)):
+        if not false_record[i]:
+            appeal_left[i] = NONE  # nothing (left) to appeal against
+            continue
+        if not appeals:
+            continue
+        if not debt[i] and appeal_left[i] == NONE:
+            appeal_left[i] = delay
+        if appeal_left[i] > 0:
+            appeal_left[i] -= 1
+        elif appeal_left[i] == 0:
+            if uniform(key, i) < success:
+                false_record[i] = False
+                appeal_left[i] = NONE
+                won += 1
+            else:
+                appeal_left[i] = LOST
+                lost += 1
+    return won, lost

@@ -12,9 +12,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
+from numba import njit
 
 from scs_sim.population import KIND_BITS
 from scs_sim.sanctions import Restrictions, register_sanction
+from scs_sim.streams import uniform
 
 if TYPE_CHECKING:
     from scs_sim.model import SocialCreditModel
@@ -30,24 +32,59 @@ def joint_punishment_bits(model: SocialCreditModel) -> np.uint8:
 
 @register_sanction("blacklist", enabled=lambda p: p.blacklist)
 def apply_blacklist(model: SocialCreditModel, step: int) -> Restrictions:
-    """List eligible debtors, remove cleared or expired listings, apply joint punishment."""
+    """List eligible debtors, remove cleared or expired listings, apply joint punishment.
+
+    Draws: blacklist lane 0, only for eligible records (counter-based).
+    """
     params, state = model.params, model.population.state
-    bad_record = state.debt | state.false_record
-    listed = state.listed
-    state.listing_left[listed] -= 1
-    done = listed & (~bad_record | (state.listing_left <= 0))
-    listed[done] = False
-    # A listing that ran out on a still-unpaid record can be renewed after a new delay.
-    state.record_age[done & bad_record] = 0
-    eligible = bad_record & ~listed & (state.record_age >= params.listing_delay)
-    draw = model.streams.uniform("blacklist", step, model.population.n)
-    new = eligible & (draw < np.float32(params.enforcement_rate))
-    listed |= new
-    state.listing_left[new] = params.blacklist_term
-    np.logical_and(listed, ~state.debt, out=state.listed_wrongly)
-    model.counters["listings"] += int(new.sum())
-    model.counters["wrongful_listings"] += int((new & ~state.debt).sum())
-    bits = joint_punishment_bits(model)
-    imposed = np.where(listed, bits, np.uint8(0)).astype(np.uint8)
-    justified = np.where(listed & ~state.listed_wrongly, bits, np.uint8(0)).astype(np.uint8)
+    n = model.population.n
+    imposed = np.empty(n, dtype=np.uint8)
+    justified = np.empty(n, dtype=np.uint8)
+    listings, wrongful = _blacklist(
+        params.listing_delay, np.float32(params.enforcement_rate), params.blacklist_term,
+        joint_punishment_bits(model), model.streams.key("blacklist", step),
+        state.debt, state.false_record, state.record_age, state.listed, state.listing_left,
+        state.listed_wrongly, imposed, justified,
+    )  # fmt: skip
+    model.counters["listings"] += listings
+    model.counters["wrongful_listings"] += wrongful
     return Restrictions(imposed, justified)
+
+
+@njit(cache=True)
+def _blacklist(
+    delay,
+    enforcement,
+    term,
+    bits,
+    key,
+    debt,
+    false_record,
+    record_age,
+    listed,
+    listing_left,
+    listed_wrongly,
+    imposed,
+    justified,
+) -> tuple[int, int]:
+    listings = wrongful = 0
+    for i in range(len(debt)):
+        bad_record = debt[i] or false_record[i]
+        if listed[i]:
+            listing_left[i] -= 1
+            if not bad_record or listing_left[i] <= 0:
+                listed[i] = False
+                # A listing that ran out on a still-unpaid record can be renewed after a new delay.
+                if bad_record:
+                    record_age[i] = 0
+        eligible = bad_record and not listed[i] and record_age[i] >= delay
+        if eligible and uniform(key, i) < enforcement:
+            listed[i] = True
+            listing_left[i] = term
+            listings += 1
+            if not debt[i]:
+                wrongful += 1
+        listed_wrongly[i] = listed[i] and not debt[i]
+        imposed[i] = bits if listed[i] else 0
+        justified[i] = bits if listed[i] and not listed_wrongly[i] else 0
+    return listings, wrongful

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
+from numba import njit
 
 from scs_sim.population import KIND_BITS
 from scs_sim.sanctions import Restrictions, register_sanction
@@ -19,9 +20,24 @@ if TYPE_CHECKING:
 
 def _bits_below(score: np.ndarray, thresholds: dict[str, float]) -> np.ndarray:
     bits = np.zeros(len(score), dtype=np.uint8)
-    for kind, threshold in thresholds.items():
-        bits[score < np.float32(threshold)] |= np.uint8(KIND_BITS[kind])
+    _or_bits_below(score, *_threshold_table(thresholds), bits)
     return bits
+
+
+def _threshold_table(thresholds: dict[str, float]) -> tuple[np.ndarray, np.ndarray]:
+    limits = np.array(list(thresholds.values()), dtype=np.float32)
+    bits = np.array([KIND_BITS[kind] for kind in thresholds], dtype=np.uint8)
+    return limits, bits
+
+
+@njit(cache=True)
+def _or_bits_below(score, limits, kind_bits, out) -> None:
+    for i in range(len(score)):
+        bits = out[i]
+        for k in range(len(limits)):
+            if score[i] < limits[k]:
+                bits |= kind_bits[k]
+        out[i] = bits
 
 
 @register_sanction("thresholds", enabled=lambda p: p.threshold_sanctions and p.scoring)
@@ -29,7 +45,7 @@ def apply_thresholds(model: SocialCreditModel, step: int) -> Restrictions:
     """Restrict citizens below each threshold; grant red-list perks above ``perk_threshold``."""
     params, state = model.params, model.population.state
     thresholds = params.thresholds()
-    state.perks[:] = state.score >= np.float32(params.perk_threshold)
+    np.greater_equal(state.score, np.float32(params.perk_threshold), out=state.perks)
     return Restrictions(
         _bits_below(state.score, thresholds), _bits_below(model.own_score, thresholds)
     )

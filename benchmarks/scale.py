@@ -1,0 +1,301 @@
+"""Scale: step time, build time and memory from 10k to 10M citizens, against per-agent Mesa.
+
+Targets (scale issue), on this machine (2 cores, shared):
+- 1M citizens, mean degree 10, one full-scs step: median <= 50 ms (stretch 25 ms);
+- the same rules as per-agent Mesa agents (benchmarks/mesa_reference.py) at 100k
+  citizens, measured in the same run: >= 200x slower than the vectorised step;
+- building the network for 1M citizens <= 2 s;
+- 10M citizens: build and step within 6 GB RSS, one step <= 1 s;
+- Population.nbytes() per citizen <= 150 bytes;
+- metrics memory grows with steps x metrics, never with citizens.
+
+Every measurement runs in a fresh Python process (so peak RSS is that size's own),
+which first runs a tiny model so that numba's cached kernels are loaded outside the
+timed region. Step times are medians over ``--steps`` steps after ``--warmup``
+steps; wall-clock and CPU time are both reported because the machine is shared
+(CPU time excludes time spent waiting for a core). Ratios compare numbers from the
+same run. Writes benchmarks/results/scale.md, scale.json and scale.png.
+
+    .venv/bin/python benchmarks/scale.py                # 10k, 100k, 1M (+ Mesa 1k-100k)
+    .venv/bin/python benchmarks/scale.py --ten-million  # also 10M citizens
+    .venv/bin/python benchmarks/scale.py --quick        # small sizes only (smoke run)
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+RESULTS = HERE / "results"
+SCENARIO = "full-scs"
+SEED = 1
+
+
+def _rss_mb() -> float:
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def _peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _timed(func) -> tuple[float, float]:
+    wall, cpu = time.perf_counter(), time.process_time()
+    func()
+    return time.perf_counter() - wall, time.process_time() - cpu
+
+
+def vectorised_worker(n: int, repeats: int, warmup: int, steps: int) -> dict:
+    """Build and step the package's model at ``n`` citizens; runs in its own process."""
+    import numpy as np
+
+    from scs_sim import SocialCreditModel
+    from scs_sim.loading import load_scenario
+    from scs_sim.network import SocialNetwork
+
+    SocialCreditModel(SCENARIO, rng=SEED, n_citizens=1000).run(2)  # load cached kernels
+    params = load_scenario(SCENARIO, {"n_citizens": n})
+    network_s = []
+    for r in range(repeats):
+        gen = np.random.default_rng(r)
+        network_s.append(_timed(lambda gen=gen: SocialNetwork.generate(params, gen))[0])
+    build_s, model = [], None
+    for _ in range(repeats):
+        model = None  # free the previous one before building the next
+        start = time.perf_counter()
+        model = SocialCreditModel(SCENARIO, rng=SEED, n_citizens=n, agent_views=False)
+        build_s.append(time.perf_counter() - start)
+    rss_built = _rss_mb()
+    model.run(warmup)
+    wall, cpu = [], []
+    for _ in range(steps):
+        w, c = _timed(model.step)
+        wall.append(w * 1000)
+        cpu.append(c * 1000)
+    vars_ = model.datacollector.model_vars
+    values = sum(len(v) for v in vars_.values())
+    metric_bytes = sum(sys.getsizeof(v) for v in vars_.values()) + 24 * values
+    adj = model.network.adjacency
+    return {
+        "n": n,
+        "network_s": network_s,
+        "build_s": build_s,
+        "step_ms": wall,
+        "step_cpu_ms": cpu,
+        "rss_after_build_mb": rss_built,
+        "rss_after_steps_mb": _rss_mb(),
+        "peak_rss_mb": _peak_rss_mb(),
+        "population_bytes_per_citizen": model.population.nbytes() / n,
+        "network_bytes_per_citizen": (adj.data.nbytes + adj.indices.nbytes + adj.indptr.nbytes) / n,
+        "ties": int(adj.nnz),
+        "metric_values": values,
+        "metric_bytes": metric_bytes,
+        "collected_steps": len(next(iter(vars_.values()))),
+        "final": {k: float(v) for k, v in model.metrics.items()},
+    }
+
+
+def mesa_worker(n: int, warmup: int, steps: int) -> dict:
+    """Build and step the per-agent Mesa reference at ``n`` citizens."""
+    sys.path.insert(0, str(HERE))
+    from mesa_reference import MesaCitizens
+
+    start = time.perf_counter()
+    model = MesaCitizens(SCENARIO, n, SEED)
+    setup = time.perf_counter() - start
+    for _ in range(warmup):
+        model.step()
+    wall, cpu = [], []
+    for _ in range(steps):
+        w, c = _timed(model.step)
+        wall.append(w * 1000)
+        cpu.append(c * 1000)
+    return {
+        "n": n,
+        "setup_s": setup,
+        "step_ms": wall,
+        "step_cpu_ms": cpu,
+        "peak_rss_mb": _peak_rss_mb(),
+    }
+
+
+def _run_worker(args: list[str]) -> dict:
+    out = subprocess.run(
+        [sys.executable, __file__, "--worker", *args], capture_output=True, text=True, check=False
+    )
+    if out.returncode != 0:
+        raise SystemExit(f"worker {args} failed:\n{out.stderr[-2000:]}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def _median(values: list[float]) -> float:
+    return statistics.median(values)
+
+
+def table(vec: list[dict], mesa: list[dict]) -> str:
+    """The results as a markdown table of medians."""
+    by_n = {m["n"]: m for m in mesa}
+    lines = [
+        "| citizens | network build (s) | model build (s) | step, median (ms) | step CPU, "
+        "median (ms) | peak RSS (MB) | population bytes/citizen | per-agent Mesa step, "
+        "median (ms) | Mesa / vectorised |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    sizes = sorted({r["n"] for r in vec} | set(by_n))
+    vec_by_n = {r["n"]: r for r in vec}
+    for n in sizes:
+        v, m = vec_by_n.get(n), by_n.get(n)
+        cells = [f"{n:,}"]
+        if v:
+            cells += [
+                f"{_median(v['network_s']):.2f}",
+                f"{_median(v['build_s']):.2f}",
+                f"{_median(v['step_ms']):.1f}",
+                f"{_median(v['step_cpu_ms']):.1f}",
+                f"{v['peak_rss_mb']:.0f}",
+                f"{v['population_bytes_per_citizen']:.0f}",
+            ]
+        else:
+            cells += ["", "", "", "", "", ""]
+        if m:
+            cells.append(f"{_median(m['step_ms']):.0f}")
+            ratio = _median(m["step_ms"]) / _median(v["step_ms"]) if v else None
+            cells.append(f"{ratio:.0f}x" if ratio else "")
+        else:
+            cells += ["", ""]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def plot(vec: list[dict], mesa: list[dict], path: Path) -> None:
+    """Step time against citizens, log-log: vectorised (wall and CPU) and per-agent Mesa."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from scs_sim.output import atomic_write
+
+    fig, ax = plt.subplots(figsize=(6.4, 4.2))
+    ns = [r["n"] for r in vec]
+    ax.plot(ns, [_median(r["step_ms"]) for r in vec], "o-", label="vectorised (wall)")
+    ax.plot(ns, [_median(r["step_cpu_ms"]) for r in vec], "o--", label="vectorised (CPU)")
+    if mesa:
+        ax.plot(
+            [r["n"] for r in mesa],
+            [_median(r["step_ms"]) for r in mesa],
+            "s-",
+            label="per-agent Mesa (wall)",
+        )
+    ax.axhline(50, color="grey", lw=0.8, ls=":")
+    ax.annotate("50 ms target (1M)", (ns[0], 50), fontsize=8, va="bottom", color="grey")
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel("citizens")
+    ax.set_ylabel("one full-scs step, median (ms)")
+    ax.set_title("scs_sim step time (2 shared cores)")
+    ax.grid(True, which="both", lw=0.3)
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    atomic_write(path, lambda tmp: fig.savefig(tmp, format="png", dpi=120))
+    plt.close(fig)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run every size and the Mesa reference, print and write the table and plot."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--worker", nargs="+", help=argparse.SUPPRESS)
+    parser.add_argument("--ten-million", action="store_true", help="also run 10M citizens")
+    parser.add_argument("--quick", action="store_true", help="small sizes only (smoke run)")
+    parser.add_argument("--repeats", type=int, default=3, help="builds per size (default 3)")
+    parser.add_argument("--steps", type=int, default=15, help="timed steps per size")
+    parser.add_argument("--mesa-steps", type=int, default=3, help="timed Mesa steps per size")
+    args = parser.parse_args(argv)
+    if args.worker:
+        kind, n, *rest = args.worker
+        numbers = [int(x) for x in rest]
+        result = (
+            vectorised_worker(int(n), *numbers) if kind == "vec" else mesa_worker(int(n), *numbers)
+        )
+        print(json.dumps(result))
+        return 0
+
+    from scs_sim.output import atomic_text, provenance
+
+    sizes = [10_000, 100_000] if args.quick else [10_000, 100_000, 1_000_000]
+    mesa_sizes = [1_000, 10_000] if args.quick else [1_000, 10_000, 100_000]
+    if args.ten_million:
+        sizes.append(10_000_000)
+    load_before = os.getloadavg()
+    vec, mesa = [], []
+    for n in sorted(set(sizes) | set(mesa_sizes)):
+        if n in mesa_sizes:
+            mesa.append(_run_worker(["mesa", str(n), "1", str(args.mesa_steps)]))
+            m = mesa[-1]
+            print(
+                f"mesa {n:>10,}: setup {m['setup_s']:.1f} s, step {_median(m['step_ms']):.0f} ms",
+                flush=True,
+            )
+        if n in sizes:
+            big = n >= 10_000_000
+            vec.append(
+                _run_worker(
+                    ["vec", str(n), "1" if big else str(args.repeats), "3", str(args.steps)]
+                )
+            )
+            v = vec[-1]
+            print(
+                f"vec  {n:>10,}: network {_median(v['network_s']):.2f} s, build "
+                f"{_median(v['build_s']):.2f} s, step {_median(v['step_ms']):.1f} ms "
+                f"(CPU {_median(v['step_cpu_ms']):.1f}), peak RSS {v['peak_rss_mb']:.0f} MB",
+                flush=True,
+            )
+    text = table(vec, mesa)
+    load_after = os.getloadavg()
+    meta = {
+        "scenario": SCENARIO,
+        "seed": SEED,
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores",
+        "load_average_before": load_before,
+        "load_average_after": load_after,
+        "when": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+        **provenance(),
+    }
+    print(text)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    header = (
+        "# Scale benchmark\n\n"
+        f"`benchmarks/scale.py`, scenario `{SCENARIO}`, seed {SEED}, {meta['when']}; "
+        f"1-minute load average {load_before[0]:.1f} before, {load_after[0]:.1f} after "
+        "(the machine is shared: compare ratios within this run).\n"
+        f"Medians over {args.steps} steps after 3 warm-up steps; per-agent Mesa over "
+        f"{args.mesa_steps} steps after 1. Builds: median of {args.repeats} "
+        "(1 at 10M).\n\n"
+    )
+    metrics_note = (
+        "\nMetrics memory (DataCollector) per collected step, by size: "
+        + ", ".join(f"{r['n']:,}: {r['metric_bytes'] / r['collected_steps']:.0f} B" for r in vec)
+        + ".\n"
+    )
+    atomic_text(RESULTS / "scale.md", header + text + "\n" + metrics_note)
+    atomic_text(
+        RESULTS / "scale.json",
+        json.dumps({"meta": meta, "vectorised": vec, "mesa": mesa}, indent=1),
+    )
+    plot(vec, mesa, RESULTS / "scale.png")
+    print(f"wrote {RESULTS / 'scale.md'}, scale.json, scale.png")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,463 @@
+"""The optimised step (fused numba kernels) against a straightforward numpy reference.
+
+The reference below writes every rule the obvious way: whole-population numpy
+arrays, eager draws for every citizen from the same counter-based streams, scipy
+for contact sums, degrees recounted from scratch. It shares no code with the
+kernels except the streams' vectorised hash. Booleans, integers and counters must
+be identical step after step; floats agree to float32 rounding (the kernels sum in
+a different order in a few places, e.g. the own-conduct ties mean).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+
+from scs_sim import SocialCreditModel, metrics
+from scs_sim.behaviour.beliefs import BACKGROUND_LEARNING, true_weights
+from scs_sim.behaviour.donations import FULL_BELIEF
+from scs_sim.behaviour.expression import FEAR_WEIGHT, post_penalty
+from scs_sim.consequences import STRAIN_MEMORY
+from scs_sim.network import GENERATORS, SocialNetwork
+from scs_sim.population import FLIGHT, KIND_BITS, RAIL, RENTAL, TRAVEL, VISA
+from scs_sim.scenario import DATA_SOURCES, Scenario
+from scs_sim.scoring import (
+    CAPACITY_SHARE,
+    DONATION_SCALE,
+    MIN_SPREAD,
+    NEUTRAL_SCORE,
+    ONLINE_SCALE,
+    POINTS_PER_SD,
+    SCORE_MAX,
+    SCORE_MIN,
+)
+from scs_sim.streams import (
+    RandomStreams,
+    counter_choices,
+    counter_gaps,
+    counter_uniforms,
+)
+
+F = np.float32
+
+
+# --------------------------------------------------------------------------- reference
+
+
+def _contact_sum(model, values: np.ndarray) -> np.ndarray:
+    adj = model.network.adjacency
+    return sp.csr_matrix(
+        (adj.data.astype(np.float64), adj.indices, adj.indptr), shape=adj.shape
+    ) @ values.astype(np.float64)
+
+
+def _degree(model) -> np.ndarray:
+    adj, n = model.network.adjacency, model.population.n
+    owners = np.repeat(np.arange(n), np.diff(adj.indptr))
+    return np.bincount(owners, weights=adj.data, minlength=n).astype(F)
+
+
+def _contact_mean(model, values: np.ndarray, default: float) -> np.ndarray:
+    degree = _degree(model)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        mean = (_contact_sum(model, values) / degree).astype(F)
+    return np.where(degree > 0, mean, F(default))
+
+
+def _points(raw: np.ndarray, reference: tuple[float, float]) -> np.ndarray:
+    mean, spread = reference
+    score = F(NEUTRAL_SCORE) + F(POINTS_PER_SD / spread) * (raw - F(mean))
+    return np.clip(score, F(SCORE_MIN), F(SCORE_MAX))
+
+
+def reference_scores(m) -> None:
+    """The score rules, component by component."""
+    p, s, tr, n = m.params, m.population.state, m.population.traits, m.population.n
+    weights = p.weights()
+    total = sum(w for w in weights.values() if w > 0)
+    if not p.scoring or total <= 0:
+        s.score[:] = NEUTRAL_SCORE
+        m.own_score = s.score
+        return
+    fulfil = F(1.0 - CAPACITY_SHARE) + F(CAPACITY_SHARE) * np.minimum(F(1), tr.income / F(2))
+    comp = {
+        "donations": np.minimum(F(1), F(DONATION_SCALE) * s.donation_record),
+        "online": np.maximum(F(0), F(1) - F(ONLINE_SCALE) * s.online_record),
+        "ties": (_contact_mean(m, s.score, NEUTRAL_SCORE) - F(SCORE_MIN))
+        / F(SCORE_MAX - SCORE_MIN),
+        "credit": s.credit_record * fulfil,
+    }
+    own = dict(comp)
+    own["credit"] = s.true_credit_record * fulfil
+    own["ties"] = np.full(n, F(comp["ties"].mean(dtype=np.float64)), dtype=F)
+    raw, own_raw = np.zeros(n, F), np.zeros(n, F)
+    for name in DATA_SOURCES:
+        if weights[name] > 0:
+            raw += F(weights[name] / total) * comp[name]
+            own_raw += F(weights[name] / total) * own[name]
+    if m.score_reference is None:
+        m.score_reference = (float(raw.mean()), max(float(raw.std()), MIN_SPREAD))
+    s.score[:] = _points(raw, m.score_reference)
+    m.own_score = _points(own_raw, m.score_reference)
+
+
+def reference_step(m) -> None:
+    """One step of the model, every rule written out over whole arrays."""
+    m.steps += 1
+    t = m.steps
+    m._apply_events(t)
+    p, s, tr, n, st = m.params, m.population.state, m.population.traits, m.population.n, m.streams
+    everyone = np.arange(n)
+
+    def draw(mechanism: str, lane: int = 0) -> np.ndarray:
+        return counter_uniforms(st.key(mechanism, t, lane), everyone)
+
+    # posting, self-censorship, surveillance
+    cost = s.beliefs[:, 1] * s.perceived_surveillance * F(post_penalty(p.record_memory))
+    fear_cost = FEAR_WEIGHT * min(1.0, p.opacity)
+    if fear_cost > 0:
+        cost = cost + F(fear_cost) * s.fear
+    exponent = (-F(p.chill_sensitivity) * tr.risk_aversion) * cost
+    s.censor_probability[:] = (-np.expm1(exponent.astype(np.float64))).astype(F)
+    wants = (draw("posting", 0) < tr.activity) & (draw("posting", 1) < tr.dissent)
+    censored = wants & (draw("posting", 2) < s.censor_probability)
+    minority = p.minority_surveillance if p.minority_share > 0 else 1.0
+    rate = np.where(tr.group == 1, F(min(1.0, p.surveillance * minority)), F(p.surveillance))
+    s.wants_critical[:] = wants
+    s.self_censored[:] = censored
+    s.expressed_critical[:] = wants & ~censored
+    s.observed_critical[:] = s.expressed_critical & (draw("surveillance") < rate)
+
+    # donations
+    sincere = draw("donations", 0) < tr.charity
+    pull = np.minimum(F(1), s.beliefs[:, 0] / F(FULL_BELIEF)) * F(p.performative_propensity)
+    s.performative[:] = ~sincere & (draw("donations", 1) < pull)
+    s.donated[:] = sincere | s.performative
+
+    # violations and record errors
+    risk = (
+        F(p.violation_rate) * tr.violation_proneness * (F(1) + F(p.strain_sensitivity) * s.strain)
+    )
+    new_debt = ~s.debt & (draw("violations") < risk)
+    new_error = ~s.false_record & (draw("records") < F(p.record_error_rate))
+    s.debt |= new_debt
+    s.false_record |= new_error
+    had = s.record_age >= 0
+    s.record_age[had] += 1
+    s.record_age[(new_debt | new_error) & ~had] = 0
+    s.false_record[s.false_record & ~s.debt & (s.record_age >= p.blacklist_term)] = False
+    m.counters["violations"] += int(new_debt.sum())
+    m.counters["record_errors"] += int(new_error.sum())
+
+    # repayment
+    pay = F(p.repayment_rate) * np.minimum(tr.income, F(2)) / (F(1) + s.strain)
+    pay = pay * (F(1) + F(p.listing_pressure) * s.listed.astype(F))
+    paid = s.debt & (draw("repayment") < pay)
+    s.debt[paid] = False
+    m.counters["repayments"] += int(paid.sum())
+    m.counters["repaid_under_pressure"] += int((paid & s.listed).sum())
+    s.record_age[~s.debt & ~s.false_record] = -1
+
+    # records
+    keep = F(p.record_memory)
+    fresh = F(1) - keep
+    for record, event in (
+        (s.donation_record, s.donated),
+        (s.online_record, s.observed_critical),
+        (s.credit_record, ~(s.debt | s.false_record)),
+        (s.true_credit_record, ~s.debt),
+    ):
+        record[:] = record * keep + fresh * event.astype(F)
+
+    reference_scores(m)
+
+    # appeals
+    s.appeal_left[~s.false_record] = -1
+    if p.appeals:
+        filing = s.false_record & ~s.debt & (s.appeal_left == -1)
+        s.appeal_left[filing] = p.appeal_delay
+        due = s.false_record & (s.appeal_left == 0)
+        s.appeal_left[s.false_record & (s.appeal_left > 0)] -= 1
+        won = due & (draw("appeals") < F(p.appeal_success))
+        s.false_record[won] = False
+        s.appeal_left[won] = -1
+        s.appeal_left[due & ~won] = -2
+        m.counters["appeals_won"] += int(won.sum())
+        m.counters["appeals_lost"] += int((due & ~won).sum())
+
+    # sanctions
+    imposed = np.zeros(n, np.uint8)
+    justified = np.zeros(n, np.uint8)
+    if p.threshold_sanctions and p.scoring:
+        s.perks[:] = s.score >= F(p.perk_threshold)
+        for kind, limit in p.thresholds().items():
+            imposed[s.score < F(limit)] |= KIND_BITS[kind]
+            justified[m.own_score < F(limit)] |= KIND_BITS[kind]
+    if p.blacklist:
+        bad = s.debt | s.false_record
+        s.listing_left[s.listed] -= 1
+        done = s.listed & (~bad | (s.listing_left <= 0))
+        s.listed[done] = False
+        s.record_age[done & bad] = 0
+        eligible = bad & ~s.listed & (s.record_age >= p.listing_delay)
+        new = eligible & (draw("blacklist") < F(p.enforcement_rate))
+        s.listed |= new
+        s.listing_left[new] = p.blacklist_term
+        s.listed_wrongly[:] = s.listed & ~s.debt
+        m.counters["listings"] += int(new.sum())
+        m.counters["wrongful_listings"] += int((new & ~s.debt).sum())
+        bits = sum(KIND_BITS[k] for k, on in p.joint_punishment().items() if on)
+        imposed[s.listed] |= bits
+        justified[s.listed & ~s.listed_wrongly] |= bits
+    s.restricted[:] = imposed
+    s.justified[:] = justified & imposed  # own conduct justifies only what was imposed
+
+    # costs
+    cost = np.zeros(n, F)
+    for bits, price in ((TRAVEL, p.cost_travel), (VISA, p.cost_visa), (RENTAL, p.cost_rental)):
+        if price > 0:
+            cost += F(price) * ((s.restricted & bits) != 0)
+    s.strain[:] = s.strain * F(STRAIN_MEMORY) + F(1.0 - STRAIN_MEMORY) * cost / tr.income
+    wants_flight = draw("travel", 0) < F(p.flight_demand) * np.minimum(tr.income, F(3))
+    m.counters["flights_blocked"] += int((wants_flight & ((s.restricted & FLIGHT) != 0)).sum())
+    wants_rail = draw("travel", 1) < F(p.rail_demand)
+    m.counters["rail_blocked"] += int((wants_rail & ((s.restricted & RAIL) != 0)).sum())
+
+    # ties: reviewers at geometric gaps, then every liable active contact of theirs
+    adj = m.network.adjacency
+    if p.tie_review_rate > 0 and p.tie_cut_propensity > 0:
+        log_q = np.log1p(-p.tie_review_rate) if p.tie_review_rate < 1 else -np.inf
+        gaps = counter_gaps(st.key("ties", t, 0), everyone, log_q)
+        reviewers = np.cumsum(gaps + 1) - 1
+        reviewers = reviewers[reviewers < n]
+        fear = np.minimum(F(1), s.beliefs[:, 2] / F(FULL_BELIEF))
+        p_cut = F(p.tie_cut_propensity) * fear * (F(0.5) + F(0.5) * tr.risk_aversion)
+        owners = np.repeat(np.arange(n), np.diff(adj.indptr))
+        liable = s.listed | ((s.score < F(p.low_score_visible)) if p.scoring else False)
+        slots = np.flatnonzero(np.isin(owners, reviewers) & (adj.data > 0) & liable[adj.indices])
+        slots = slots[p_cut[owners[slots]] > 0]
+        cut = slots[counter_uniforms(st.key("ties", t, 1), slots) < p_cut[owners[slots]]]
+        rewired = counter_uniforms(st.key("ties", t, 2), cut) < F(p.rewire_share)
+        m.counters["ties_cut"] += len(cut)
+        high = np.flatnonzero(s.score >= F(p.perk_threshold))
+        target = owners[cut].copy()
+        if len(high) and rewired.any():
+            picks = high[counter_choices(st.key("ties", t, 3), cut, len(high))]
+            target[rewired] = picks[rewired]
+        drop = target == owners[cut]
+        adj.data[cut[drop]] = 0
+        adj.indices[cut[~drop]] = target[~drop]
+        m.network.degree[:] = _degree(m)
+        m.network.changed(rewired=True)
+
+    # learning
+    lr = F(p.learning_rate)
+    sanctioned = _contact_mean(m, (s.restricted > 0).astype(F), 0.0)
+    s.fear[:] = s.fear + lr * (sanctioned - s.fear)
+    if p.scoring:
+        truth = true_weights(p)
+        b = s.beliefs
+        b[:, 0] += lr * s.donated.astype(F) * (truth[0] - b[:, 0])
+        critics = s.expressed_critical
+        penalised = (s.observed_critical & (truth[1] > 0)).astype(F)
+        s.perceived_surveillance[critics] += lr * (
+            penalised[critics] - s.perceived_surveillance[critics]
+        )
+        b[critics, 1] += lr * (truth[1] - b[critics, 1])
+        b[:, 2:] += lr * F(BACKGROUND_LEARNING) * (truth[2:] - b[:, 2:])
+
+
+def reference_assortativity(m) -> float:
+    adj, score = m.network.adjacency, m.population.state.score.astype(np.float64)
+    owners = np.repeat(np.arange(m.population.n), np.diff(adj.indptr))
+    active = adj.data > 0
+    return float(np.corrcoef(score[owners[active]], score[adj.indices[active]])[0, 1])
+
+
+# --------------------------------------------------------------------------- comparisons
+
+EXACT_STATE = (
+    "wants_critical", "self_censored", "expressed_critical", "observed_critical", "donated",
+    "performative", "debt", "false_record", "record_age", "listed", "listing_left",
+    "listed_wrongly", "appeal_left", "restricted", "justified", "perks",
+)  # fmt: skip
+FLOAT_STATE = (
+    "score", "donation_record", "online_record", "credit_record", "true_credit_record",
+    "beliefs", "perceived_surveillance", "fear", "strain", "censor_probability",
+)  # fmt: skip
+
+
+def assert_same_state(fast, ref, step: int) -> None:
+    for name in EXACT_STATE:
+        a, b = getattr(fast.population.state, name), getattr(ref.population.state, name)
+        assert np.array_equal(a, b), f"step {step}: {name} differs at {np.flatnonzero(a != b)[:5]}"
+    for name in FLOAT_STATE:
+        a, b = getattr(fast.population.state, name), getattr(ref.population.state, name)
+        np.testing.assert_allclose(a, b, rtol=2e-6, atol=1e-6, err_msg=f"step {step}: {name}")
+    np.testing.assert_allclose(fast.own_score, ref.own_score, rtol=2e-6, err_msg=f"{step}: own")
+    fa, ra = fast.network.adjacency, ref.network.adjacency
+    assert np.array_equal(fa.indices, ra.indices), f"step {step}: rewired ties differ"
+    assert np.array_equal(fa.data, ra.data), f"step {step}: cut ties differ"
+    assert np.array_equal(fast.network.degree, _degree(fast)), "incremental degree drifted"
+    assert dict(fast.counters) == dict(ref.counters), f"step {step}: counters differ"
+
+
+CASES = {
+    "full-scs": ("full-scs", {}),
+    "sesame": ("sesame", {}),
+    "blacklist with appeals and errors": (
+        "blacklist",
+        {
+            "appeals": True,
+            "appeal_delay": 1,
+            "record_error_rate": 0.02,
+            "violation_rate": 0.01,
+            "listing_delay": 0,
+            "blacklist_term": 6,
+        },
+    ),
+    "minority, scale free": (
+        "minority",
+        {"network": "scale_free", "tie_review_rate": 0.5, "low_score_visible": 650.0},
+    ),
+    "baseline": ("baseline", {}),
+}
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_optimised_step_matches_reference(case: str):
+    scenario, overrides = CASES[case]
+    fast = SocialCreditModel(scenario, rng=3, n_citizens=1500, **overrides)
+    ref = SocialCreditModel(scenario, rng=3, n_citizens=1500, **overrides)
+    for step in range(1, 25):
+        fast.step()
+        reference_step(ref)
+        assert_same_state(fast, ref, step)
+    if fast.params.scoring:
+        assert fast.metrics["score_assortativity"] == pytest.approx(
+            reference_assortativity(ref), abs=1e-9
+        )
+
+
+def test_metrics_match_a_plain_numpy_computation():
+    model = SocialCreditModel("minority", rng=4, n_citizens=2000)
+    model.run(15)
+    s, tr = model.population.state, model.population.traits
+    got = metrics.compute_metrics(model)
+    g1 = tr.group == 1
+    sanctioned = s.restricted > 0
+    assert got["mean_score"] == pytest.approx(s.score.mean(dtype=np.float64), rel=1e-12)
+    assert got["mean_score_group1"] == pytest.approx(s.score[g1].mean(dtype=np.float64))
+    assert got["self_censorship_rate_group0"] == pytest.approx(
+        s.self_censored[~g1].sum() / s.wants_critical[~g1].sum()
+    )
+    assert got["sanctioned_share"] == sanctioned.mean()
+    assert got["false_positive_share"] == pytest.approx(
+        ((s.restricted & ~s.justified) != 0).sum() / sanctioned.sum()
+    )
+    assert got["score_gini"] == pytest.approx(metrics.gini_of_scores(s.score), abs=1e-12)
+    assert got["expression_gap"] == pytest.approx(
+        (tr.dissent * s.censor_probability).mean(dtype=np.float64), rel=1e-9
+    )
+    assert got["isolated_share"] == (model.network.degree == 0).mean()
+    assert got["score_assortativity"] == pytest.approx(reference_assortativity(model), abs=1e-9)
+
+
+def test_sampled_assortativity_is_used_when_scores_changed_since_the_contact_pass():
+    model = SocialCreditModel("sesame", rng=5, n_citizens=3000)
+    model.run(5)
+    exact = metrics.score_assortativity(model)
+    model.population.state.score[:10] += 1.0  # the moments no longer describe these scores
+    assert model.network.score_assortativity(model.population.state.score) is None
+    assert metrics.score_assortativity(model) == pytest.approx(exact, abs=0.02)
+
+
+def test_primed_contact_means_expire_when_scores_or_ties_change():
+    model = SocialCreditModel("sesame", rng=6, n_citizens=1000)
+    model.run(3)
+    net, score = model.network, model.population.state.score
+    fresh = _contact_mean(model, score, NEUTRAL_SCORE)
+    np.testing.assert_allclose(net.neighbour_mean(score, NEUTRAL_SCORE), fresh, rtol=1e-6)
+    score[::7] = 400.0  # someone edits scores between steps
+    np.testing.assert_allclose(
+        net.neighbour_mean(score, NEUTRAL_SCORE), _contact_mean(model, score, NEUTRAL_SCORE),
+        rtol=1e-6,
+    )  # fmt: skip
+    net.contact_pass(score, model.population.state.restricted, NEUTRAL_SCORE)
+    net.cut(np.arange(0, net.adjacency.nnz, 5))
+    np.testing.assert_allclose(
+        net.neighbour_mean(score, NEUTRAL_SCORE), _contact_mean(model, score, NEUTRAL_SCORE),
+        rtol=1e-6,
+    )  # fmt: skip
+    assert np.array_equal(net.degree, _degree(model))
+
+
+@pytest.mark.parametrize("generator", ["small_world", "scale_free", "communities"])
+def test_network_rows_match_scipys_coo_route(generator: str):
+    params = Scenario(n_citizens=3000, network=generator, minority_share=0.2)
+    src, dst, _ = GENERATORS[generator](params, np.random.default_rng(8))
+    net = SocialNetwork(src, dst, params.n_citizens)
+    keep = src != dst
+    rows = np.concatenate([src[keep], dst[keep]])
+    cols = np.concatenate([dst[keep], src[keep]])
+    ref = sp.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(3000, 3000))
+    ref.sum_duplicates()
+    ref.sort_indices()
+    assert np.array_equal(net.adjacency.indptr, ref.indptr)
+    assert np.array_equal(net.adjacency.indices, ref.indices)
+    assert np.array_equal(net.degree, np.diff(ref.indptr).astype(np.float32))
+
+
+def test_kernel_draws_equal_vectorised_draws():
+    from numba import njit
+
+    from scs_sim.streams import choice, gap, uniform
+
+    @njit
+    def draw_all(key, n, size, log_q):
+        u = np.empty(n, np.float32)
+        c = np.empty(n, np.int64)
+        g = np.empty(n, np.int64)
+        for i in range(n):
+            u[i], c[i], g[i] = uniform(key, i), choice(key, i, size), gap(key, i, log_q)
+        return u, c, g
+
+    key = RandomStreams(99).key("posting", 4, 2)
+    index = np.arange(50_000)
+    u, c, g = draw_all(key, len(index), 37, np.log1p(-0.1))
+    assert np.array_equal(u, counter_uniforms(key, index))
+    assert np.array_equal(c, counter_choices(key, index, 37))
+    assert np.array_equal(g, counter_gaps(key, index, np.log1p(-0.1)))
+
+
+def test_counter_streams_have_the_right_distributions():
+    streams = RandomStreams(2024)
+    u = streams.uniform_at("violations", 7, np.arange(200_000))
+    assert u.dtype == np.float32 and u.min() >= 0.0 and u.max() < 1.0
+    assert abs(u.mean() - 0.5) < 0.003 and abs(u.var() - 1 / 12) < 0.002
+    counts = np.histogram(u, bins=20, range=(0, 1))[0]
+    assert ((counts - 10_000) ** 2 / 10_000).sum() < 50  # chi-square, 19 dof
+    other = streams.uniform_at("violations", 8, np.arange(200_000))
+    assert abs(np.corrcoef(u, other)[0, 1]) < 0.01  # steps are independent streams
+    gaps = counter_gaps(streams.key("ties", 1), np.arange(100_000), np.log1p(-0.1))
+    assert abs(gaps.mean() - 9.0) < 0.15  # geometric: (1 - p) / p failures between successes
+    picks = counter_choices(streams.key("ties", 1, 3), np.arange(100_000), 7)
+    assert set(np.unique(picks)) == set(range(7))
+
+
+def test_metrics_memory_grows_with_steps_not_citizens():
+    small = SocialCreditModel("full-scs", rng=1, n_citizens=200)
+    large = SocialCreditModel("full-scs", rng=1, n_citizens=20_000, agent_views=False)
+    for model in (small, large):
+        model.run(4)
+    for model in (small, large):
+        collected = model.datacollector.model_vars
+        assert all(len(v) == 5 for v in collected.values())  # step 0 plus 4 steps
+        assert all(isinstance(x, float) for v in collected.values() for x in v)
+    assert small.datacollector.model_vars.keys() == large.datacollector.model_vars.keys()
+
+
+def test_memory_per_citizen_is_within_budget():
+    model = SocialCreditModel("full-scs", rng=1, n_citizens=10_000, agent_views=False)
+    assert model.population.nbytes() / model.population.n <= 150
