@@ -15,6 +15,7 @@ The step order, in one place (see :meth:`SocialCreditModel.step`):
 
 from __future__ import annotations
 
+import warnings
 from collections import Counter
 from functools import partial
 from pathlib import Path
@@ -38,6 +39,10 @@ from scs_sim.streams import RandomStreams
 
 AGENT_VIEW_LIMIT = 50_000
 """Largest population that gets Mesa agent views by default; above it, arrays only."""
+
+
+class ArraysOnlyWarning(UserWarning):
+    """The population is too large for Mesa agent views; the model runs on arrays alone."""
 
 
 def _coerce_rng(rng: Any) -> Any:
@@ -130,6 +135,13 @@ class SocialCreditModel(mesa.Model):
         )
         if agent_views is None:
             agent_views = self.population.n <= AGENT_VIEW_LIMIT
+            if not agent_views:
+                warnings.warn(
+                    f"{self.population.n} citizens exceed AGENT_VIEW_LIMIT ({AGENT_VIEW_LIMIT}): "
+                    "running on arrays alone, so model.agents is empty",
+                    ArraysOnlyWarning,
+                    stacklevel=2,
+                )
         self.agent_views = agent_views
         if agent_views:
             for index in range(self.population.n):
@@ -237,6 +249,21 @@ class SocialCreditModel(mesa.Model):
             "strain": float(state.strain[index]),
             "contacts": int(self.network.degree[index]),
         }
+
+    @property
+    def grid(self):  # -> mesa.discrete_space.Network
+        """A Mesa network space of the current ties holding the citizens (built on demand).
+
+        Mesa's SpaceRenderer and SolaraViz look for ``model.grid``. It is rebuilt when
+        ties have changed since the last access.
+        """
+        from scs_sim.space import network_space
+
+        version = self.counters["ties_cut"]
+        if getattr(self, "_grid_version", None) != version:
+            self._grid = network_space(self)
+            self._grid_version = version
+        return self._grid
 
     def to_networkx(self):  # -> networkx.Graph
         """The current active ties as a networkx graph (small populations only)."""
