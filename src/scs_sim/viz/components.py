@@ -9,6 +9,7 @@ message on the page and keeps the session working.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import threading
@@ -20,6 +21,7 @@ from typing import Any
 
 import numpy as np
 import solara
+import solara.lab
 
 from scs_sim.loading import ScenarioError
 from scs_sim.network import NetworkFileError
@@ -47,7 +49,7 @@ LECTURE_ENV = "SCS_SIM_DASHBOARD_LECTURE"
 
 NO_COMPARISON = "no comparison"
 
-PLAY_GAP = 0.15
+PLAY_GAP = 0.05
 """Seconds the play loop rests between steps at least, so the page's events get through."""
 
 SPEEDS = [1, 2, 4, 8, 16]
@@ -74,6 +76,10 @@ ERRORS = (ScenarioError, NetworkFileError, ValueError, OSError)
 
 class Controller:
     """The session of one page and the actions on it, each turning errors into a message.
+
+    Handlers and the play thread read reactive values with ``peek()``: ``.value`` outside
+    a render can subscribe the component that started the thread, and every step would
+    then force a re-render of it (a render loop).
 
     Args:
         session: The page's session.
@@ -102,7 +108,7 @@ class Controller:
             return False
         finally:
             with self.changes:
-                self.version.value += 1
+                self.version.set(self.version.peek() + 1)
         self.error.value = ""
         return True
 
@@ -211,7 +217,7 @@ def Inspector(
 
     def choose(value: int | None) -> None:
         if value is not None:
-            selected.value = int(value) if 0 <= int(value) < n else selected.value
+            selected.value = int(value) if 0 <= int(value) < n else selected.peek()
 
     with solara.Card("Why this citizen?", subtitle="Hidden traits, opaque score, sanctions"):
         with solara.Row(style={"flex-wrap": "wrap", "align-items": "center"}):
@@ -465,10 +471,10 @@ def DashboardView(control: Controller, scenarios: dict[str, Path], start_name: s
 
     def rebuild(**change: Any) -> None:
         """A new session with one thing changed; the old one stays if validation fails."""
-        name = change.get("name", choice.value)
+        name = change.get("name", choice.peek())
         seed = change.get("seed", control.session.seed)
-        new_overrides = change.get("overrides", overrides.value)
-        cf = change.get("compare", compare.value)
+        new_overrides = change.get("overrides", overrides.peek())
+        cf = change.get("compare", compare.peek())
         fresh = load_session(
             scenarios[name],
             seed,
@@ -479,9 +485,9 @@ def DashboardView(control: Controller, scenarios: dict[str, Path], start_name: s
         playing.value = False
         control.replace(fresh)
         choice.value, overrides.value, compare.value = name, new_overrides, cf
-        if selected.value is not None and selected.value >= fresh.model.population.n:
+        if selected.peek() is not None and selected.peek() >= fresh.model.population.n:
             selected.value = None
-        built.value += 1
+        built.set(built.peek() + 1)
 
     def on_scenario(name: str) -> None:
         control.attempt(lambda: rebuild(name=name, overrides={}))
@@ -501,7 +507,7 @@ def DashboardView(control: Controller, scenarios: dict[str, Path], start_name: s
         control.attempt(apply)
 
     def on_parameter(name: str, value: Any) -> None:
-        control.attempt(lambda: rebuild(overrides=overrides.value | {name: value}))
+        control.attempt(lambda: rebuild(overrides=overrides.peek() | {name: value}))
 
     def on_compare(value: str) -> None:
         def apply() -> None:
@@ -517,9 +523,9 @@ def DashboardView(control: Controller, scenarios: dict[str, Path], start_name: s
 
     def jump_ahead() -> None:
         def apply() -> None:
-            if not 1 <= int(jump.value) <= 10_000:
-                raise ScenarioError(f"jump = {jump.value} is not valid; allowed: 1 to 10000")
-            control.session.step(int(jump.value))
+            if not 1 <= int(jump.peek()) <= 10_000:
+                raise ScenarioError(f"jump = {jump.peek()} is not valid; allowed: 1 to 10000")
+            control.session.step(int(jump.peek()))
 
         control.attempt(apply)
 
@@ -527,26 +533,29 @@ def DashboardView(control: Controller, scenarios: dict[str, Path], start_name: s
         playing.value = False
         control.attempt(control.session.reset)
 
-    def play_loop(cancel: threading.Event) -> None:
-        if not playing.value:
+    async def play_loop() -> None:
+        # A coroutine on the server's event loop, not a thread: renders then happen on the
+        # loop that also handles the page's clicks. Renders from a thread deadlocked
+        # against a click's render in Chromium under load; here Pause simply cancels the
+        # task at its next await.
+        if not playing.peek():
             return
         current = control.session
         # Stop at the end of the scenario's planned weeks, unless already past it.
         stop_at = current.params.steps if current.steps < current.params.steps else None
-        while not cancel.is_set():
+        while playing.peek():
             started = time.perf_counter()
             if not control.attempt(lambda: current.step(1)):
-                playing.value = False
+                playing.set(False)
                 return
             if stop_at is not None and current.steps >= stop_at:
-                playing.value = False
+                playing.set(False)
                 return
-            # Always leave a gap: clicks (Pause!) wait for the render lock this loop holds.
             elapsed = time.perf_counter() - started
-            cancel.wait(max(PLAY_GAP, 1.0 / speed.value - elapsed))
+            await asyncio.sleep(max(PLAY_GAP, 1.0 / speed.peek() - elapsed))
 
-    solara.use_thread(
-        play_loop, dependencies=[playing.value, speed.value, id(session)], intrusive_cancel=False
+    solara.lab.use_task(  # type: ignore[call-overload]
+        play_loop, dependencies=[playing.value, speed.value, id(session)], raise_error=False
     )
 
     large = lecture.value
@@ -589,7 +598,9 @@ def DashboardView(control: Controller, scenarios: dict[str, Path], start_name: s
                     # Explicit, not a toggle: a click that arrives late must not restart play.
                     solara.Button(
                         "Pause" if playing.value else "Play",
-                        on_click=lambda: playing.set(False) if playing.value else playing.set(True),
+                        on_click=lambda: (
+                            playing.set(False) if playing.peek() else playing.set(True)
+                        ),
                         color="secondary",
                     )
                     solara.Select(
