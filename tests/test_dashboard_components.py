@@ -19,7 +19,7 @@ v = pytest.importorskip("ipyvuetify")
 from scs_sim.scenario import parameter_fields  # noqa: E402
 from scs_sim.viz import layout  # noqa: E402
 from scs_sim.viz.components import Dashboard, ParameterPanel  # noqa: E402
-from scs_sim.viz.fields import field_specs  # noqa: E402
+from scs_sim.viz.fields import field_specs, sections  # noqa: E402
 from scs_sim.viz.session import (  # noqa: E402
     BASELINE,
     DashboardSession,
@@ -98,11 +98,13 @@ def test_parameter_panel_is_generated_from_the_schema():
     from scs_sim.scenario import Scenario
 
     _, rc = solara.render(ParameterPanel(Scenario(), lambda *_: None), handle_error=False)
-    labels = set()
-    for widget_type in (v.TextField, v.Switch, v.Select):
-        labels |= {w.label for w in rc.find(widget_type).widgets}
+    labels, helps = set(), []
+    for section in sections():
+        rc.find(v.Select, label="Parameter section").widget.v_model = section
+        for widget_type in (v.TextField, v.Switch, v.Select):
+            labels |= {w.label for w in rc.find(widget_type).widgets}
+        helps += _texts(rc, "scs-help")
     assert {spec.label for spec in specs.values()} <= labels
-    helps = _texts(rc, "scs-help")
     assert any(parameter_fields()["opacity"].description in h for h in helps)
 
 
@@ -167,6 +169,7 @@ def test_parameter_change_restarts_and_out_of_range_value_is_refused(scenario_fo
     field = rc.find(v.TextField, label="n citizens").widget
     _type(field, "150")
     assert "150 citizens" in _status(rc)
+    rc.find(v.Select, label="Parameter section").widget.v_model = "surveillance"
     surveillance = rc.find(v.TextField, label="surveillance").widget
     _type(surveillance, "3.5")
     errors = _errors(rc)

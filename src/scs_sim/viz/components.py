@@ -142,13 +142,17 @@ def FieldControl(spec: FieldSpec, value: Any, on_change: Callable[[str, Any], No
 
 @solara.component
 def ParameterPanel(params: Scenario, on_change: Callable[[str, Any], None]) -> None:
-    """Every tunable field of the scenario schema, grouped by its section."""
+    """Every tunable field of the scenario schema, one section at a time.
+
+    One section's controls exist at a time: with all sixty on the page, Solara's
+    reconciliation after each step cost about half a second on a busy machine.
+    """
     groups = solara.use_memo(sections, [])
+    section = solara.use_reactive(next(iter(groups)))
     _html("<b>Parameters</b> (a change restarts the run on the same seed)")
-    for section, specs in groups.items():
-        with solara.Details(summary=section.capitalize(), expand=False):
-            for spec in specs:
-                FieldControl(spec, getattr(params, spec.name), on_change)
+    solara.Select("Parameter section", values=list(groups), value=section)
+    for spec in groups[section.value]:
+        FieldControl(spec, getattr(params, spec.name), on_change)
 
 
 @solara.component
