@@ -241,6 +241,13 @@ def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
     return lines
 
 
+def _toml(value: object) -> str:
+    """A scenario value as written in a TOML file."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return f'"{value}"' if isinstance(value, str) else str(value)
+
+
 def _mean_sd(values: np.ndarray) -> str:
     return f"{g(values.mean())} ({g(values.std(ddof=1))})"
 
@@ -404,7 +411,7 @@ def _docking_section(results: Results, figures: dict[str, Any]) -> list[str]:
         )
         for sweep in ("probability", "severity")
     )
-    settings = ", ".join(f"`{k} = {v}`" for k, v in docking.REDUCTION)
+    settings = ", ".join(f"`{k} = {_toml(v)}`" for k, v in docking.REDUCTION)
     out = [
         "## Docking: Epstein's civil violence model",
         "",
