@@ -489,7 +489,11 @@ def _sensitivity_section(results: Results, figures: dict[str, Any]) -> list[str]
         "The stylised facts are directions (a lever raises or lowers an outcome); the screening "
         "shows which assumptions set their size. A large sigma relative to mu* means the "
         "effect depends on the other parameters, so a fact's size measured at the defaults "
-        "need not carry over to other settings.",
+        "need not carry over to other settings. With few trajectories the ranking of "
+        "parameters with similar mu* is uncertain (a different Morris design can swap them). "
+        "The strength of the sanction feedback, `strain_sensitivity`, has a mu* of "
+        f"{g(screening.relative['income_gap']['strain_sensitivity'])} of the largest on "
+        "`income_gap`.",
         "",
     ]
     return out

@@ -28,6 +28,7 @@ PARAMETERS: dict[str, tuple[float, float]] = {
     "performative_propensity": (0.1, 0.5),
     "tie_cut_propensity": (0.1, 0.9),
     "violation_rate": (0.0001, 0.0005),
+    "strain_sensitivity": (0.0, 10.0),
     "record_error_rate": (0.0, 0.0003),
     "learning_rate": (0.01, 0.2),
 }
