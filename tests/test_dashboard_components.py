@@ -159,6 +159,7 @@ def test_invalid_scenario_file_shows_its_error_and_keeps_the_run(scenario_folder
     errors = _errors(rc)
     assert errors and "broken.toml" in errors[0] and "surveillance" in errors[0]
     assert _status(rc).startswith("Week 1 of")  # the previous run is still there
+    assert "scs_sim: full-scs" in _markdown(rc)  # the title names the run still shown
     rc.find(v.Select, label="Scenario").widget.v_model = "groups"
     assert not _errors(rc) and _status(rc).startswith("Week 0 of")
     assert "scs-groups" in _charts(rc)
