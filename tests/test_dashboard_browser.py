@@ -211,8 +211,10 @@ def test_page_renders_steps_plays_compares_inspects_and_exports(browser, dashboa
     visitor.choose("Scenario", "broken")
     page.get_by_text("broken.toml").first.wait_for()
     visitor.week(week + 1)
-    visitor.type("Seed", "42")
+    visitor.choose("Scenario", "full-scs")
     visitor.week(0)
+    visitor.type("Seed", "42")
+    page.locator(".scs-status", has_text="seed 42").wait_for()
 
     visitor.type("jump N", "34")
     visitor.click("Jump 34")

@@ -2,8 +2,8 @@
 
 The server only sends numbers (a few kilobytes a step); the browser draws. That keeps
 step plus redraw within budget, where six matplotlib panels alone cost more. The panel
-definitions are shared with :mod:`scs_sim.viz.figures`, which draws the same charts as
-PNG for export.
+definitions (:mod:`scs_sim.viz.panels`) are shared with :mod:`scs_sim.viz.figures`, which
+draws the same charts as PNG for export.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import pandas as pd
 
 from scs_sim.model import SocialCreditModel
 from scs_sim.scoring import SCORE_MAX, SCORE_MIN
-from scs_sim.viz.figures import COMPARISON_METRICS, GROUP_LABELS, GROUP_METRICS, METRIC_PANELS
+from scs_sim.viz.panels import COMPARISON_METRICS, GROUP_LABELS, GROUP_METRICS, METRIC_PANELS
 
 SCENARIO_COLOUR, COUNTERFACTUAL_COLOUR, DIFFERENCE_COLOUR = "#d62728", "#1f77b4", "#7b2cbf"
 

@@ -27,7 +27,7 @@ from scs_sim.loading import ScenarioError
 from scs_sim.network import NetworkFileError
 from scs_sim.runner import DEFAULT_SEED
 from scs_sim.scenario import Scenario
-from scs_sim.viz import charts, figures
+from scs_sim.viz import charts
 from scs_sim.viz.fields import FieldSpec, sections
 from scs_sim.viz.network_image import network_png
 from scs_sim.viz.session import (
@@ -339,6 +339,8 @@ def _yes(flag: bool) -> str:
 def Exports(session: DashboardSession, version: int, network: bytes, selected: int | None):
     """Downloads: the series as CSV, the run's manifest, and every figure as PNG."""
     stem = f"{session.params.name}-seed{session.seed}-week{session.steps}"
+    # matplotlib is imported on the first export click, not at start-up.
+    from scs_sim.viz import figures
 
     def metrics_png() -> bytes:
         with session.lock:

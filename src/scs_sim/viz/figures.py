@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -23,6 +22,13 @@ from matplotlib.figure import Figure
 
 from scs_sim.model import SocialCreditModel
 from scs_sim.scoring import SCORE_MAX, SCORE_MIN
+from scs_sim.viz.panels import (
+    COMPARISON_METRICS,
+    GROUP_LABELS,
+    GROUP_METRICS,
+    METRIC_PANELS,
+    TimeSeriesPanel,
+)
 
 DPI = 100
 """Resolution of exported figures."""
@@ -31,49 +37,6 @@ PNG_COMPRESSION = 1
 """zlib level of PNGs (0-9)."""
 
 LISTED, RESTRICTED = "#000000", "#7b2cbf"
-
-
-@dataclass(frozen=True)
-class TimeSeriesPanel:
-    """One time-series panel: a title and the metrics drawn in it, with their labels."""
-
-    title: str
-    lines: tuple[tuple[str, str], ...]
-
-
-METRIC_PANELS: tuple[TimeSeriesPanel, ...] = (
-    TimeSeriesPanel("Self-censorship", (("self_censorship_rate", "critical posts withheld"),)),
-    TimeSeriesPanel("Expression gap", (("expression_gap", "dissent not expressed"),)),
-    TimeSeriesPanel(
-        "Sanctioned shares",
-        (
-            ("sanctioned_share", "any restriction"),
-            ("blacklisted_share", "blacklisted"),
-            ("travel_banned_share", "travel banned"),
-            ("rental_restricted_share", "rental restricted"),
-        ),
-    ),
-    TimeSeriesPanel("False positives", (("false_positive_share", "of sanctioned: wrongly"),)),
-    TimeSeriesPanel("Ties cut (cumulative)", (("ties_cut", "ties dropped"),)),
-    TimeSeriesPanel("Score inequality", (("score_gini", "Gini of scores"),)),
-)
-"""The time series the page shows: the chilling effect, sanctions, errors, ties, inequality."""
-
-COMPARISON_METRICS: tuple[tuple[str, str], ...] = (
-    ("self_censorship_rate", "Self-censorship"),
-    ("expression_gap", "Expression gap"),
-    ("sanctioned_share", "Sanctioned share"),
-    ("ties_cut", "Ties cut"),
-)
-"""Metrics of the side-by-side view, where the chilling effect shows as a difference."""
-
-GROUP_METRICS: tuple[tuple[str, str], ...] = (
-    ("mean_score", "Mean score"),
-    ("self_censorship_rate", "Self-censorship"),
-    ("sanctioned_share", "Sanctioned share"),
-    ("false_positive_share", "False positives"),
-)
-GROUP_LABELS = ("majority (group 0)", "minority (group 1)")
 
 
 def font_sizes(large: bool) -> tuple[float, float]:

@@ -8,6 +8,7 @@ only colours, rings and tie classes change from step to step.
 
 from __future__ import annotations
 
+import importlib.util
 import io
 from functools import lru_cache
 from pathlib import Path
@@ -35,23 +36,41 @@ SELECTED = (0, 180, 216)
 BACKGROUND = (255, 255, 255)
 
 
+RDYLGN = (
+    (165, 0, 38),
+    (215, 48, 39),
+    (244, 109, 67),
+    (253, 174, 97),
+    (254, 224, 139),
+    (255, 255, 191),
+    (217, 239, 139),
+    (166, 217, 106),
+    (102, 189, 99),
+    (26, 152, 80),
+    (0, 104, 55),
+)
+"""ColorBrewer's RdYlGn (matplotlib's 'RdYlGn' anchors), so drawing needs no matplotlib."""
+
+
 @lru_cache(maxsize=1)
 def score_palette() -> np.ndarray:
     """256 RGB colours from red (350) through yellow to green (950)."""
-    from matplotlib import colormaps
-
-    return (colormaps["RdYlGn"](np.linspace(0, 1, 256))[:, :3] * 255).astype(np.uint8)
+    anchors = np.array(RDYLGN, dtype=np.float64)
+    at = np.linspace(0, len(anchors) - 1, 256)
+    channels = [np.interp(at, np.arange(len(anchors)), anchors[:, c]) for c in range(3)]
+    return np.rint(np.column_stack(channels)).astype(np.uint8)
 
 
 @lru_cache(maxsize=8)
 def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
-    import matplotlib
-
-    path = Path(matplotlib.get_data_path()) / "fonts" / "ttf" / "DejaVuSans.ttf"
-    try:
-        return ImageFont.truetype(str(path), size)
-    except OSError:  # a trimmed matplotlib without its fonts still gets a readable image
-        return ImageFont.load_default()
+    # matplotlib's DejaVu Sans, found without importing matplotlib (slow at start-up).
+    spec = importlib.util.find_spec("matplotlib")
+    folders = list(spec.submodule_search_locations or []) if spec else []
+    for folder in folders:
+        path = Path(folder) / "mpl-data" / "fonts" / "ttf" / "DejaVuSans.ttf"
+        if path.exists():
+            return ImageFont.truetype(str(path), size)
+    return ImageFont.load_default(size)
 
 
 def tie_classes(model: SocialCreditModel, view: NetworkView) -> dict[str, np.ndarray]:
