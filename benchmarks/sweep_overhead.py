@@ -180,20 +180,23 @@ def main() -> None:
     data = spec(args.runs, args.citizens, args.steps)
     load_before = os.getloadavg()
     base_env = {k: v for k, v in os.environ.items() if k != "DASK_SCHEDULER_ADDRESS"}
-    paths = ("one", "pool", "warm", "cold")
+    paths = ("one", "pool", "warm", "cold", "cold_fork")
     wall: dict[str, list[float]] = {k: [] for k in paths}
     cpu: dict[str, list[float]] = {k: [] for k in paths}
     with tempfile.TemporaryDirectory() as folder:
         address, procs = start_cluster(Path(folder))
         warm_env = base_env | {"DASK_SCHEDULER_ADDRESS": address}
+        # Dask's own setting: LocalCluster workers forked from the process that already
+        # imported scs_sim, instead of spawned processes importing it again.
+        fork_env = base_env | {"DASK_DISTRIBUTED__WORKER__MULTIPROCESSING_METHOD": "fork"}
         try:
             in_fresh_process("dask", spec(2, 1000, 5), warm_env)  # workers import scs_sim once
             with Client(address) as client:
                 for i in range(args.repeats):
                     for path in paths:
-                        env = warm_env if path == "warm" else base_env
+                        env = {"warm": warm_env, "cold_fork": fork_env}.get(path, base_env)
                         before = sum(client.run(_worker_cpu).values()) if path == "warm" else 0
-                        kind = "dask" if path in ("warm", "cold") else path
+                        kind = "dask" if path in ("warm", "cold", "cold_fork") else path
                         w, c = in_fresh_process(kind, data, env)
                         if path == "warm":  # the running cluster's workers are not our children
                             c += sum(client.run(_worker_cpu).values()) - before
@@ -218,6 +221,8 @@ def main() -> None:
         "pool": f"sweep, local pool ({WORKERS} workers)",
         "warm": f"sweep, Dask: running cluster (dask scheduler + dask worker, {WORKERS} workers)",
         "cold": f"sweep, Dask: --dask starting a LocalCluster ({WORKERS} workers)",
+        "cold_fork": "sweep, Dask: --dask starting a LocalCluster, workers forked "
+        "(DASK_DISTRIBUTED__WORKER__MULTIPROCESSING_METHOD=fork)",
     }
     lines = [
         "| path | median wall (s) | parallel efficiency | wall / local pool "
