@@ -452,10 +452,13 @@ def _contact_pass(indptr, indices, data, degree, sanctioned, score, default, sha
         total = 0.0
         squares = 0.0
         active = 0.0
+        # Most contact lists have no cut tie: then the flags need not be read at all,
+        # which saves 4 bytes a tie of memory traffic (the step is memory-bound).
+        all_active = degree[i] == indptr[i + 1] - indptr[i]
         for k in range(indptr[i], indptr[i + 1]):
             if k < ahead:
                 prefetch(score, indices[k + PREFETCH_DISTANCE])
-            if data[k] != 0:
+            if all_active or data[k] != 0:
                 j = indices[k]
                 count += (sanctioned[j >> 3] >> (j & 7)) & 1
                 sj = np.float64(score[j])
