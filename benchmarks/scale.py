@@ -177,6 +177,23 @@ def table(vec: list[dict], mesa: list[dict]) -> str:
     return "\n".join(lines)
 
 
+def memory_table(vec: list[dict]) -> str:
+    """Memory by size: RSS after build, after the timed steps, peak; bytes per citizen."""
+    lines = [
+        "| citizens | ties (slots) | RSS after build (MB) | RSS after steps (MB) | peak RSS (MB) "
+        "| population bytes/citizen | tie bytes/citizen | metrics bytes per collected step |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in vec:
+        lines.append(
+            f"| {r['n']:,} | {r['ties']:,} | {r['rss_after_build_mb']:.0f} | "
+            f"{r['rss_after_steps_mb']:.0f} | {r['peak_rss_mb']:.0f} | "
+            f"{r['population_bytes_per_citizen']:.1f} | {r['network_bytes_per_citizen']:.1f} | "
+            f"{r['metric_bytes'] / r['collected_steps']:.0f} |"
+        )
+    return "\n".join(lines)
+
+
 def plot(vec: list[dict], mesa: list[dict], path: Path) -> None:
     """Step time against citizens, log-log: vectorised (wall and CPU) and per-agent Mesa."""
     import matplotlib
@@ -282,12 +299,9 @@ def main(argv: list[str] | None = None) -> int:
         f"{args.mesa_steps} steps after 1. Builds: median of {args.repeats} "
         "(1 at 10M).\n\n"
     )
-    metrics_note = (
-        "\nMetrics memory (DataCollector) per collected step, by size: "
-        + ", ".join(f"{r['n']:,}: {r['metric_bytes'] / r['collected_steps']:.0f} B" for r in vec)
-        + ".\n"
-    )
-    atomic_text(RESULTS / "scale.md", header + text + "\n" + metrics_note)
+    memory = memory_table(vec)
+    print(memory)
+    atomic_text(RESULTS / "scale.md", header + text + "\n\n## Memory\n\n" + memory + "\n")
     atomic_text(
         RESULTS / "scale.json",
         json.dumps({"meta": meta, "vectorised": vec, "mesa": mesa}, indent=1),

@@ -15,6 +15,7 @@ import numpy as np
 from numba import njit
 
 from scs_sim.behaviour.donations import FULL_BELIEF
+from scs_sim.network import prefetch
 from scs_sim.streams import choice, gap, uniform
 
 if TYPE_CHECKING:
@@ -63,6 +64,26 @@ def review_ties(model: SocialCreditModel, step: int) -> None:
     net.changed(rewired=len(high) > 0)
 
 
+AHEAD = 8
+"""Reviewers ahead whose data the review asks for before it needs them."""
+
+
+@njit(cache=True)
+def _reviewers(key, log_q, n):
+    # Each citizen reviews with probability p, independently: successes of a Bernoulli
+    # process, found by adding geometric gaps (draw k is the k-th gap).
+    out = np.empty(64 + int(n * (1.0 - math.exp(log_q)) * 1.2), dtype=np.int64)
+    count = 0
+    i = gap(key, 0, log_q)
+    while i < n:
+        if count == len(out):
+            out = np.concatenate((out, np.empty_like(out)))
+        out[count] = i
+        count += 1
+        i += 1 + gap(key, count, log_q)
+    return out[:count]
+
+
 @njit(cache=True)
 def _decide(
     indptr,
@@ -78,13 +99,24 @@ def _decide(
     rewire_share,
     keys,
 ):
-    n = len(indptr) - 1
+    reviewers = _reviewers(keys[0], log_q, len(indptr) - 1)
+    flat_beliefs = beliefs.reshape(-1)
     slots = np.empty(256, dtype=np.int64)
     owners = np.empty(256, dtype=indices.dtype)
     rewired = np.empty(256, dtype=np.bool_)
-    cuts = draw = 0
-    i = gap(keys[0], draw, log_q)
-    while i < n:
+    cuts = 0
+    for r in range(len(reviewers)):
+        # Reviewers sit at random places: ask for the next ones' data now, or the CPU
+        # waits for each of their cache misses in turn (the results do not change).
+        if r + AHEAD < len(reviewers):
+            ahead = reviewers[r + AHEAD]
+            prefetch(indptr, ahead)
+            prefetch(flat_beliefs, ahead * 4 + TIES)
+            prefetch(risk_aversion, ahead)
+            prefetch(listed, ahead)
+            prefetch(score, ahead)
+            prefetch(indices, indptr[reviewers[r + AHEAD // 2]])
+        i = reviewers[r]
         fear = min(np.float32(1.0), beliefs[i, TIES] / np.float32(FULL_BELIEF))
         p_cut = propensity * fear * (np.float32(0.5) + np.float32(0.5) * risk_aversion[i])
         for k in range(indptr[i], indptr[i + 1]):
@@ -99,8 +131,6 @@ def _decide(
                 owners[cuts] = i
                 rewired[cuts] = uniform(keys[2], k) < rewire_share
                 cuts += 1
-        draw += 1
-        i += 1 + gap(keys[0], draw, log_q)
     return slots[:cuts], owners[:cuts], rewired[:cuts]
 
 
