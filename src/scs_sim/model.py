@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import warnings
 from collections import Counter
+from dataclasses import fields
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -30,7 +31,7 @@ from scs_sim.behaviour import beliefs, donations, expression, ties, violations
 from scs_sim.consequences import bear_costs
 from scs_sim.loading import ScenarioError, build_scenario, load_scenario
 from scs_sim.network import SocialNetwork
-from scs_sim.population import KIND_BITS, create_population
+from scs_sim.population import KIND_BITS, Traits, create_population
 from scs_sim.sanctions import impose
 from scs_sim.sanctions.appeals import hear_appeals
 from scs_sim.sanctions.initial_listings import seed_initial_listings
@@ -216,15 +217,7 @@ class SocialCreditModel(mesa.Model):
         components = {name: float(values[index]) for name, values in self.score_components.items()}
         return {
             "index": index,
-            "traits": {
-                "dissent": float(traits.dissent[index]),
-                "risk_aversion": float(traits.risk_aversion[index]),
-                "charity": float(traits.charity[index]),
-                "income": float(traits.income[index]),
-                "violation_proneness": float(traits.violation_proneness[index]),
-                "activity": float(traits.activity[index]),
-                "group": int(traits.group[index]),
-            },
+            "traits": {f.name: getattr(traits, f.name)[index].item() for f in fields(Traits)},
             "score": float(state.score[index]),
             "own_conduct_score": float(self.own_score[index]),
             "components": components,
