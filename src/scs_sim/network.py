@@ -448,10 +448,10 @@ def _contact_pass(indptr, indices, data, degree, sanctioned, score, default, sha
     m = sx = sy = sxx = syy = sxy = 0.0
     ahead = len(indices) - PREFETCH_DISTANCE
     for i in range(len(share)):
-        count = 0.0
+        count = 0  # integers: exact either way, and cheaper to add than floats
+        active = 0
         total = 0.0
         squares = 0.0
-        active = 0.0
         # Most contact lists have no cut tie: then the flags need not be read at all,
         # which saves 4 bytes a tie of memory traffic (the step is memory-bound).
         all_active = degree[i] == indptr[i + 1] - indptr[i]
@@ -465,9 +465,9 @@ def _contact_pass(indptr, indices, data, degree, sanctioned, score, default, sha
                 total += sj
                 c = sj - centre
                 squares += c * c
-                active += 1.0
+                active += 1
         if degree[i] > 0:
-            share[i] = np.float32(count / np.float64(degree[i]))
+            share[i] = np.float32(np.float64(count) / np.float64(degree[i]))
             mean[i] = np.float32(total / np.float64(degree[i]))
         else:
             share[i] = np.float32(0.0)
