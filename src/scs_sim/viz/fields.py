@@ -12,7 +12,7 @@ import typing
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from scs_sim.scenario import parameter_fields
+from scs_sim.scenario import field_bounds, parameter_fields
 
 
 @dataclass(frozen=True)
@@ -40,14 +40,6 @@ class FieldSpec:
     le: float | None = None
 
 
-def _bounds(info: Any) -> tuple[float | None, float | None]:
-    lo = hi = None
-    for meta in info.metadata:
-        lo = getattr(meta, "ge", lo)
-        hi = getattr(meta, "le", hi)
-    return lo, hi
-
-
 def _kind(annotation: Any) -> tuple[str, tuple[str, ...]]:
     if typing.get_origin(annotation) is Literal:
         return "choice", tuple(str(a) for a in typing.get_args(annotation))
@@ -65,7 +57,7 @@ def field_specs() -> list[FieldSpec]:
     specs = []
     for name, info in parameter_fields().items():
         kind, choices = _kind(info.annotation)
-        lo, hi = _bounds(info)
+        lo, hi = field_bounds(info)
         extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
         section = str(extra.get("section", "other"))
         source = str(extra.get("source", ""))
