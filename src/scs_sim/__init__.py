@@ -13,9 +13,10 @@ do not pay for importing Mesa.
 
 from __future__ import annotations
 
-import importlib
 from importlib.metadata import PackageNotFoundError, version
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from scs_sim.lazy import lazy_exports
 
 try:
     __version__ = version("scs_sim")
@@ -62,8 +63,4 @@ if TYPE_CHECKING:
     from scs_sim.sweeps.api import sweep
 
 
-def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'scs_sim' has no attribute {name!r}")
-    return getattr(importlib.import_module(module), name)
+__getattr__ = lazy_exports(__name__, _EXPORTS)

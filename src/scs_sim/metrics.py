@@ -71,6 +71,10 @@ def _ratio(num: float, den: float) -> float:
     return float(num) / float(den) if den else 0.0
 
 
+def _sanctioned_share(restricted: np.ndarray, members: np.ndarray) -> float:
+    return _ratio(np.count_nonzero(restricted[members]), len(members))
+
+
 def _pearson(x: np.ndarray, y: np.ndarray) -> float:
     if len(x) < 3:
         return 0.0
@@ -215,12 +219,8 @@ def compute_metrics(model: SocialCreditModel) -> dict[str, float]:
         "isolated_share": _ratio(total[_ISOLATED], n),
         "mean_perceived_surveillance": _ratio(total[_PERCEIVED], n),
         "debtor_share": _ratio(total[_DEBT], n),
-        "sanctioned_share_bottom_income": _ratio(
-            np.count_nonzero(restricted[pop.bottom_income]), len(pop.bottom_income)
-        ),
-        "sanctioned_share_top_income": _ratio(
-            np.count_nonzero(restricted[pop.top_income]), len(pop.top_income)
-        ),
+        "sanctioned_share_bottom_income": _sanctioned_share(restricted, pop.bottom_income),
+        "sanctioned_share_top_income": _sanctioned_share(restricted, pop.top_income),
     }
     out |= {name: float(model.counters[name]) for name in COUNTERS}
     if model.group_members:

@@ -15,7 +15,15 @@ from scs_sim.loading import build_scenario, load_scenario
 from scs_sim.model import SocialCreditModel
 from scs_sim.scenario import DEFAULT_SEED, Scenario
 
-__all__ = ["DEFAULT_SEED", "KEY_METRICS", "RunResult", "compare_runs", "resolve", "run_scenario"]
+__all__ = [
+    "DEFAULT_SEED",
+    "KEY_METRICS",
+    "RunResult",
+    "compare_runs",
+    "resolve",
+    "run_scenario",
+    "series_difference",
+]
 
 KEY_METRICS: tuple[str, ...] = (
     "mean_score",
@@ -92,9 +100,14 @@ def run_scenario(
     return RunResult(model.series(), params, seed, timings, source, list(model.captions))
 
 
+def series_difference(a: pd.DataFrame, b: pd.DataFrame) -> pd.DataFrame:
+    """Per-step difference ``b - a`` of every metric two series share, with ``a``'s steps."""
+    shared = [c for c in a.columns if c in b.columns and c != "step"]
+    diff = b[shared] - a[shared]
+    diff.insert(0, "step", a["step"])
+    return diff
+
+
 def compare_runs(a: RunResult, b: RunResult) -> pd.DataFrame:
     """Per-step difference ``b - a`` of every metric both runs share."""
-    shared = [c for c in a.series.columns if c in b.series.columns and c != "step"]
-    diff = b.series[shared] - a.series[shared]
-    diff.insert(0, "step", a.series["step"])
-    return diff
+    return series_difference(a.series, b.series)

@@ -12,8 +12,9 @@ Names are imported on first use, so checking a sweep file does not import Mesa.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from scs_sim.lazy import lazy_exports
 
 _EXPORTS: dict[str, str] = {
     "Sweep": "scs_sim.sweeps.spec",
@@ -32,8 +33,4 @@ if TYPE_CHECKING:
     from scs_sim.sweeps.spec import Sweep, SweepSpec, load_sweep, run_seed
 
 
-def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'scs_sim.sweeps' has no attribute {name!r}")
-    return getattr(importlib.import_module(module), name)
+__getattr__ = lazy_exports(__name__, _EXPORTS)

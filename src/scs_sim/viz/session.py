@@ -21,6 +21,7 @@ import pandas as pd
 from scs_sim.loading import ScenarioError, load_scenario, scenario_dirs
 from scs_sim.model import SocialCreditModel
 from scs_sim.population import KIND_BITS
+from scs_sim.runner import series_difference
 from scs_sim.scenario import Scenario
 from scs_sim.viz.layout import NetworkView, network_signature, network_view
 
@@ -255,13 +256,8 @@ class DashboardSession:
 
     def difference(self) -> pd.DataFrame | None:
         """Per-step ``scenario - counterfactual`` of every shared metric."""
-        a, b = self.series(), self.twin_series()
-        if b is None:
-            return None
-        shared = [c for c in a.columns if c in b.columns and c != "step"]
-        diff = a[shared] - b[shared]
-        diff.insert(0, "step", a["step"])
-        return diff
+        twin = self.twin_series()
+        return None if twin is None else series_difference(twin, self.series())
 
     def series_csv(self) -> bytes:
         """The chosen run's series as CSV; with a comparison, the counterfactual's and the
