@@ -180,12 +180,6 @@ class SocialNetwork:
             )
         return self._edge_rows
 
-    def _active_degree(self) -> np.ndarray:
-        counts = np.add.reduceat(self.adjacency.data, self.adjacency.indptr[:-1]) if self.n else []
-        counts = np.asarray(counts, dtype=np.float32)
-        counts[np.diff(self.adjacency.indptr) == 0] = 0.0
-        return counts
-
     def changed(self, rewired: bool = False) -> None:
         """Record that ties were changed in place (``rewired``: some now point elsewhere)."""
         self.version += 1
@@ -303,17 +297,6 @@ class SocialNetwork:
         self.changed()
         # Incremental: recounting every degree after each cut costs a pass over all ties.
         self.degree -= np.bincount(self.edge_rows[active], minlength=self.n).astype(np.float32)
-
-    def rewire(self, slots: np.ndarray, targets: np.ndarray) -> None:
-        """Point ``slots`` at ``targets`` and make them active (self-ties are dropped)."""
-        owners = self.edge_rows[slots]
-        ok = owners != targets
-        slots, owners = slots[ok], owners[ok]
-        revived = self.adjacency.data[slots] == 0
-        self.adjacency.indices[slots] = targets[ok]
-        self.adjacency.data[slots] = 1.0
-        self.changed(rewired=True)
-        self.degree += np.bincount(owners[revived], minlength=self.n).astype(np.float32)
 
     def active_edges(self) -> tuple[np.ndarray, np.ndarray]:
         """(owner, contact) of every active tie."""

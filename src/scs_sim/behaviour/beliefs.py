@@ -24,7 +24,7 @@ BACKGROUND_LEARNING = 0.1
 
 
 def true_weights(params: Scenario) -> np.ndarray:
-    """The weights in force, as fractions of the total, in DATA_SOURCES order."""
+    """The built-in weights in force (0 where a source may not be shared), DATA_SOURCES order."""
     weights = params.weights() if params.scoring else dict.fromkeys(DATA_SOURCES, 0.0)
     return np.array([weights[k] for k in DATA_SOURCES], dtype=np.float32)
 

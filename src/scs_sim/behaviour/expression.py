@@ -32,17 +32,9 @@ def post_penalty(record_memory: float) -> float:
     return (SCORE_MAX - SCORE_MIN) * ONLINE_SCALE * (1.0 - record_memory) / 100.0
 
 
-def surveillance_rate(model: SocialCreditModel) -> np.ndarray | float:
-    """Probability that each citizen's critical post is observed."""
-    params = model.params
-    if params.minority_share == 0 or params.minority_surveillance == 1.0:
-        return params.surveillance
-    factor = np.where(model.population.traits.group == 1, params.minority_surveillance, 1.0)
-    return np.minimum(1.0, params.surveillance * factor).astype(np.float32)
-
-
 def _rate_by_group(model: SocialCreditModel) -> np.ndarray:
-    # The same numbers as surveillance_rate, one per group, as float32 thresholds.
+    # Probability that a critical post is observed, per group: surveillance, times
+    # minority_surveillance for group 1 (capped at 1), as float32 thresholds.
     params = model.params
     minority = params.minority_surveillance
     if params.minority_share == 0:
@@ -59,16 +51,6 @@ def fear_weight(model: SocialCreditModel) -> float:
     in proportion to opacity.
     """
     return FEAR_WEIGHT * min(1.0, model.params.opacity)
-
-
-def perceived_cost(model: SocialCreditModel) -> np.ndarray:
-    """What each citizen believes a critical post costs it (per 100 score points)."""
-    state = model.population.state
-    penalty = np.float32(post_penalty(model.params.record_memory))
-    cost = state.beliefs[:, ONLINE] * state.perceived_surveillance * penalty
-    if fear_weight(model) > 0:
-        cost += np.float32(fear_weight(model)) * state.fear
-    return cost
 
 
 def express(model: SocialCreditModel, step: int) -> None:

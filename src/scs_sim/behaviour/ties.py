@@ -24,15 +24,6 @@ if TYPE_CHECKING:
 TIES = 2  # column of the ties weight in beliefs
 
 
-def liabilities(model: SocialCreditModel) -> np.ndarray:
-    """Citizens whose company looks costly: publicly listed, or visibly low scored."""
-    state = model.population.state
-    low = state.listed.copy()
-    if model.params.scoring:
-        low |= state.score < np.float32(model.params.low_score_visible)
-    return low
-
-
 def review_ties(model: SocialCreditModel, step: int) -> None:
     """Let a share of citizens review their contacts, cut liabilities and rewire.
 
