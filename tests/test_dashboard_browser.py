@@ -18,6 +18,7 @@ import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 pytest.importorskip("solara")
@@ -211,7 +212,12 @@ def test_page_renders_steps_plays_compares_inspects_and_exports(browser, dashboa
     visitor.choose("Scenario", "broken")
     page.get_by_text("broken.toml").first.wait_for()
     visitor.week(week + 1)
-    visitor.choose("Scenario", "full-scs")
+    # The picker falls back to the scenario still in force; the message stays.
+    picker = page.locator(".v-select", has_text="Scenario").first
+    sync_api.expect(picker).to_contain_text("full-scs")
+    sync_api.expect(picker).not_to_contain_text("broken")
+    page.get_by_text("broken.toml").first.wait_for()
+    visitor.click("Reset")
     visitor.week(0)
     visitor.type("Seed", "42")
     page.locator(".scs-status", has_text="seed 42").wait_for()
@@ -230,6 +236,18 @@ def test_page_renders_steps_plays_compares_inspects_and_exports(browser, dashboa
     page.get_by_text("Citizen #5").first.wait_for()
     page.get_by_text("believed weight").first.wait_for()
     assert _chart_stats(page, "scs-citizen")["ink"] > 0.002
+
+    # Clicking a citizen in the network picks it for the inspector.
+    citizen, (fx, fy) = _clear_citizen()
+    image = page.locator("img.scs-network").first
+    box = image.bounding_box()
+    before = image.get_attribute("src")
+    image.click(position={"x": fx * box["width"], "y": fy * box["height"]})
+    page.get_by_text(f"Citizen #{citizen},").first.wait_for()
+    assert page.get_by_text("Citizen #5,").count() == 0
+    page.wait_for_function(  # redrawn with the citizen circled
+        "src => document.querySelector('img.scs-network').src !== src", arg=before
+    )
 
     with page.expect_download() as download:
         page.get_by_text("Series (CSV)").click()
@@ -251,6 +269,23 @@ def test_page_renders_steps_plays_compares_inspects_and_exports(browser, dashboa
     page.locator(".scs-lecture .scs-caption").wait_for()
     assert visitor.errors == []
     visitor.close()
+
+
+def _clear_citizen() -> tuple[int, tuple[float, float]]:
+    """A citizen of full-scs (seed 42) drawn well apart from the others, and where: its
+    centre as fractions of the image's width and height (the page's layout is the same:
+    it is a function of the network)."""
+    from scs_sim.viz.network_image import SIZE, frame
+    from scs_sim.viz.session import load_session
+
+    session = load_session(REPO / "scenarios" / "full-scs.toml", 42)
+    xy = frame(session.view).xy
+    gap = np.hypot(xy[:, None, 0] - xy[None, :, 0], xy[:, None, 1] - xy[None, :, 1])
+    np.fill_diagonal(gap, np.inf)
+    row = int(np.argmax(gap.min(1)))
+    assert gap[row].min() > 8  # the click cannot land nearer another citizen
+    x, y = xy[row]
+    return int(session.view.nodes[row]), (float(x / SIZE), float(y / SIZE))
 
 
 def test_two_browser_sessions_have_separate_models(browser, dashboard_url):

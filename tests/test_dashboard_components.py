@@ -160,6 +160,14 @@ def test_invalid_scenario_file_shows_its_error_and_keeps_the_run(scenario_folder
     assert errors and "broken.toml" in errors[0] and "surveillance" in errors[0]
     assert _status(rc).startswith("Week 1 of")  # the previous run is still there
     assert "scs_sim: full-scs" in _markdown(rc)  # the title names the run still shown
+    # The picker falls back to the scenario in force; the message stays.
+    assert rc.find(v.Select, label="Scenario").widget.v_model == "story"
+    assert _errors(rc) == errors
+    # The same for a comparison that cannot be built, and a later good pick still works.
+    rc.find(v.Select, label="Compare with").widget.v_model = "broken"
+    assert any("broken.toml" in e for e in _errors(rc))
+    assert rc.find(v.Select, label="Compare with").widget.v_model == "no comparison"
+    assert "scs-comparison" not in _charts(rc)
     rc.find(v.Select, label="Scenario").widget.v_model = "groups"
     assert not _errors(rc) and _status(rc).startswith("Week 0 of")
     assert "scs-groups" in _charts(rc)
@@ -214,6 +222,66 @@ def test_comparison_and_inspector_on_the_page(scenario_folder: Path):
     assert "Citizen #5" in text and "believed weight" in text and "Hidden traits" in text
     assert "Same citizen in the counterfactual" in text
     assert "scs-citizen" in _charts(rc)
+
+
+def test_a_click_on_the_network_maps_to_the_citizen_drawn_there(scenario_folder: Path):
+    import io
+
+    from PIL import Image
+
+    from scs_sim.viz.network_image import SIZE, citizen_at, frame, network_png, shade
+
+    session = load_session(scenario_folder / "story.toml", 4)
+    session.step(12)
+    view = session.view
+    for large in (False, True):
+        image = np.asarray(
+            Image.open(io.BytesIO(network_png(session.model, view, large=large)))
+        )  # palette indices
+        xy = frame(view, large).xy
+        score = session.model.population.state.score
+        shown = 0
+        for row, citizen in enumerate(view.nodes.tolist()):
+            x, y = xy[row]
+            assert citizen_at(view, x / SIZE, y / SIZE, large=large) == citizen
+            # Two pixels off the centre still picks it, unless another citizen is nearer.
+            near = citizen_at(view, (x + 2) / SIZE, y / SIZE, large=large)
+            others = np.hypot(xy[:, 0] - x - 2, xy[:, 1] - y)
+            assert near == view.nodes[int(np.argmin(others))]
+            # What is drawn there is that citizen's score colour (unless a later mark covers it).
+            shown += int(image[round(y), round(x)] == shade(score[citizen]))
+        assert shown >= 0.8 * len(view.nodes), shown
+        # Margins and empty corners pick nobody; so does nonsense.
+        assert citizen_at(view, 0.01, 0.01, large=large) is None
+        assert citizen_at(view, 0.5, 0.995, large=large) is None
+        assert citizen_at(view, float("nan"), 0.5, large=large) is None
+
+
+def test_clicking_the_network_picks_the_citizen_for_the_inspector(scenario_folder: Path):
+    from scs_sim.viz.click_image import ClickImage
+    from scs_sim.viz.network_image import SIZE, frame
+
+    rc = _render(scenario_folder)
+    _click(rc, "Jump 10")
+    image = rc.find(ClickImage).widget
+    assert image.png.startswith(b"\x89PNG")
+    session = load_session(scenario_folder / "story.toml", 42)  # the page's run, same layout
+    xy = frame(session.view).xy
+    citizen = 17
+    x, y = xy[session.view.row_of[citizen]]
+    before = image.png
+    image.click = {"x": float(x / SIZE), "y": float(y / SIZE), "n": 1}
+    text = _markdown(rc)
+    assert "Citizen #17" in text and "believed weight" in text
+    assert rc.find(v.TextField, label=f"citizen (0 to {SMALL - 1})").widget.v_model == "17"
+    assert rc.find(ClickImage).widget.png != before  # now circled
+    # A click where nobody is drawn keeps the citizen; the next hit changes it.
+    image.click = {"x": 0.01, "y": 0.01, "n": 2}
+    assert "Citizen #17" in _markdown(rc)
+    other = 3
+    x, y = xy[session.view.row_of[other]]
+    image.click = {"x": float(x / SIZE), "y": float(y / SIZE), "n": 3}
+    assert "Citizen #3" in _markdown(rc) and "Citizen #17" not in _markdown(rc)
 
 
 def test_two_pages_have_separate_models(scenario_folder: Path):

@@ -28,8 +28,9 @@ from scs_sim.network import NetworkFileError
 from scs_sim.runner import DEFAULT_SEED
 from scs_sim.scenario import Scenario
 from scs_sim.viz import charts
+from scs_sim.viz.click_image import ClickImage
 from scs_sim.viz.fields import FieldSpec, sections
-from scs_sim.viz.network_image import network_png
+from scs_sim.viz.network_image import citizen_at, network_png
 from scs_sim.viz.session import (
     BASELINE,
     DashboardSession,
@@ -141,6 +142,25 @@ def FieldControl(spec: FieldSpec, value: Any, on_change: Callable[[str, Any], No
 
 
 @solara.component
+def Picker(label: str, values: list[str], in_force: str, on_pick: Callable[[str], bool]) -> None:
+    """A select that shows the choice in force: a refused pick falls back to it.
+
+    ``solara.Select`` keeps what the visitor picked in its own state, so after a refusal
+    (``on_pick`` returns False, e.g. a scenario file that fails validation) it would go on
+    showing the refused name. Here the select is bound to a reactive value this component
+    owns and resets to ``in_force`` when a pick is refused; the error message is the
+    caller's to show.
+    """
+    shown = solara.use_reactive(in_force)  # follows in_force when a pick is accepted
+
+    def pick(name: str) -> None:
+        if name != in_force and not on_pick(name):
+            shown.set(in_force)
+
+    solara.Select(label, values=values, value=shown, on_value=pick)
+
+
+@solara.component
 def ParameterPanel(params: Scenario, on_change: Callable[[str, Any], None]) -> None:
     """Every tunable field of the scenario schema, one section at a time.
 
@@ -240,7 +260,10 @@ def Inspector(
                     small=True,
                 )
         if selected.value is None:
-            solara.Text("Pick a citizen by number or with a button; it is circled in the network.")
+            solara.Text(
+                "Click a citizen in the network, or pick one by number or with a button; "
+                "it is circled in the network."
+            )
             return
         index = selected.value
         if not 0 <= index < n:
@@ -495,8 +518,8 @@ def DashboardView(control: Controller, scenarios: dict[str, Path], start_name: s
             selected.value = None
         built.set(built.peek() + 1)
 
-    def on_scenario(name: str) -> None:
-        control.attempt(lambda: rebuild(name=name, overrides={}))
+    def on_scenario(name: str) -> bool:
+        return control.attempt(lambda: rebuild(name=name, overrides={}))
 
     def on_seed(text: str | None) -> None:
         seed_text.value = text or ""
@@ -515,14 +538,14 @@ def DashboardView(control: Controller, scenarios: dict[str, Path], start_name: s
     def on_parameter(name: str, value: Any) -> None:
         control.attempt(lambda: rebuild(overrides=overrides.peek() | {name: value}))
 
-    def on_compare(value: str) -> None:
+    def on_compare(value: str) -> bool:
         def apply() -> None:
             cf = None if value == NO_COMPARISON else value
             current = control.session
             current.compare_with(counterfactual_for(current.params, cf, scenarios))
             compare.value = value
 
-        control.attempt(apply)
+        return control.attempt(apply)
 
     def step_once() -> None:
         control.attempt(lambda: control.session.step(1))
@@ -581,9 +604,7 @@ def DashboardView(control: Controller, scenarios: dict[str, Path], start_name: s
         with solara.Columns([0, 1] if large else [1, 3]):
             if not large:
                 with solara.Column():
-                    solara.Select(
-                        "Scenario", values=list(scenarios), value=choice.value, on_value=on_scenario
-                    )
+                    Picker("Scenario", list(scenarios), choice.value, on_scenario)
                     solara.InputText(
                         "Seed",
                         value=seed_text.value,
@@ -591,11 +612,11 @@ def DashboardView(control: Controller, scenarios: dict[str, Path], start_name: s
                         error=seed_error.value or False,
                         message="a whole number; the same seed gives the same run",
                     )
-                    solara.Select(
+                    Picker(
                         "Compare with",
-                        values=[NO_COMPARISON, BASELINE, *scenarios],
-                        value=compare.value,
-                        on_value=on_compare,
+                        [NO_COMPARISON, BASELINE, *scenarios],
+                        compare.value,
+                        on_compare,
                     )
                     ParameterPanel(session.params, on_parameter)
             with solara.Column():
@@ -650,9 +671,25 @@ def LiveViews(control: Controller, selected: solara.Reactive[int | None], large:
     series = solara.use_memo(lambda: session.series(), [version, id(session)])
     twin_series = solara.use_memo(lambda: session.twin_series(), [version, id(session)])
     events = [step for step, _ in session.model.captions]
+
+    def pick(click: dict | None) -> None:
+        """A click on the network picks the citizen drawn there (a miss changes nothing)."""
+        if not click:
+            return
+        index = citizen_at(
+            session.view, float(click.get("x", "nan")), float(click.get("y", "nan")), large=large
+        )
+        if index is not None:
+            selected.value = index
+
     with solara.Columns([1, 1]):
         with solara.Column():
-            solara.Image(network, classes=["scs-network"])
+            ClickImage.element(  # type: ignore[attr-defined]
+                png=network,
+                css_class="scs-network",
+                alt=f"Network of {session.view.n:,} citizens, week {session.steps}",
+                on_click=pick,
+            )
             if session.view.sampled:
                 solara.Text(
                     f"Sampled view: {len(session.view.nodes):,} of "

@@ -4,12 +4,28 @@ Drawn with Pillow straight from the arrays: a matplotlib redraw of 5,000 ties an
 markers costs more than the whole step budget, while Pillow draws them in a few
 milliseconds. Positions come from :mod:`scs_sim.viz.layout` (fixed per network), so
 only colours, rings and tie classes change from step to step.
+
+Two things keep a redraw cheap (the step's time budget is mostly this image):
+
+- the image is 8-bit with a fixed palette (:data:`SHADES` score shades plus the marks'
+  colours): it encodes as PNG about five times faster than RGB and is less than half
+  the size, with no visible loss (a shade spans 3 score points);
+- every initial tie is drawn once per network and layout, as a base layer (grey); a
+  redraw copies it and draws only the ties made or cut since, in their colours, over it.
+  A width-1 line covers the same pixels whatever its colour, so this is the image that
+  drawing kept, new and cut ties in that order gives.
+
+:func:`citizen_at` maps a click on the image back to the citizen drawn there, with the
+same positions the drawing uses.
 """
 
 from __future__ import annotations
 
 import importlib.util
 import io
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -23,8 +39,11 @@ from scs_sim.viz.layout import NetworkView
 SIZE = 640
 """Width and height of the image, in pixels."""
 
-SUPERSAMPLE = 1
-"""Drawing scale; 2 anti-aliases by reducing a double-size image but costs 3x the time."""
+SHADES = 200
+"""Score colours in the palette (one per 3 score points)."""
+
+PICK_RADIUS = 12.0
+"""How far (in image pixels) from a citizen's centre a click still picks it."""
 
 TIE_KEPT = (215, 215, 215)
 TIE_NEW = (120, 170, 225)
@@ -34,6 +53,24 @@ RESTRICTED = (123, 44, 191)
 WRONG = (214, 39, 40)
 SELECTED = (0, 180, 216)
 BACKGROUND = (255, 255, 255)
+LEGEND_RING = (250, 220, 120)
+TEXT = (0, 0, 0)
+TEXT_DIM = (60, 60, 60)
+TEXT_LEGEND = (30, 30, 30)
+FIXED = (
+    BACKGROUND,
+    TIE_KEPT,
+    TIE_NEW,
+    TIE_CUT,
+    LISTED,
+    RESTRICTED,
+    WRONG,
+    SELECTED,
+    LEGEND_RING,
+    TEXT_DIM,
+    TEXT_LEGEND,
+)
+"""The palette's fixed colours, after the score shades (TEXT is LISTED: black)."""
 
 
 RDYLGN = (
@@ -54,11 +91,29 @@ RDYLGN = (
 
 @lru_cache(maxsize=1)
 def score_palette() -> np.ndarray:
-    """256 RGB colours from red (350) through yellow to green (950)."""
+    """:data:`SHADES` RGB colours from red (350) through yellow to green (950)."""
     anchors = np.array(RDYLGN, dtype=np.float64)
-    at = np.linspace(0, len(anchors) - 1, 256)
+    at = np.linspace(0, len(anchors) - 1, SHADES)
     channels = [np.interp(at, np.arange(len(anchors)), anchors[:, c]) for c in range(3)]
     return np.rint(np.column_stack(channels)).astype(np.uint8)
+
+
+@lru_cache(maxsize=1)
+def _palette() -> list[int]:
+    """The image palette: the score shades, then :data:`FIXED`, as Pillow's flat list."""
+    colours = [*map(tuple, score_palette().tolist()), *FIXED]
+    return [c for rgb in colours for c in rgb]
+
+
+def ink(rgb: tuple[int, int, int]) -> int:
+    """Palette index of a fixed colour."""
+    return SHADES + FIXED.index(rgb) if rgb != TEXT else SHADES + FIXED.index(LISTED)
+
+
+def shade(score: np.ndarray) -> np.ndarray:
+    """Palette index (0 to SHADES - 1) of each score."""
+    scaled = (np.asarray(score, dtype=np.float64) - SCORE_MIN) / (SCORE_MAX - SCORE_MIN)
+    return np.clip(scaled * (SHADES - 1), 0, SHADES - 1).astype(np.int64)
 
 
 @lru_cache(maxsize=8)
@@ -108,6 +163,78 @@ def citizen_classes(model: SocialCreditModel, view: NetworkView) -> dict[str, np
     }
 
 
+@dataclass(frozen=True, eq=False)
+class Frame:
+    """Where things go in the image for one view: margins, text size, citizens' pixels."""
+
+    top: int
+    bottom: int
+    side: int
+    text_px: int
+    radius: float
+    xy: np.ndarray
+    """(len(view.nodes), 2) pixel centres, row k for ``view.nodes[k]``."""
+
+
+def frame(view: NetworkView, large: bool = False) -> Frame:
+    """Pixel positions of the drawn citizens (lecture mode leaves room for larger text)."""
+    text_px = 22 if large else 15
+    top, bottom, side = int(text_px * 2.4), int(text_px * 4.6), 14
+    span = np.array([SIZE - 2 * side, SIZE - top - bottom], dtype=np.float32)
+    xy = view.positions * span + np.array([side, top], dtype=np.float32)
+    # Screen y grows downwards; flip so the layout keeps its orientation.
+    xy[:, 1] = top + (SIZE - top - bottom) - (xy[:, 1] - top)
+    radius = 3.5 if len(view.nodes) > 500 else 5.5
+    return Frame(top, bottom, side, text_px, radius, xy)
+
+
+def citizen_at(view: NetworkView, x: float, y: float, *, large: bool = False) -> int | None:
+    """The citizen drawn nearest a click, or ``None`` if none is within :data:`PICK_RADIUS`.
+
+    Args:
+        view: The drawn view.
+        x: Click position across the image, as a fraction of its shown width (0 = left).
+        y: Click position down the image, as a fraction of its shown height (0 = top).
+        large: Whether the image was drawn in lecture mode (its margins differ).
+    """
+    if not (np.isfinite(x) and np.isfinite(y)) or len(view.nodes) == 0:
+        return None
+    xy = frame(view, large).xy
+    distance = np.hypot(xy[:, 0] - x * SIZE, xy[:, 1] - y * SIZE)
+    row = int(np.argmin(distance))
+    return int(view.nodes[row]) if distance[row] <= PICK_RADIUS else None
+
+
+_bases: OrderedDict[tuple[int, bool], tuple[NetworkView, Frame, Image.Image]] = OrderedDict()
+_bases_lock = threading.Lock()
+
+
+def _base(view: NetworkView, large: bool) -> tuple[Frame, Image.Image]:
+    """The view's frame and its base layer (every initial tie, grey), cached per view."""
+    key = (id(view), large)
+    with _bases_lock:
+        hit = _bases.get(key)
+        if hit is not None and hit[0] is view:
+            _bases.move_to_end(key)
+            return hit[1], hit[2]
+    spot = frame(view, large)
+    image = Image.new("P", (SIZE, SIZE), ink(BACKGROUND))
+    image.putpalette(_palette())
+    _draw_ties(ImageDraw.Draw(image), view, spot.xy, view.initial_pairs, ink(TIE_KEPT))
+    with _bases_lock:
+        _bases[key] = (view, spot, image)
+        while len(_bases) > 8:
+            _bases.popitem(last=False)
+    return spot, image
+
+
+def _draw_ties(draw, view: NetworkView, xy: np.ndarray, pairs: np.ndarray, colour: int) -> None:
+    a = xy[view.row_of[pairs // view.n]]
+    b = xy[view.row_of[pairs % view.n]]
+    for line in np.concatenate([a, b], axis=1).tolist():
+        draw.line(line, fill=colour, width=1)
+
+
 def network_png(
     model: SocialCreditModel,
     view: NetworkView,
@@ -115,7 +242,7 @@ def network_png(
     selected: int | None = None,
     large: bool = False,
 ) -> bytes:
-    """The network view as PNG bytes.
+    """The network view as PNG bytes (8-bit palette).
 
     Args:
         model: The run to draw.
@@ -123,83 +250,71 @@ def network_png(
         selected: A citizen to circle (the inspector's), if drawn.
         large: Lecture-mode text.
     """
-    k = SUPERSAMPLE
-    size = SIZE * k
-    text_px = (22 if large else 15) * k
-    top, bottom, side = int(text_px * 2.4), int(text_px * 4.6), 14 * k
-    image = Image.new("RGB", (size, size), BACKGROUND)
+    spot, base = _base(view, large)
+    image = base.copy()
     draw = ImageDraw.Draw(image)
-    span = np.array([size - 2 * side, size - top - bottom], dtype=np.float32)
-    xy = view.positions * span + np.array([side, top], dtype=np.float32)
-    # Screen y grows downwards; flip so the layout keeps its orientation.
-    xy[:, 1] = top + (size - top - bottom) - (xy[:, 1] - top)
+    xy, radius, text_px = spot.xy, spot.radius, spot.text_px
 
     ties = tie_classes(model, view)
-    for key, colour, width in (("kept", TIE_KEPT, 1), ("new", TIE_NEW, 1), ("cut", TIE_CUT, 1)):
-        pairs = ties[key]
-        a = xy[view.row_of[pairs // view.n]]
-        b = xy[view.row_of[pairs % view.n]]
-        for line in np.concatenate([a, b], axis=1).tolist():
-            draw.line(line, fill=colour, width=width * k)
+    # Over the grey base: new ties, then cut ones on top (the order kept, new, cut).
+    _draw_ties(draw, view, xy, ties["new"], ink(TIE_NEW))
+    _draw_ties(draw, view, xy, ties["cut"], ink(TIE_CUT))
 
     marks = citizen_classes(model, view)
-    score = model.population.state.score[view.nodes]
-    palette = score_palette()
-    shade = np.clip((score - SCORE_MIN) / (SCORE_MAX - SCORE_MIN) * 255, 0, 255).astype(int)
-    colours = [tuple(c) for c in palette[shade].tolist()]
-    radius = (3.5 if len(view.nodes) > 500 else 5.5) * k
+    fills = shade(model.population.state.score[view.nodes]).tolist()
     ring = np.where(marks["blacklisted"], 1, np.where(marks["restricted"], 2, 0))
-    outline = {0: None, 1: LISTED, 2: RESTRICTED}
-    for (x, y), fill, r in zip(xy.tolist(), colours, ring.tolist(), strict=True):
-        box = (x - radius, y - radius, x + radius, y + radius)
+    outline = {1: ink(LISTED), 2: ink(RESTRICTED)}
+    pad = 1.5
+    for (x, y), fill, r in zip(xy.tolist(), fills, ring.tolist(), strict=True):
         if r:
-            pad = 1.5 * k
-            draw.ellipse((box[0] - pad, box[1] - pad, box[2] + pad, box[3] + pad), fill=outline[r])
-        draw.ellipse(box, fill=fill)
+            draw.ellipse(
+                (x - radius - pad, y - radius - pad, x + radius + pad, y + radius + pad),
+                fill=outline[r],
+            )
+        draw.ellipse((x - radius, y - radius, x + radius, y + radius), fill=fill)
+    wrong = ink(WRONG)
     for x, y in xy[marks["wrong"]].tolist():
         d = radius * 1.1
-        draw.line((x - d, y - d, x + d, y + d), fill=WRONG, width=k)
-        draw.line((x - d, y + d, x + d, y - d), fill=WRONG, width=k)
+        draw.line((x - d, y - d, x + d, y + d), fill=wrong, width=1)
+        draw.line((x - d, y + d, x + d, y - d), fill=wrong, width=1)
     if selected is not None and 0 <= selected < view.n and view.row_of[selected] >= 0:
         x, y = xy[view.row_of[selected]].tolist()
         d = radius * 3.5
-        draw.ellipse((x - d, y - d, x + d, y + d), outline=SELECTED, width=3 * k)
-        draw.text((x + d, y - d - text_px), f"#{selected}", fill=SELECTED, font=_font(text_px))
+        draw.ellipse((x - d, y - d, x + d, y + d), outline=ink(SELECTED), width=3)
+        draw.text((x + d, y - d - text_px), f"#{selected}", fill=ink(SELECTED), font=_font(text_px))
 
-    font = _font(text_px)
     shown = (
         f"{len(view.nodes):,} of {view.n:,} citizens (sample)"
         if view.sampled
         else f"{view.n:,} citizens"
     )
     draw.text(
-        (side, text_px * 0.5), f"Network, week {model.steps}: {shown}", fill=(0, 0, 0), font=font
+        (spot.side, text_px * 0.5),
+        f"Network, week {model.steps}: {shown}",
+        fill=ink(TEXT),
+        font=_font(text_px),
     )
-    _colour_bar(draw, palette, (size - 9 * text_px, int(text_px * 0.6)), text_px)
-    _legend(draw, ties, marks, size - bottom + text_px * 0.6, text_px, side)
-    if k > 1:
-        image = image.reduce(k)
+    _colour_bar(draw, (SIZE - 9 * text_px, int(text_px * 0.6)), text_px)
+    _legend(draw, ties, marks, SIZE - spot.bottom + text_px * 0.6, text_px, spot.side)
     buf = io.BytesIO()
     image.save(buf, format="PNG", compress_level=1)
     return buf.getvalue()
 
 
-def _colour_bar(draw: ImageDraw.ImageDraw, palette: np.ndarray, at: tuple[int, int], text_px: int):
+def _colour_bar(draw: ImageDraw.ImageDraw, at: tuple[int, int], text_px: int) -> None:
     x0, y0 = at
     width, height = 6 * text_px, int(text_px * 0.6)
     for i in range(width):
-        colour = tuple(palette[int(i / (width - 1) * 255)].tolist())
-        draw.line((x0 + i, y0, x0 + i, y0 + height), fill=colour)
+        draw.line((x0 + i, y0, x0 + i, y0 + height), fill=int(i / (width - 1) * (SHADES - 1)))
     small = _font(int(text_px * 0.75))
     for value in (SCORE_MIN, NEUTRAL_SCORE, SCORE_MAX):
         x = x0 + (value - SCORE_MIN) / (SCORE_MAX - SCORE_MIN) * (width - 1)
-        draw.text((x, y0 + height + 2), f"{value:.0f}", fill=(60, 60, 60), font=small, anchor="ma")
-    draw.text((x0 - 6, y0 - 2), "score", fill=(60, 60, 60), font=small, anchor="ra")
+        draw.text((x, y0 + height + 2), f"{value:.0f}", fill=ink(TEXT_DIM), font=small, anchor="ma")
+    draw.text((x0 - 6, y0 - 2), "score", fill=ink(TEXT_DIM), font=small, anchor="ra")
 
 
 def _legend(draw, ties, marks, y, text_px, side) -> None:
     font = _font(int(text_px * 0.85))
-    k = SUPERSAMPLE
     entries = [
         ("line", TIE_KEPT, f"tie ({len(ties['kept']):,})"),
         ("line", TIE_CUT, f"cut tie ({len(ties['cut']):,})"),
@@ -212,23 +327,23 @@ def _legend(draw, ties, marks, y, text_px, side) -> None:
         ),
         ("cross", WRONG, f"wrongly sanctioned ({int(marks['wrong'].sum())})"),
     ]
-    column = (SIZE * k - 2 * side) / 3
+    column = (SIZE - 2 * side) / 3
     for i, (kind, colour, label) in enumerate(entries):
         x = side + (i % 3) * column
         row_y = y + (i // 3) * text_px * 1.5
         mid = row_y + text_px * 0.55
         if kind == "line":
-            draw.line((x, mid, x + text_px, mid), fill=colour, width=3 * k)
+            draw.line((x, mid, x + text_px, mid), fill=ink(colour), width=3)
         elif kind == "ring":
             r = text_px * 0.35
             draw.ellipse(
                 (x + r, mid - r, x + 3 * r, mid + r),
-                fill=(250, 220, 120),
-                outline=colour,
-                width=2 * k,
+                fill=ink(LEGEND_RING),
+                outline=ink(colour),
+                width=2,
             )
         else:
             r = text_px * 0.35
-            draw.line((x + r, mid - r, x + 3 * r, mid + r), fill=colour, width=2 * k)
-            draw.line((x + r, mid + r, x + 3 * r, mid - r), fill=colour, width=2 * k)
-        draw.text((x + text_px * 1.4, row_y), label, fill=(30, 30, 30), font=font)
+            draw.line((x + r, mid - r, x + 3 * r, mid + r), fill=ink(colour), width=2)
+            draw.line((x + r, mid + r, x + 3 * r, mid - r), fill=ink(colour), width=2)
+        draw.text((x + text_px * 1.4, row_y), label, fill=ink(TEXT_LEGEND), font=font)
