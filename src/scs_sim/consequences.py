@@ -11,8 +11,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
-from numba import njit
+from numba import prange
 
+from scs_sim.parallel import citizen_kernel
 from scs_sim.population import FLIGHT, RAIL, RENTAL, TRAVEL, VISA
 from scs_sim.streams import uniform
 
@@ -39,7 +40,7 @@ def bear_costs(model: SocialCreditModel, step: int) -> None:
     model.counters["rail_blocked"] += trains
 
 
-@njit(cache=True)
+@citizen_kernel
 def _bear_costs(
     restricted,
     income,
@@ -54,7 +55,7 @@ def _bear_costs(
 ) -> tuple[int, int]:
     flights = trains = 0
     kinds = (TRAVEL, VISA, RENTAL)
-    for i in range(len(strain)):
+    for i in prange(len(strain)):
         r = restricted[i]
         cost = np.float32(0.0)
         for k in range(3):

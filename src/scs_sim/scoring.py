@@ -20,8 +20,9 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import numpy as np
-from numba import njit
+from numba import njit, prange
 
+from scs_sim.parallel import citizen_kernel
 from scs_sim.scenario import DATA_SOURCES
 
 if TYPE_CHECKING:
@@ -228,7 +229,7 @@ def _ties_component(contact_mean, out) -> float:
     return total
 
 
-@njit(cache=True)
+@citizen_kernel
 def _score(
     coef,
     used,
@@ -249,7 +250,7 @@ def _score(
     own,
 ) -> None:
     lo, hi = np.float32(SCORE_MIN), np.float32(SCORE_MAX)
-    for i in range(len(score)):
+    for i in prange(len(score)):
         capacity = min(np.float32(1.0), income[i] / np.float32(2.0))
         fulfil = np.float32(1.0 - CAPACITY_SHARE) + np.float32(CAPACITY_SHARE) * capacity
         raw = np.float32(0.0)

@@ -10,8 +10,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
-from numba import njit
+from numba import prange
 
+from scs_sim.parallel import citizen_kernel
 from scs_sim.population import initial_beliefs
 from scs_sim.scenario import DATA_SOURCES, Scenario
 from scs_sim.scoring import NEUTRAL_SCORE
@@ -45,7 +46,7 @@ def learn(model: SocialCreditModel, step: int) -> None:
     )  # fmt: skip
 
 
-@njit(cache=True)
+@citizen_kernel
 def _learn(
     contacts_sanctioned,
     rate,
@@ -61,7 +62,7 @@ def _learn(
 ) -> None:
     penalises = truth[1] > 0
     slow = rate * background
-    for i in range(len(fear)):
+    for i in prange(len(fear)):
         fear[i] += rate * (contacts_sanctioned[i] - fear[i])
         if not scoring:
             continue

@@ -11,8 +11,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
-from numba import njit
+from numba import prange
 
+from scs_sim.parallel import citizen_kernel
 from scs_sim.streams import uniform
 
 if TYPE_CHECKING:
@@ -37,9 +38,9 @@ def donate(model: SocialCreditModel, step: int) -> None:
     )
 
 
-@njit(cache=True)
+@citizen_kernel
 def _donate(charity, beliefs, propensity, sincere_key, score_key, performative, donated):
-    for i in range(len(charity)):
+    for i in prange(len(charity)):
         sincere = uniform(sincere_key, i) < charity[i]
         pull = min(np.float32(1.0), beliefs[i, DONATIONS] / np.float32(FULL_BELIEF))
         bought = not sincere and uniform(score_key, i) < pull * propensity

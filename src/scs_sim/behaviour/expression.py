@@ -14,8 +14,9 @@ import math
 from typing import TYPE_CHECKING
 
 import numpy as np
-from numba import njit
+from numba import njit, prange
 
+from scs_sim.parallel import citizen_kernel
 from scs_sim.scoring import ONLINE_SCALE, SCORE_MAX, SCORE_MIN
 from scs_sim.streams import uniform
 
@@ -100,7 +101,7 @@ def _expm1(x: np.float32) -> np.float32:
     return np.float32(math.exp(y) - 1.0)
 
 
-@njit(cache=True)
+@citizen_kernel
 def _express(
     activity,
     dissent,
@@ -121,7 +122,7 @@ def _express(
     expressed,
     observed,
 ) -> None:
-    for i in range(len(activity)):
+    for i in prange(len(activity)):
         cost = beliefs[i, ONLINE] * perceived[i] * penalty
         if fear_cost > 0:
             cost += fear_cost * fear[i]

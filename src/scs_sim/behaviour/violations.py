@@ -11,8 +11,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
-from numba import njit
+from numba import prange
 
+from scs_sim.parallel import citizen_kernel
 from scs_sim.streams import uniform
 
 if TYPE_CHECKING:
@@ -39,7 +40,7 @@ def offend(model: SocialCreditModel, step: int) -> None:
     model.counters["record_errors"] += errors
 
 
-@njit(cache=True)
+@citizen_kernel
 def _offend(
     proneness,
     strain,
@@ -54,7 +55,7 @@ def _offend(
     record_age,
 ) -> tuple[int, int]:
     violations = errors = 0
-    for i in range(len(proneness)):
+    for i in prange(len(proneness)):
         risk = rate * proneness[i] * (np.float32(1.0) + sensitivity * strain[i])
         new_debt = not debt[i] and uniform(violation_key, i) < risk
         new_error = not false_record[i] and uniform(record_key, i) < error_rate
@@ -92,10 +93,10 @@ def repay(model: SocialCreditModel, step: int) -> None:
     model.counters["repaid_under_pressure"] += under_pressure
 
 
-@njit(cache=True)
+@citizen_kernel
 def _repay(income, strain, rate, pressure, key, listed, debt, false_record, record_age):
     repayments = under_pressure = 0
-    for i in range(len(income)):
+    for i in prange(len(income)):
         if debt[i]:
             p = rate * min(income[i], np.float32(2.0))
             p /= np.float32(1.0) + strain[i]
@@ -127,7 +128,7 @@ def update_records(model: SocialCreditModel) -> None:
     )
 
 
-@njit(cache=True)
+@citizen_kernel
 def _update_records(
     keep,
     fresh,
@@ -140,7 +141,7 @@ def _update_records(
     credit_record,
     true_credit_record,
 ) -> None:
-    for i in range(len(donated)):
+    for i in prange(len(donated)):
         donation_record[i] = donation_record[i] * keep + fresh * np.float32(donated[i])
         online_record[i] = online_record[i] * keep + fresh * np.float32(observed[i])
         clean = not (debt[i] or false_record[i])

@@ -10,8 +10,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
-from numba import njit
+from numba import prange
 
+from scs_sim.parallel import citizen_kernel
 from scs_sim.streams import uniform
 
 if TYPE_CHECKING:
@@ -35,10 +36,10 @@ def hear_appeals(model: SocialCreditModel, step: int) -> None:
         model.counters["appeals_lost"] += lost
 
 
-@njit(cache=True)
+@citizen_kernel
 def _hear(appeals, delay, success, key, debt, false_record, appeal_left) -> tuple[int, int]:
     won = lost = 0
-    for i in range(len(debt)):
+    for i in prange(len(debt)):
         if not false_record[i]:
             appeal_left[i] = NONE  # nothing (left) to appeal against
             continue

@@ -12,8 +12,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
-from numba import njit
+from numba import prange
 
+from scs_sim.parallel import citizen_kernel
 from scs_sim.population import KIND_BITS
 from scs_sim.sanctions import Restrictions, register_sanction
 from scs_sim.streams import uniform
@@ -51,7 +52,7 @@ def apply_blacklist(model: SocialCreditModel, step: int) -> Restrictions:
     return Restrictions(imposed, justified)
 
 
-@njit(cache=True)
+@citizen_kernel
 def _blacklist(
     delay,
     enforcement,
@@ -68,7 +69,7 @@ def _blacklist(
     justified,
 ) -> tuple[int, int]:
     listings = wrongful = 0
-    for i in range(len(debt)):
+    for i in prange(len(debt)):
         bad_record = debt[i] or false_record[i]
         if listed[i]:
             listing_left[i] -= 1

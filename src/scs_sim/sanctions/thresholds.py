@@ -9,8 +9,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
-from numba import njit
+from numba import prange
 
+from scs_sim.parallel import citizen_kernel
 from scs_sim.population import KIND_BITS
 from scs_sim.sanctions import Restrictions, register_sanction
 
@@ -30,9 +31,9 @@ def _threshold_table(thresholds: dict[str, float]) -> tuple[np.ndarray, np.ndarr
     return limits, bits
 
 
-@njit(cache=True)
+@citizen_kernel
 def _or_bits_below(score, limits, kind_bits, out) -> None:
-    for i in range(len(score)):
+    for i in prange(len(score)):
         bits = out[i]
         for k in range(len(limits)):
             if score[i] < limits[k]:

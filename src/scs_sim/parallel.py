@@ -1,0 +1,90 @@
+"""Population kernels that use every core on large populations, with the same results.
+
+A kernel is written once, as a loop over citizens with ``numba.prange``, and
+compiled twice: serially, and with numba threads. Large populations (at least
+``PARALLEL_MIN`` citizens) take the threaded version when numba may use more
+than one thread; small ones, and sweep workers pinned to one thread, the serial
+one.
+
+Both versions give identical results, whatever the number of threads: each
+citizen's update depends only on its own draws (scs_sim.streams), integer
+counts add up exactly in any order, and float totals are summed per fixed block
+of ``BLOCK`` citizens and then over blocks in order (:func:`block_bounds`).
+
+Threads are only ever started by a kernel on a large population: a process that
+never ran one can still fork safely (GNU OpenMP cannot be used again after a fork).
+"""
+
+from __future__ import annotations
+
+import threading
+import types
+from collections.abc import Callable
+from typing import Any
+
+import numba
+import numpy as np
+from numba import njit
+
+BLOCK = 16_384
+"""Citizens per block of a float total (a fixed split, so totals do not depend on threads)."""
+
+PARALLEL_MIN = 65_536
+"""Smallest population that runs kernels on several threads (below it, starting them costs more)."""
+
+# numba's fallback threading layer (workqueue) must not be entered by two threads at
+# once (two dashboard sessions stepping big models); OpenMP and TBB don't mind.
+_LAUNCH = threading.Lock()
+
+
+@njit(cache=True, inline="always")
+def block_count(n: int) -> int:
+    """Number of blocks of BLOCK citizens covering ``n`` citizens."""
+    return (n + BLOCK - 1) // BLOCK
+
+
+@njit(cache=True, inline="always")
+def block_bounds(block: int, n: int) -> tuple[int, int]:
+    """First and one-past-last citizen of ``block``."""
+    return block * BLOCK, min(n, (block + 1) * BLOCK)
+
+
+def _clone(func: Callable, suffix: str) -> Callable:
+    # numba names its cache files after the function's qualified name: the threaded
+    # twin needs its own name, or the two versions would overwrite each other's cache.
+    twin = types.FunctionType(
+        func.__code__, func.__globals__, func.__name__ + suffix, func.__defaults__, func.__closure__
+    )
+    twin.__qualname__ = func.__qualname__ + suffix
+    twin.__module__ = func.__module__
+    twin.__doc__ = func.__doc__
+    return twin
+
+
+class CitizenKernel:
+    """A numba kernel over citizens, compiled serially and with threads.
+
+    The longest array argument (a per-citizen array) picks the version.
+
+    Args:
+        func: The kernel, looping over citizens (or blocks) with ``numba.prange``.
+    """
+
+    def __init__(self, func: Callable) -> None:
+        self.serial = njit(cache=True)(func)
+        self.threaded = njit(cache=True, parallel=True)(_clone(func, "__threaded"))
+        self.__wrapped__ = func
+        self.__doc__ = func.__doc__
+        self.__name__ = func.__name__
+
+    def __call__(self, *args: Any) -> Any:
+        size = max((len(a) for a in args if isinstance(a, np.ndarray)), default=0)
+        if size >= PARALLEL_MIN and numba.get_num_threads() > 1:
+            with _LAUNCH:
+                return self.threaded(*args)
+        return self.serial(*args)
+
+
+def citizen_kernel(func: Callable) -> CitizenKernel:
+    """Decorator: compile ``func`` as a :class:`CitizenKernel`."""
+    return CitizenKernel(func)
