@@ -17,11 +17,12 @@ from pathlib import Path
 import numpy as np
 import scipy.sparse as sp
 from llvmlite import ir
-from numba import njit, types
+from numba import njit, prange, types
 from numba.core import cgutils
 from numba.extending import intrinsic
 
 from scs_sim.loading import NetworkFileError
+from scs_sim.parallel import block_bounds, block_count, citizen_kernel
 from scs_sim.scenario import Scenario
 
 __all__ = ["GENERATORS", "NetworkFileError", "SocialNetwork", "register_generator"]
@@ -208,13 +209,18 @@ class SocialNetwork:
         sanctioned = np.packbits(restricted != 0, bitorder="little")
         share = self._buffer("share")
         mean = self._buffer("mean")
-        moments = _contact_pass(
+        moments = self._buffers.get("moments")
+        if moments is None:
+            moments = self._buffers["moments"] = np.empty((block_count(self.n), 6))
+        _contact_pass(
             adj.indptr, adj.indices, adj.data, self.degree, sanctioned,
             np.ascontiguousarray(score, dtype=np.float32), np.float32(default_score), share, mean,
+            moments,
         )  # fmt: skip
         seen = self._buffer("seen_score")
         np.copyto(seen, score)
-        self._primed = (self.version, seen, float(default_score), mean, moments)
+        # Block totals summed in block order: the moments do not depend on the threads used.
+        self._primed = (self.version, seen, float(default_score), mean, moments.sum(axis=0))
         return share
 
     def _buffer(self, name: str) -> np.ndarray:
@@ -424,43 +430,51 @@ def prefetch(typingctx, array, index):
     return types.void(array, index), codegen
 
 
-@njit(cache=True)
-def _contact_pass(indptr, indices, data, degree, sanctioned, score, default, share, mean):
+@citizen_kernel
+def _contact_pass(indptr, indices, data, degree, sanctioned, score, default, share, mean, moments):
     # Scores are centred on the scale's middle so the float64 moments keep their precision.
     centre = np.float32(650.0)
-    m = sx = sy = sxx = syy = sxy = 0.0
+    n = len(share)
     ahead = len(indices) - PREFETCH_DISTANCE
-    for i in range(len(share)):
-        count = 0  # integers: exact either way, and cheaper to add than floats
-        active = 0
-        total = 0.0
-        squares = 0.0
-        # Most contact lists have no cut tie: then the flags need not be read at all,
-        # which saves 4 bytes a tie of memory traffic (the step is memory-bound).
-        all_active = degree[i] == indptr[i + 1] - indptr[i]
-        for k in range(indptr[i], indptr[i + 1]):
-            if k < ahead:
-                prefetch(score, indices[k + PREFETCH_DISTANCE])
-            if all_active or data[k] != 0:
-                j = indices[k]
-                count += (sanctioned[j >> 3] >> (j & 7)) & 1
-                sj = np.float64(score[j])
-                total += sj
-                c = sj - centre
-                squares += c * c
-                active += 1
-        if degree[i] > 0:
-            share[i] = np.float32(np.float64(count) / np.float64(degree[i]))
-            mean[i] = np.float32(total / np.float64(degree[i]))
-        else:
-            share[i] = np.float32(0.0)
-            mean[i] = default
-        ci = np.float64(score[i] - centre)
-        centred_total = total - active * centre
-        m += active
-        sx += active * ci
-        sxx += active * ci * ci
-        sy += centred_total
-        syy += squares
-        sxy += ci * centred_total
-    return (m, sx, sy, sxx, syy, sxy)
+    for b in prange(block_count(n)):
+        first, last = block_bounds(b, n)
+        m = sx = sy = sxx = syy = sxy = 0.0
+        for i in range(first, last):
+            count = 0  # integers: exact either way, and cheaper to add than floats
+            active = 0
+            total = 0.0
+            squares = 0.0
+            # Most contact lists have no cut tie: then the flags need not be read at all,
+            # which saves 4 bytes a tie of memory traffic (the step is memory-bound).
+            all_active = degree[i] == indptr[i + 1] - indptr[i]
+            for k in range(indptr[i], indptr[i + 1]):
+                if k < ahead:
+                    prefetch(score, indices[k + PREFETCH_DISTANCE])
+                if all_active or data[k] != 0:
+                    j = indices[k]
+                    count += (sanctioned[j >> 3] >> (j & 7)) & 1
+                    sj = np.float64(score[j])
+                    total += sj
+                    c = sj - centre
+                    squares += c * c
+                    active += 1
+            if degree[i] > 0:
+                share[i] = np.float32(np.float64(count) / np.float64(degree[i]))
+                mean[i] = np.float32(total / np.float64(degree[i]))
+            else:
+                share[i] = np.float32(0.0)
+                mean[i] = default
+            ci = np.float64(score[i] - centre)
+            centred_total = total - active * centre
+            m += active
+            sx += active * ci
+            sxx += active * ci * ci
+            sy += centred_total
+            syy += squares
+            sxy += ci * centred_total
+        moments[b, 0] = m
+        moments[b, 1] = sx
+        moments[b, 2] = sy
+        moments[b, 3] = sxx
+        moments[b, 4] = syy
+        moments[b, 5] = sxy

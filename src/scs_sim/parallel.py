@@ -49,6 +49,11 @@ def block_bounds(block: int, n: int) -> tuple[int, int]:
     return block * BLOCK, min(n, (block + 1) * BLOCK)
 
 
+def uses_threads(size: int) -> bool:
+    """Whether a kernel over ``size`` citizens (or ties) runs on several threads here."""
+    return size >= PARALLEL_MIN and numba.get_num_threads() > 1
+
+
 def _clone(func: Callable, suffix: str) -> Callable:
     # numba names its cache files after the function's qualified name: the threaded
     # twin needs its own name, or the two versions would overwrite each other's cache.
@@ -79,7 +84,7 @@ class CitizenKernel:
 
     def __call__(self, *args: Any) -> Any:
         size = max((len(a) for a in args if isinstance(a, np.ndarray)), default=0)
-        if size >= PARALLEL_MIN and numba.get_num_threads() > 1:
+        if uses_threads(size):
             with _LAUNCH:
                 return self.threaded(*args)
         return self.serial(*args)

@@ -20,9 +20,9 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import numpy as np
-from numba import njit, prange
+from numba import prange
 
-from scs_sim.parallel import citizen_kernel
+from scs_sim.parallel import block_bounds, block_count, citizen_kernel
 from scs_sim.scenario import DATA_SOURCES
 
 if TYPE_CHECKING:
@@ -198,7 +198,10 @@ def _update_builtin(model: SocialCreditModel, weights: dict[str, float]) -> None
         contact_mean = model.network.primed_mean(state.score, NEUTRAL_SCORE)
         if contact_mean is None:
             contact_mean = model.network.neighbour_mean(state.score, NEUTRAL_SCORE)
-        own_ties = np.float32(_ties_component(contact_mean, buffers["ties"]) / max(n, 1))
+        block_totals = np.empty(block_count(n))
+        _ties_component(contact_mean, buffers["ties"], block_totals)
+        # Summed over blocks in order: the same total whatever the threads.
+        own_ties = np.float32(block_totals.sum() / max(n, 1))
     fit = model.score_reference is None
     mean, spread = model.score_reference or (0.0, 1.0)
     own = buffers["own"]
@@ -219,14 +222,17 @@ def _update_builtin(model: SocialCreditModel, weights: dict[str, float]) -> None
     model.score_components = components
 
 
-@njit(cache=True)
-def _ties_component(contact_mean, out) -> float:
-    # The ties rule, (mean - SCORE_MIN) / (SCORE_MAX - SCORE_MIN) in float32, and its sum.
-    total = 0.0
-    for i in range(len(out)):
-        out[i] = (contact_mean[i] - np.float32(SCORE_MIN)) / np.float32(SCORE_MAX - SCORE_MIN)
-        total += out[i]
-    return total
+@citizen_kernel
+def _ties_component(contact_mean, out, block_totals) -> None:
+    # The ties rule, (mean - SCORE_MIN) / (SCORE_MAX - SCORE_MIN) in float32, and its sums.
+    n = len(out)
+    for b in prange(block_count(n)):
+        first, last = block_bounds(b, n)
+        total = 0.0
+        for i in range(first, last):
+            out[i] = (contact_mean[i] - np.float32(SCORE_MIN)) / np.float32(SCORE_MAX - SCORE_MIN)
+            total += out[i]
+        block_totals[b] = total
 
 
 @citizen_kernel

@@ -12,10 +12,11 @@ import math
 from typing import TYPE_CHECKING
 
 import numpy as np
-from numba import njit
+from numba import njit, prange
 
 from scs_sim.behaviour.donations import FULL_BELIEF
 from scs_sim.network import prefetch
+from scs_sim.parallel import citizen_kernel
 from scs_sim.streams import choice, gap, uniform
 
 if TYPE_CHECKING:
@@ -40,7 +41,7 @@ def review_ties(model: SocialCreditModel, step: int) -> None:
     keys = np.array([streams.key("ties", step, lane) for lane in range(4)])
     low = np.float32(params.low_score_visible if params.scoring else -np.inf)
     slots, owners, rewired = _decide(
-        adj.indptr, adj.indices, adj.data, state.beliefs, traits.risk_aversion,
+        adj.indices, adj.indptr, adj.data, state.beliefs, traits.risk_aversion,
         state.listed, state.score, low, np.float32(params.tie_cut_propensity),
         math.log1p(-rate) if rate < 1 else -math.inf, np.float32(params.rewire_share), keys,
     )  # fmt: skip
@@ -75,10 +76,14 @@ def _reviewers(key, log_q, n):
     return out[:count]
 
 
-@njit(cache=True)
+REVIEW_CHUNK = 4096
+"""Reviewers per chunk of the tie review (chunks run on separate threads)."""
+
+
+@citizen_kernel
 def _decide(
-    indptr,
     indices,
+    indptr,
     data,
     beliefs,
     risk_aversion,
@@ -91,38 +96,57 @@ def _decide(
     keys,
 ):
     reviewers = _reviewers(keys[0], log_q, len(indptr) - 1)
-    flat_beliefs = beliefs.reshape(-1)
-    slots = np.empty(256, dtype=np.int64)
-    owners = np.empty(256, dtype=indices.dtype)
-    rewired = np.empty(256, dtype=np.bool_)
-    cuts = 0
+    chunks = (len(reviewers) + REVIEW_CHUNK - 1) // REVIEW_CHUNK
+    # Each chunk writes its cuts into its own segment, as long as its reviewers' contact
+    # lists (the most it can cut); segments are then joined in order, so the cuts come
+    # out in reviewer order whatever the threads.
+    segment = np.zeros(chunks + 1, dtype=np.int64)
     for r in range(len(reviewers)):
-        # Reviewers sit at random places: ask for the next ones' data now, or the CPU
-        # waits for each of their cache misses in turn (the results do not change).
-        if r + AHEAD < len(reviewers):
-            ahead = reviewers[r + AHEAD]
-            prefetch(indptr, ahead)
-            prefetch(flat_beliefs, ahead * 4 + TIES)
-            prefetch(risk_aversion, ahead)
-            prefetch(listed, ahead)
-            prefetch(score, ahead)
-            prefetch(indices, indptr[reviewers[r + AHEAD // 2]])
-        i = reviewers[r]
-        fear = min(np.float32(1.0), beliefs[i, TIES] / np.float32(FULL_BELIEF))
-        p_cut = propensity * fear * (np.float32(0.5) + np.float32(0.5) * risk_aversion[i])
-        for k in range(indptr[i], indptr[i + 1]):
-            j = indices[k]
-            liable = listed[j] or score[j] < low
-            if p_cut > 0 and data[k] != 0 and liable and uniform(keys[1], k) < p_cut:
-                if cuts == len(slots):  # grow the buffers (cuts are few)
-                    slots = np.concatenate((slots, np.empty_like(slots)))
-                    owners = np.concatenate((owners, np.empty_like(owners)))
-                    rewired = np.concatenate((rewired, np.empty_like(rewired)))
-                slots[cuts] = k
-                owners[cuts] = i
-                rewired[cuts] = uniform(keys[2], k) < rewire_share
-                cuts += 1
-    return slots[:cuts], owners[:cuts], rewired[:cuts]
+        segment[r // REVIEW_CHUNK + 1] += indptr[reviewers[r] + 1] - indptr[reviewers[r]]
+    segment = np.cumsum(segment)
+    slots = np.empty(segment[-1], dtype=np.int64)
+    owners = np.empty(segment[-1], dtype=indices.dtype)
+    rewired = np.empty(segment[-1], dtype=np.bool_)
+    found = np.zeros(chunks, dtype=np.int64)
+    flat_beliefs = beliefs.reshape(-1)
+    for c in prange(chunks):
+        cuts = segment[c]
+        last = min(len(reviewers), (c + 1) * REVIEW_CHUNK)
+        for r in range(c * REVIEW_CHUNK, last):
+            # Reviewers sit at random places: ask for the next ones' data now, or the CPU
+            # waits for each of their cache misses in turn (the results do not change).
+            if r + AHEAD < last:
+                ahead = reviewers[r + AHEAD]
+                prefetch(indptr, ahead)
+                prefetch(flat_beliefs, ahead * 4 + TIES)
+                prefetch(risk_aversion, ahead)
+                prefetch(listed, ahead)
+                prefetch(score, ahead)
+                prefetch(indices, indptr[reviewers[r + AHEAD // 2]])
+            i = reviewers[r]
+            fear = min(np.float32(1.0), beliefs[i, TIES] / np.float32(FULL_BELIEF))
+            p_cut = propensity * fear * (np.float32(0.5) + np.float32(0.5) * risk_aversion[i])
+            for k in range(indptr[i], indptr[i + 1]):
+                j = indices[k]
+                liable = listed[j] or score[j] < low
+                if p_cut > 0 and data[k] != 0 and liable and uniform(keys[1], k) < p_cut:
+                    slots[cuts] = k
+                    owners[cuts] = i
+                    rewired[cuts] = uniform(keys[2], k) < rewire_share
+                    cuts += 1
+        found[c] = cuts - segment[c]
+    total = found.sum()
+    out_slots = np.empty(total, dtype=np.int64)
+    out_owners = np.empty(total, dtype=indices.dtype)
+    out_rewired = np.empty(total, dtype=np.bool_)
+    w = 0
+    for c in range(chunks):
+        for k in range(segment[c], segment[c] + found[c]):
+            out_slots[w] = slots[k]
+            out_owners[w] = owners[k]
+            out_rewired[w] = rewired[k]
+            w += 1
+    return out_slots, out_owners, out_rewired
 
 
 @njit(cache=True)

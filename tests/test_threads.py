@@ -1,0 +1,79 @@
+"""Large populations step on several threads, and get exactly what one thread gets."""
+
+from __future__ import annotations
+
+from dataclasses import fields
+
+import numba
+import numpy as np
+import pandas as pd
+import pytest
+
+from scs_sim import SocialCreditModel, parallel
+from scs_sim.behaviour import ties
+
+needs_two_threads = pytest.mark.skipif(
+    numba.config.NUMBA_NUM_THREADS < 2, reason="numba has one thread on this machine"
+)
+
+# Three blocks of citizens, and more than one chunk of tie reviewers.
+CITIZENS = 2 * parallel.BLOCK + 5_000
+
+
+def run_with_threads(threads: int, scenario: str, steps: int) -> SocialCreditModel:
+    before = numba.get_num_threads()
+    numba.set_num_threads(threads)
+    try:
+        model = SocialCreditModel(
+            scenario, rng=3, n_citizens=CITIZENS, tie_review_rate=0.3, agent_views=False
+        )
+        model.run(steps)
+    finally:
+        numba.set_num_threads(before)
+    return model
+
+
+@pytest.fixture
+def small_parallel_threshold(monkeypatch):
+    """Let a test-sized population take the threaded kernels."""
+    monkeypatch.setattr(parallel, "PARALLEL_MIN", 1_000)
+
+
+@needs_two_threads
+@pytest.mark.parametrize("scenario", ["full-scs", "minority"])
+def test_threaded_run_equals_single_threaded_run(small_parallel_threshold, scenario):
+    one = run_with_threads(1, scenario, steps=12)
+    two = run_with_threads(2, scenario, steps=12)
+    assert len(ties._decide.threaded.signatures) > 0, "the threaded kernels never ran"
+    pd.testing.assert_frame_equal(one.series(), two.series(), check_exact=True)
+    for field in fields(one.population.state):
+        np.testing.assert_array_equal(
+            getattr(one.population.state, field.name),
+            getattr(two.population.state, field.name),
+            err_msg=field.name,
+        )
+    np.testing.assert_array_equal(one.network.adjacency.indices, two.network.adjacency.indices)
+    np.testing.assert_array_equal(one.network.adjacency.data, two.network.adjacency.data)
+    assert one.counters == two.counters
+    assert one.counters["ties_cut"] > 0, "no tie was cut: the review was not exercised"
+
+
+@needs_two_threads
+def test_only_large_populations_start_threads():
+    assert not parallel.uses_threads(parallel.PARALLEL_MIN - 1)
+    assert parallel.uses_threads(parallel.PARALLEL_MIN)
+    before = numba.get_num_threads()
+    numba.set_num_threads(1)  # how a sweep worker runs
+    try:
+        assert not parallel.uses_threads(10 * parallel.PARALLEL_MIN)
+    finally:
+        numba.set_num_threads(before)
+
+
+def test_block_bounds_cover_every_citizen_once():
+    for n in (1, parallel.BLOCK - 1, parallel.BLOCK, 3 * parallel.BLOCK + 7):
+        covered = np.zeros(n, dtype=np.int64)
+        for b in range(parallel.block_count(n)):
+            first, last = parallel.block_bounds(b, n)
+            covered[first:last] += 1
+        assert (covered == 1).all()
