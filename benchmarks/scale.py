@@ -12,9 +12,9 @@ Targets (scale issue), on this machine (2 cores, shared):
 Every measurement runs in a fresh Python process (so peak RSS is that size's own),
 which first runs a tiny model so that numba's cached kernels are loaded outside the
 timed region. Step times are medians over ``--steps`` steps after ``--warmup``
-steps; wall-clock and CPU time are both reported because the machine is shared
-(CPU time excludes time spent waiting for a core). Ratios compare numbers from the
-same run. Writes benchmarks/results/scale.md, scale.json and scale.png.
+steps, on all of numba's threads (the default) and, alternating with them, on one
+thread (as a sweep worker runs). CPU time adds up every thread's time. Ratios
+compare numbers from the same run. Writes benchmarks/results/scale.md, scale.json and scale.png.
 
     .venv/bin/python benchmarks/scale.py                # 10k, 100k, 1M (+ Mesa 1k-100k)
     .venv/bin/python benchmarks/scale.py --ten-million  # also 10M citizens
@@ -57,6 +57,7 @@ def _timed(func) -> tuple[float, float]:
 
 def vectorised_worker(n: int, repeats: int, warmup: int, steps: int) -> dict:
     """Build and step the package's model at ``n`` citizens; runs in its own process."""
+    import numba
     import numpy as np
 
     from scs_sim import SocialCreditModel
@@ -77,11 +78,17 @@ def vectorised_worker(n: int, repeats: int, warmup: int, steps: int) -> dict:
         build_s.append(time.perf_counter() - start)
     rss_built = _rss_mb()
     model.run(warmup)
-    wall, cpu = [], []
+    # Steps alternate between all of numba's threads and one thread (as in a sweep
+    # worker), so both medians come from the same stretch of the same run.
+    threads = numba.get_num_threads()
+    wall, cpu, wall_1t = [], [], []
     for _ in range(steps):
         w, c = _timed(model.step)
         wall.append(w * 1000)
         cpu.append(c * 1000)
+        numba.set_num_threads(1)
+        wall_1t.append(_timed(model.step)[0] * 1000)
+        numba.set_num_threads(threads)
     vars_ = model.datacollector.model_vars
     values = sum(len(v) for v in vars_.values())
     metric_bytes = sum(sys.getsizeof(v) for v in vars_.values()) + 24 * values
@@ -92,6 +99,8 @@ def vectorised_worker(n: int, repeats: int, warmup: int, steps: int) -> dict:
         "build_s": build_s,
         "step_ms": wall,
         "step_cpu_ms": cpu,
+        "threads": threads,
+        "step_1_thread_ms": wall_1t,
         "rss_after_build_mb": rss_built,
         "rss_after_steps_mb": _rss_mb(),
         "peak_rss_mb": _peak_rss_mb(),
@@ -147,9 +156,10 @@ def table(vec: list[dict], mesa: list[dict]) -> str:
     by_n = {m["n"]: m for m in mesa}
     lines = [
         "| citizens | network build (s) | model build (s) | step, median (ms) | step CPU, "
-        "median (ms) | peak RSS (MB) | population bytes/citizen | per-agent Mesa step, "
-        "median (ms) | Mesa / vectorised |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "all threads, median (ms) | step on 1 thread, median (ms) | peak RSS (MB) "
+        "| population bytes/citizen | per-agent Mesa step, median (ms) | Mesa / vectorised "
+        "| Mesa / vectorised on 1 thread |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     sizes = sorted({r["n"] for r in vec} | set(by_n))
     vec_by_n = {r["n"]: r for r in vec}
@@ -162,17 +172,19 @@ def table(vec: list[dict], mesa: list[dict]) -> str:
                 f"{_median(v['build_s']):.2f}",
                 f"{_median(v['step_ms']):.1f}",
                 f"{_median(v['step_cpu_ms']):.1f}",
+                f"{_median(v['step_1_thread_ms']):.1f}",
                 f"{v['peak_rss_mb']:.0f}",
                 f"{v['population_bytes_per_citizen']:.0f}",
             ]
         else:
-            cells += ["", "", "", "", "", ""]
+            cells += [""] * 7
         if m:
             cells.append(f"{_median(m['step_ms']):.0f}")
-            ratio = _median(m["step_ms"]) / _median(v["step_ms"]) if v else None
-            cells.append(f"{ratio:.0f}x" if ratio else "")
+            for key in ("step_ms", "step_1_thread_ms"):
+                ratio = _median(m["step_ms"]) / _median(v[key]) if v else None
+                cells.append(f"{ratio:.0f}x" if ratio else "")
         else:
-            cells += ["", ""]
+            cells += ["", "", ""]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
@@ -206,7 +218,7 @@ def plot(vec: list[dict], mesa: list[dict], path: Path) -> None:
     fig, ax = plt.subplots(figsize=(6.4, 4.2))
     ns = [r["n"] for r in vec]
     ax.plot(ns, [_median(r["step_ms"]) for r in vec], "o-", label="vectorised (wall)")
-    ax.plot(ns, [_median(r["step_cpu_ms"]) for r in vec], "o--", label="vectorised (CPU)")
+    ax.plot(ns, [_median(r["step_1_thread_ms"]) for r in vec], "o--", label="vectorised, 1 thread")
     if mesa:
         ax.plot(
             [r["n"] for r in mesa],
@@ -274,7 +286,8 @@ def main(argv: list[str] | None = None) -> int:
             print(
                 f"vec  {n:>10,}: network {_median(v['network_s']):.2f} s, build "
                 f"{_median(v['build_s']):.2f} s, step {_median(v['step_ms']):.1f} ms "
-                f"(CPU {_median(v['step_cpu_ms']):.1f}), peak RSS {v['peak_rss_mb']:.0f} MB",
+                f"on {v['threads']} threads, {_median(v['step_1_thread_ms']):.1f} ms on 1, "
+                f"peak RSS {v['peak_rss_mb']:.0f} MB",
                 flush=True,
             )
     text = table(vec, mesa)
@@ -295,7 +308,8 @@ def main(argv: list[str] | None = None) -> int:
         f"`benchmarks/scale.py`, scenario `{SCENARIO}`, seed {SEED}, {meta['when']}; "
         f"1-minute load average {load_before[0]:.1f} before, {load_after[0]:.1f} after "
         "(the machine is shared: compare ratios within this run).\n"
-        f"Medians over {args.steps} steps after 3 warm-up steps; per-agent Mesa over "
+        f"Medians over {args.steps} steps on all threads, alternating with {args.steps} "
+        "on one thread, after 3 warm-up steps; per-agent Mesa over "
         f"{args.mesa_steps} steps after 1. Builds: median of {args.repeats} "
         "(1 at 10M).\n\n"
     )
