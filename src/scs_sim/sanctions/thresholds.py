@@ -19,12 +19,6 @@ if TYPE_CHECKING:
     from scs_sim.model import SocialCreditModel
 
 
-def _bits_below(score: np.ndarray, thresholds: dict[str, float]) -> np.ndarray:
-    bits = np.zeros(len(score), dtype=np.uint8)
-    _or_bits_below(score, *_threshold_table(thresholds), bits)
-    return bits
-
-
 def _threshold_table(thresholds: dict[str, float]) -> tuple[np.ndarray, np.ndarray]:
     limits = np.array(list(thresholds.values()), dtype=np.float32)
     bits = np.array([KIND_BITS[kind] for kind in thresholds], dtype=np.uint8)
@@ -32,21 +26,28 @@ def _threshold_table(thresholds: dict[str, float]) -> tuple[np.ndarray, np.ndarr
 
 
 @citizen_kernel
-def _or_bits_below(score, limits, kind_bits, out) -> None:
+def _restrict(score, own_score, limits, kind_bits, perk_threshold, imposed, justified, perks):
+    # One pass for the real score, the own-conduct score and the perks; the bits are
+    # ORed without branches (which score falls below which threshold is unpredictable).
     for i in prange(len(score)):
-        bits = out[i]
+        bits = np.uint8(0)
+        own_bits = np.uint8(0)
         for k in range(len(limits)):
-            if score[i] < limits[k]:
-                bits |= kind_bits[k]
-        out[i] = bits
+            bits |= kind_bits[k] * np.uint8(score[i] < limits[k])
+            own_bits |= kind_bits[k] * np.uint8(own_score[i] < limits[k])
+        imposed[i] = bits
+        justified[i] = own_bits
+        perks[i] = score[i] >= perk_threshold
 
 
 @register_sanction("thresholds", enabled=lambda p: p.threshold_sanctions and p.scoring)
 def apply_thresholds(model: SocialCreditModel, step: int) -> Restrictions:
     """Restrict citizens below each threshold; grant red-list perks above ``perk_threshold``."""
     params, state = model.params, model.population.state
-    thresholds = params.thresholds()
-    np.greater_equal(state.score, np.float32(params.perk_threshold), out=state.perks)
-    return Restrictions(
-        _bits_below(state.score, thresholds), _bits_below(model.own_score, thresholds)
-    )
+    imposed = np.empty(model.population.n, dtype=np.uint8)
+    justified = np.empty(model.population.n, dtype=np.uint8)
+    _restrict(
+        state.score, model.own_score, *_threshold_table(params.thresholds()),
+        np.float32(params.perk_threshold), imposed, justified, state.perks,
+    )  # fmt: skip
+    return Restrictions(imposed, justified)
