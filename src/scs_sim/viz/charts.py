@@ -118,7 +118,7 @@ def panels_option(
                 series["lineStyle"]["color"] = colour
             if panel.area:
                 series["areaStyle"] = {"opacity": 0.35}
-            if j == 0 and events:
+            if j == 0:  # always, even empty: the browser merges options (see components)
                 series["markLine"] = {
                     "silent": True,
                     "symbol": "none",
