@@ -2,16 +2,25 @@
 
 Targets (sweeps issue), for runs of >= 1 s each:
 - parallel efficiency of the local pool on 2 cores >= 0.85, i.e.
-  (time of the same runs done one after another in one process, no sweep engine)
-  / (2 x wall time of the sweep with a 2-worker pool), pool start-up included;
+  (time of the same runs done one after another in one process, no sweep engine, one
+  numba thread as in every worker) / (2 x wall time of the sweep with a 2-worker pool),
+  pool start-up included;
 - the Dask path within 1.2x of the local pool on the same machine.
 
 Each path, the reference included, is timed in a fresh Python process, as
 ``scs-sim sweep`` runs it (interpreter start and imports are excluded: the timer starts
-where the command would start the executor). Dask is timed on a real cluster started
-here with ``dask scheduler`` and ``dask worker`` (reached through DASK_SCHEDULER_ADDRESS;
-its workers have run one sweep before, as a long-lived cluster's would), and cold, with
-``--dask`` starting its own LocalCluster inside the timed region.
+where the command would start the executor, so the pool's start-up and the loading of
+the model's kernels in the parent count). A serial sweep (no ``--workers``) runs the
+model's kernels on numba threads over both cores; it is shown for comparison. Dask is
+timed
+
+- on a running cluster started here with ``dask scheduler`` and ``dask worker`` (reached
+  through DASK_SCHEDULER_ADDRESS; its workers have run one sweep before, as a long-lived
+  cluster's would), once started as docs/sweeps.md advises and once with Dask's defaults;
+- with ``--dask`` and no scheduler address: the LocalCluster's start-up (scheduler,
+  nannies, workers) and shutdown are inside the timed region, as a user waits for them;
+  once as ``--dask`` starts it (workers forked) and once with spawned workers
+  (DASK_DISTRIBUTED__WORKER__MULTIPROCESSING_METHOD=spawn, Dask's default).
 
 Prints a table of medians and writes benchmarks/results/sweep_overhead.md.
 
@@ -76,6 +85,11 @@ def measure(path: str, data: dict) -> tuple[float, float]:
     cpu = cpu_seconds()
     if path == "one":
         return one_process(data), cpu_seconds() - cpu
+    if path == "serial":  # scs-sim sweep without --workers: numba threads on every core
+        with tempfile.TemporaryDirectory() as out:
+            start = time.perf_counter()
+            run_sweep(data, Path(out) / "sweep")
+            return time.perf_counter() - start, cpu_seconds() - cpu
 
     with tempfile.TemporaryDirectory() as out:
         start = time.perf_counter()
@@ -95,7 +109,9 @@ def in_fresh_process(path: str, data: dict, env: dict[str, str]) -> tuple[float,
         "print(json.dumps(b.measure(sys.argv[2], json.loads(sys.argv[3]))))"
     )
     args = [sys.executable, "-c", code, str(Path(__file__).parent), path, json.dumps(data)]
-    proc = subprocess.run(args, env=env, capture_output=True, text=True, check=True)
+    proc = subprocess.run(args, env=env, capture_output=True, text=True)
+    if proc.returncode:
+        raise SystemExit(f"{path}: exit {proc.returncode}\n{proc.stderr[-4000:]}")
     wall, cpu = json.loads(proc.stdout.strip().splitlines()[-1])
     return wall, cpu
 
@@ -103,9 +119,13 @@ def in_fresh_process(path: str, data: dict, env: dict[str, str]) -> tuple[float,
 def one_process(data: dict) -> float:
     """The same runs, one after another in this process, without the sweep engine.
 
-    Timed from the same point as the sweeps (after imports), so the model's one-time
-    JIT cache load counts here too: a researcher's own loop pays it as well.
+    Each run uses one numba thread, as every run does in a pool or on a Dask worker: the
+    reference is the work the workers share. Timed from the same point as the sweeps
+    (after imports), so the model's one-time JIT cache load counts here too: a
+    researcher's own loop pays it as well.
     """
+    import numba
+
     from scs_sim.runner import run_scenario
     from scs_sim.scenario import Scenario
     from scs_sim.sweeps import load_sweep
@@ -113,13 +133,21 @@ def one_process(data: dict) -> float:
     sweep = load_sweep(data)
     scenario = Scenario.model_validate(sweep.point_scenario(0))
     start = time.perf_counter()
+    numba.set_num_threads(1)
     for run in sweep.runs():
         run_scenario(scenario, seed=run.seed)
     return time.perf_counter() - start
 
 
-def start_cluster(folder: Path) -> tuple[str, list[subprocess.Popen]]:
+# How docs/sweeps.md advises starting ``dask worker`` for sweeps (see DASK_WORKER_SETTINGS).
+ADVISED_WORKER_ENV = {
+    "DASK_DISTRIBUTED__NANNY__PRE_SPAWN_ENVIRON": "{'MALLOC_TRIM_THRESHOLD_': None}"
+}
+
+
+def start_cluster(folder: Path, env: dict[str, str]) -> tuple[str, list[subprocess.Popen]]:
     """A real Dask cluster on 127.0.0.1: ``dask scheduler`` and ``dask worker`` processes."""
+    folder.mkdir()
     file = folder / "scheduler.json"
     quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
     procs = [
@@ -156,6 +184,7 @@ def start_cluster(folder: Path) -> tuple[str, list[subprocess.Popen]]:
                 "--host",
                 "127.0.0.1",
             ],
+            env=env,
             **quiet,
         )
     )
@@ -180,36 +209,43 @@ def main() -> None:
     data = spec(args.runs, args.citizens, args.steps)
     load_before = os.getloadavg()
     base_env = {k: v for k, v in os.environ.items() if k != "DASK_SCHEDULER_ADDRESS"}
-    paths = ("one", "pool", "warm", "cold", "cold_fork")
+    paths = ("one", "serial", "pool", "warm", "warm_default", "cold", "cold_spawn")
     wall: dict[str, list[float]] = {k: [] for k in paths}
     cpu: dict[str, list[float]] = {k: [] for k in paths}
     with tempfile.TemporaryDirectory() as folder:
-        address, procs = start_cluster(Path(folder))
-        warm_env = base_env | {"DASK_SCHEDULER_ADDRESS": address}
-        # Dask's own setting: LocalCluster workers forked from the process that already
-        # imported scs_sim, instead of spawned processes importing it again.
-        fork_env = base_env | {"DASK_DISTRIBUTED__WORKER__MULTIPROCESSING_METHOD": "fork"}
+        procs: list[subprocess.Popen] = []
+        addresses = {}
+        for name, env in (("warm", base_env | ADVISED_WORKER_ENV), ("warm_default", base_env)):
+            addresses[name], started = start_cluster(Path(folder) / name, env)
+            procs += started
+        envs = {name: base_env | {"DASK_SCHEDULER_ADDRESS": a} for name, a in addresses.items()}
+        # Dask's default start method: LocalCluster workers spawned, importing scs_sim again.
+        envs["cold_spawn"] = base_env | {
+            "DASK_DISTRIBUTED__WORKER__MULTIPROCESSING_METHOD": "spawn"
+        }
         try:
-            in_fresh_process("dask", spec(2, 1000, 5), warm_env)  # workers import scs_sim once
-            with Client(address) as client:
-                for i in range(args.repeats):
-                    for path in paths:
-                        env = {"warm": warm_env, "cold_fork": fork_env}.get(path, base_env)
-                        before = sum(client.run(_worker_cpu).values()) if path == "warm" else 0
-                        kind = "dask" if path in ("warm", "cold", "cold_fork") else path
-                        w, c = in_fresh_process(kind, data, env)
-                        if path == "warm":  # the running cluster's workers are not our children
-                            c += sum(client.run(_worker_cpu).values()) - before
-                        wall[path].append(w)
-                        cpu[path].append(c)
-                    print(
-                        f"repeat {i + 1}: "
-                        + ", ".join(
-                            f"{k} {wall[k][-1]:.2f} s (cpu {cpu[k][-1]:.2f})" for k in paths
-                        ),
-                        flush=True,
-                    )
+            clients = {}
+            for name in addresses:
+                in_fresh_process("dask", spec(2, 1000, 5), envs[name])  # workers import scs_sim
+                clients[name] = Client(addresses[name])
+            for i in range(args.repeats):
+                for path in paths:
+                    client = clients.get(path)
+                    before = sum(client.run(_worker_cpu).values()) if client else 0
+                    kind = "dask" if path.startswith(("warm", "cold")) else path
+                    w, c = in_fresh_process(kind, data, envs.get(path, base_env))
+                    if client:  # the running cluster's workers are not our children
+                        c += sum(client.run(_worker_cpu).values()) - before
+                    wall[path].append(w)
+                    cpu[path].append(c)
+                print(
+                    f"repeat {i + 1}: "
+                    + ", ".join(f"{k} {wall[k][-1]:.2f} s (cpu {cpu[k][-1]:.2f})" for k in paths),
+                    flush=True,
+                )
         finally:
+            for client in clients.values():
+                client.close()
             for proc in reversed(procs):
                 proc.terminate()
                 proc.wait(timeout=30)
@@ -217,12 +253,16 @@ def main() -> None:
     med = {k: statistics.median(v) for k, v in wall.items()}
     mcpu = {k: statistics.median(v) for k, v in cpu.items()}
     names = {
-        "one": "same runs in one process, no engine (reference)",
+        "one": "same runs in one process, one numba thread, no engine (reference)",
+        "serial": "sweep, serial (no --workers): numba threads on both cores",
         "pool": f"sweep, local pool ({WORKERS} workers)",
-        "warm": f"sweep, Dask: running cluster (dask scheduler + dask worker, {WORKERS} workers)",
-        "cold": f"sweep, Dask: --dask starting a LocalCluster ({WORKERS} workers)",
-        "cold_fork": "sweep, Dask: --dask starting a LocalCluster, workers forked "
-        "(DASK_DISTRIBUTED__WORKER__MULTIPROCESSING_METHOD=fork)",
+        "warm": f"sweep, Dask: running cluster (dask scheduler + dask worker, {WORKERS} "
+        "workers), workers started as docs/sweeps.md advises",
+        "warm_default": "sweep, Dask: running cluster, workers started with Dask's defaults",
+        "cold": f"sweep, Dask: `--dask` starting its LocalCluster ({WORKERS} workers, forked); "
+        "start-up and shutdown included",
+        "cold_spawn": "sweep, Dask: `--dask` LocalCluster with spawned workers "
+        "(DASK_DISTRIBUTED__WORKER__MULTIPROCESSING_METHOD=spawn); start-up included",
     }
     lines = [
         "| path | median wall (s) | parallel efficiency | wall / local pool "
@@ -244,8 +284,9 @@ def main() -> None:
         f"{load_before[0]:.2f}, after: {os.getloadavg()[0]:.2f}); Python "
         f"{platform.python_version()}. Parallel efficiency = reference wall time / "
         f"({WORKERS} x wall time): it needs {WORKERS} idle cores to mean anything. CPU / "
-        "reference = CPU time of all processes doing the sweep (workers included; the Dask "
-        "scheduler excluded) / the reference's: the engine's overhead, robust to other load. "
+        "reference = CPU time of all processes doing the sweep (workers included; a running "
+        "cluster's scheduler excluded, a LocalCluster's included) / the reference's: the "
+        "engine's overhead, robust to other load. "
         "Targets: local pool efficiency >= 0.85; Dask <= 1.2x the local pool."
     )
     raw = "\n".join(

@@ -107,6 +107,39 @@ def test_cli_dask_uses_the_scheduler_in_dask_scheduler_address(dask_cluster, tmp
     pd.testing.assert_frame_equal(storage.read_results(tmp_path / "d"), serial.results)
 
 
+@pytest.mark.cluster
+def test_cli_dask_without_a_scheduler_address_starts_a_local_cluster(serial, tmp_path):
+    pytest.importorskip("distributed")
+    spec = tmp_path / "small.toml"
+    spec.write_text(
+        'name = "small"\nseed = 5\nreplicates = 2\nsteps = 6\n'
+        'metrics = ["mean_score", "self_censorship_rate", "ties_cut"]\n'
+        '[base]\nscenario = "sesame"\nn_citizens = 150\n'
+        '[design]\nkind = "latin"\nsamples = 4\n'
+        "[parameters.surveillance]\nlow = 0.0\nhigh = 0.6\n"
+        "[parameters.mean_degree]\nlow = 4\nhigh = 12\n"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DASK_")}
+    out = tmp_path / "d"
+    proc = subprocess.run(
+        [*CLI, "sweep", str(spec), "--out", str(out), "--dask", "--workers", "2"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "on local Dask cluster tcp://127.0.0.1:" in proc.stdout
+    assert "(2 workers)" in proc.stdout
+    assert "8/8" in proc.stderr
+    # The same sweep as SMALL, run serially in this process: identical results.
+    assert storage.read_manifest(out)["digest"] == serial.sweep.digest()
+    pd.testing.assert_frame_equal(storage.read_results(out), serial.results)
+    meta = storage.run_metadata(out)
+    assert sorted(meta) == list(range(8))
+    assert {m["numba_threads"] for m in meta.values()} == {1}
+
+
 def test_killed_sweep_resumes_with_every_run_exactly_once(tmp_path):
     spec = tmp_path / "resume.toml"
     spec.write_text(

@@ -14,7 +14,7 @@ from typing import Any
 import pandas as pd
 
 from scs_sim.sweeps import storage
-from scs_sim.sweeps.execute import RunTask, run_tasks
+from scs_sim.sweeps.execute import PARALLEL_NUMBA_THREADS, RunTask, run_tasks
 from scs_sim.sweeps.spec import Sweep, load_sweep
 
 
@@ -112,6 +112,7 @@ def run_sweep(
     csv: bool = False,
     progress: bool = False,
     executor_name: str | None = None,
+    numba_threads: int | None = PARALLEL_NUMBA_THREADS,
 ) -> SweepOutcome:
     """Run a sweep, resuming from whatever its folder already holds.
 
@@ -124,6 +125,9 @@ def run_sweep(
         csv: Also write all results as ``results.csv``.
         progress: Show a progress bar (runs done / total, ETA) on stderr.
         executor_name: How the manifest names the executor.
+        numba_threads: Numba threads per run when an executor runs them (default 1: one
+            run per worker already uses every core; each run file's metadata records
+            it); ``None`` keeps numba's default. Serial runs keep numba's default.
 
     Raises:
         ScenarioError: a bad sweep, or a folder holding something else. Nothing is written.
@@ -158,7 +162,7 @@ def run_sweep(
 
     status = "interrupted"
     try:
-        for _record in run_tasks(tasks, executor, started=open_bar):
+        for _record in run_tasks(tasks, executor, started=open_bar, threads=numba_threads):
             if bar is not None:
                 bar.update(1)
         status = "complete"

@@ -4,6 +4,12 @@ A run is a self-contained task (scenario, seed, steps, where to write), so the
 same task runs unchanged in this process, in a local process pool, or on a Dask
 cluster; the worker that runs it writes its own file. Dask is imported only by
 :func:`dask_executor`.
+
+Runs executed in parallel (any executor) use one numba thread each: the executor
+already keeps every core busy with one run per worker, and numba's parallel kernels
+would otherwise start a thread per core in every worker. Numba's setting is per
+calling thread, so :func:`execute` sets it in the thread that runs the model (a Dask
+worker runs tasks in its own threads) and restores it afterwards.
 """
 
 from __future__ import annotations
@@ -45,6 +51,10 @@ class RunTask:
     path: str
 
 
+PARALLEL_NUMBA_THREADS = 1
+"""Numba threads per run when an executor runs runs in parallel (one run per core)."""
+
+
 @dataclass(frozen=True)
 class RunRecord:
     """What a worker sends back: small, the rows stay in the run's file."""
@@ -54,11 +64,43 @@ class RunRecord:
     worker: str
 
 
-def execute(task: RunTask) -> RunRecord:
-    """Run one run and write its Parquet file atomically (runs in the worker)."""
+@contextlib.contextmanager
+def numba_threads(n: int | None) -> Iterator[int | None]:
+    """Let numba's parallel kernels called from this thread use ``n`` threads.
+
+    Numba's setting belongs to the calling thread; it is restored on exit (a Dask
+    worker's thread runs other tasks afterwards). ``None`` leaves numba alone and does
+    not start its threading layer (a process that started GNU OpenMP cannot safely
+    fork workers).
+
+    Yields:
+        The number of threads numba now uses in this thread, or None.
+    """
+    if n is None:
+        yield None
+        return
+    import numba
+
+    before = numba.get_num_threads()
+    numba.set_num_threads(max(1, min(n, numba.config.NUMBA_NUM_THREADS)))
+    try:
+        yield numba.get_num_threads()
+    finally:
+        numba.set_num_threads(before)
+
+
+def execute(task: RunTask, threads: int | None = None) -> RunRecord:
+    """Run one run and write its Parquet file atomically (runs in the worker).
+
+    Args:
+        task: The run.
+        threads: Numba threads for this run (see :func:`numba_threads`); ``None``
+            keeps numba's default (all cores), for runs done one at a time.
+    """
     start = time.perf_counter()
     params = Scenario.model_validate(task.scenario)
-    result = run_scenario(params, seed=task.seed, steps=params.steps)
+    with numba_threads(threads) as used:
+        result = run_scenario(params, seed=task.seed, steps=params.steps)
     series = result.series
     series = series[series["step"].isin(task.kept_steps)].reset_index(drop=True)
     # A point without groups has no group metrics: missing columns become NaN, not an error.
@@ -69,6 +111,8 @@ def execute(task: RunTask) -> RunRecord:
     frame = pd.concat([frame, metrics], axis=1)
     seconds = time.perf_counter() - start
     meta = {"run_id": task.run_id, "seed": task.seed, "seconds": seconds, **result.timings}
+    if used is not None:
+        meta["numba_threads"] = used
     storage.write_run(Path(task.path), frame, meta)
     return RunRecord(task.run_id, seconds, f"{os.uname().nodename}:{os.getpid()}")
 
@@ -78,6 +122,7 @@ def run_tasks(
     executor: Executor | None = None,
     *,
     started: Callable[[], None] | None = None,
+    threads: int | None = PARALLEL_NUMBA_THREADS,
 ) -> Iterator[RunRecord]:
     """Run tasks, yielding a record as each finishes (in completion order).
 
@@ -86,6 +131,9 @@ def run_tasks(
         executor: Where to run them; ``None`` runs them one by one in this process.
         started: Called once every task is submitted (e.g. to open a progress bar
             only after a fork-based pool has forked, with no extra thread).
+        threads: Numba threads per run under an executor (default 1: the executor's
+            workers already use the cores); ``None`` keeps numba's default. Serial runs
+            always keep numba's default.
 
     On an error or Ctrl-C, tasks not yet started are cancelled; runs already
     written stay on disk.
@@ -100,7 +148,7 @@ def run_tasks(
     try:
         with warnings.catch_warnings():
             warnings.filterwarnings("ignore", message=r".*multi-threaded, use of fork\(\)")
-            futures = [executor.submit(execute, task) for task in tasks]
+            futures = [executor.submit(execute, task, threads) for task in tasks]
         if started is not None:
             started()
         for future in as_completed(futures):
@@ -128,17 +176,47 @@ def warm_kernels() -> None:
     SocialCreditModel(n_citizens=50, minority_share=0.2, agent_views=False, **every_path).step()
 
 
+def numba_fork_safe() -> bool:
+    """Whether workers forked from this process can run numba's parallel kernels.
+
+    GNU OpenMP, numba's threading layer on Linux when TBB is missing, aborts a forked
+    child ("fork() called from a process already using GNU OpenMP") once the parent
+    has started it, even without running a parallel loop. If no threading layer has
+    started here yet and none was chosen (``NUMBA_THREADING_LAYER``), numba is told to
+    pick a fork-safe one ("forksafe": TBB, else its own workqueue) for this process and
+    the workers forked from it; each run then uses one thread anyway.
+    """
+    import numba
+
+    try:
+        layer = numba.threading_layer()
+    except ValueError:  # not started
+        if numba.config.THREADING_LAYER == "default":
+            numba.config.THREADING_LAYER = "forksafe"
+        return numba.config.THREADING_LAYER in ("forksafe", "safe", "tbb", "workqueue")
+    return layer != "omp" or sys.platform != "linux"
+
+
+def _can_fork() -> bool:
+    return (
+        sys.platform == "linux"
+        and "fork" in multiprocessing.get_all_start_methods()
+        and numba_fork_safe()
+    )
+
+
 @contextlib.contextmanager
 def local_pool(workers: int) -> Iterator[Executor]:
     """A local process pool of ``workers`` processes.
 
-    On Linux, workers are forked when this process runs no other Python thread:
-    they then start in milliseconds with the model code already imported (a spawned
-    worker spends ~2 s importing Mesa). numpy's BLAS threads are fork-safe. With other
-    Python threads (a notebook kernel), a fork server is used instead.
+    On Linux, workers are forked when this process runs no other Python thread and
+    numba's threading layer allows it (:func:`numba_fork_safe`): they then start in
+    milliseconds with the model code already imported and its kernels loaded (a spawned
+    worker spends ~2 s importing Mesa). numpy's BLAS threads are fork-safe. Otherwise
+    (a notebook kernel's threads, GNU OpenMP started here), a fork server is used.
     """
     methods = multiprocessing.get_all_start_methods()
-    if sys.platform == "linux" and "fork" in methods and threading.active_count() == 1:
+    if threading.active_count() == 1 and _can_fork():
         context = multiprocessing.get_context("fork")
         warm_kernels()
     elif "forkserver" in methods:
@@ -150,13 +228,61 @@ def local_pool(workers: int) -> Iterator[Executor]:
         yield pool
 
 
+DASK_WORKER_SETTINGS: dict[str, Any] = {
+    # Dask's nannies start workers with MALLOC_TRIM_THRESHOLD_=65536. Setting it at all
+    # turns off glibc's adaptive mmap threshold: every array above 128 KiB is then mapped
+    # and unmapped afresh, and a 100,000-citizen run spent 0.1-0.7 s more system time
+    # (page faults) than in a plain process. None leaves the environment as it is.
+    "distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None,
+}
+"""Dask settings for the LocalCluster that ``--dask`` starts (see docs/sweeps.md for a
+long-lived cluster)."""
+
+
+def _multiprocessing_method_chosen() -> bool:
+    """Whether the user set Dask's worker start method (env or config), not the default."""
+    import dask
+
+    key = "distributed.worker.multiprocessing-method"
+    env = "DASK_DISTRIBUTED__WORKER__MULTIPROCESSING_METHOD"
+    return env in os.environ or dask.config.get(key) != "spawn"
+
+
+def local_cluster(workers: int | None = None) -> Any:
+    """Start a Dask LocalCluster of single-threaded worker processes on 127.0.0.1.
+
+    On Linux, unless Dask's ``distributed.worker.multiprocessing-method`` is set, the
+    workers are forked (Dask's ``fork`` method) from this process after it loaded the
+    model's kernels, as :func:`local_pool` does: spawned workers import Mesa, pandas
+    and numba and load every kernel again, seconds each on a busy 2-core machine. The
+    nannies stay, so a lost worker is restarted and its runs redone.
+    """
+    import dask
+    from distributed import LocalCluster
+
+    settings = dict(DASK_WORKER_SETTINGS)
+    if not _multiprocessing_method_chosen() and _can_fork():
+        warm_kernels()
+        settings["distributed.worker.multiprocessing-method"] = "fork"
+    with dask.config.set(settings), warnings.catch_warnings():
+        # Dask forks from its event-loop thread; Python warns about any fork with threads.
+        warnings.filterwarnings("ignore", message=r".*multi-threaded, use of fork\(\)")
+        return LocalCluster(
+            n_workers=workers or os.cpu_count() or 1,
+            threads_per_worker=1,
+            processes=True,
+            host="127.0.0.1",
+            dashboard_address=":0",
+        )
+
+
 @contextlib.contextmanager
 def dask_executor(workers: int | None = None) -> Iterator[tuple[Executor, str]]:
     """An executor on a Dask distributed cluster.
 
     Connects to the scheduler named by ``DASK_SCHEDULER_ADDRESS`` (Dask's
     ``scheduler-address`` setting) when set; otherwise starts a LocalCluster of
-    ``workers`` single-threaded worker processes on 127.0.0.1.
+    ``workers`` single-threaded worker processes on 127.0.0.1 (:func:`local_cluster`).
 
     Yields:
         The executor (``client.get_executor()``) and a description of the cluster.
@@ -167,7 +293,7 @@ def dask_executor(workers: int | None = None) -> Iterator[tuple[Executor, str]]:
     """
     try:
         import dask
-        from distributed import Client, LocalCluster
+        from distributed import Client
     except ImportError:
         raise ScenarioError(
             "--dask needs the 'cluster' extra: pip install 'scs_sim[cluster]'"
@@ -179,13 +305,7 @@ def dask_executor(workers: int | None = None) -> Iterator[tuple[Executor, str]]:
             client = Client()  # honours DASK_SCHEDULER_ADDRESS
             where = f"Dask scheduler {client.scheduler.address}"
         else:
-            cluster = LocalCluster(
-                n_workers=workers or os.cpu_count() or 1,
-                threads_per_worker=1,
-                processes=True,
-                host="127.0.0.1",
-                dashboard_address=":0",
-            )
+            cluster = local_cluster(workers)
             client = Client(cluster)
             where = f"local Dask cluster {cluster.scheduler_address}"
     except OSError as exc:
