@@ -10,8 +10,13 @@ Three measurements, medians reported:
 2. ``page``: the same through Solara's render (``solara.render``, a Step click, the
    reconciliation of the live components), still without a browser;
 3. ``browser``: real Chromium against ``scs-sim dashboard`` on 127.0.0.1: a Step click until
-   the status line shows the next week and the network image has changed; and start-up,
-   from launching the server process to the page showing its network image.
+   the status line shows the next week and the new network image is loaded (its ``src``
+   changed and the image is decoded: ``complete`` with a width); and start-up, from
+   launching the server process to the page showing its network image.
+
+The page renders with reacton's fast renderer, as the served app does (``REACTON_FAST=1``,
+set by :mod:`scs_sim.viz.app`); ``REACTON_FAST=0 benchmarks/dashboard_speed.py`` measures
+the default renderer in the ``page`` column (the served app follows the variable too).
 
 Usage: .venv/bin/python benchmarks/dashboard_speed.py [--steps 15] [--startups 3]
 Results: benchmarks/results/dashboard_speed.md
@@ -83,6 +88,7 @@ def server_redraw_ms(n: int, steps: int) -> dict[str, float]:
 
 def page_redraw_ms(n: int, steps: int) -> float:
     """Median ms of a Step click through Solara's render (no browser)."""
+    os.environ.setdefault("REACTON_FAST", "1")  # as scs_sim.viz.app sets it for the page
     import ipyvuetify as v
     import solara
 
@@ -176,7 +182,9 @@ def _browser_clicks(page, n: int, steps: int) -> float:
         week += 1
         _wait_week(page, week)
         page.wait_for_function(
-            "src => document.querySelector('img.scs-network').src !== src", arg=src
+            "src => { const i = document.querySelector('img.scs-network');"
+            " return i.src !== src && i.complete && i.naturalWidth > 0; }",
+            arg=src,
         )
         if i >= 2:  # the first clicks warm caches
             times.append((time.perf_counter() - t0) * 1000)
@@ -226,8 +234,10 @@ def main() -> int:
         "",
         "server step+redraw = step + network PNG + chart data, in-process. Solara Step click = "
         "the same through solara.render and the reconciliation of the live components. "
-        "Browser Step click = Chromium click until the next week and a new network image "
-        "are on screen (includes websocket transfer and the browser drawing the charts).",
+        "Browser Step click = Chromium click until the next week is shown and the new network "
+        "image is loaded (src changed, image complete; includes websocket transfer and the "
+        "browser updating the charts that arrive before the image). "
+        f"Renderer: REACTON_FAST={os.environ.get('REACTON_FAST', '1')}.",
     ]
     text = "\n".join(lines) + "\n"
     print(text)

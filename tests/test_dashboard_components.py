@@ -6,12 +6,16 @@ checks the page in Chromium. Populations are small (200 citizens) to keep this f
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
+
+# The renderer the served page uses (scs_sim.viz.app sets it); read at each render.
+os.environ.setdefault("REACTON_FAST", "1")
 
 solara = pytest.importorskip("solara")
 v = pytest.importorskip("ipyvuetify")
@@ -327,6 +331,23 @@ def test_csv_export_holds_every_step_and_the_counterfactual(scenario_folder: Pat
     assert {"self_censorship_rate", "cf_self_censorship_rate", "diff_ties_cut"} <= set(frame)
     manifest = session.manifest_json().decode()
     assert '"seed": 5' in manifest and "scs_sim_version" in manifest
+
+
+def test_figure_exports_are_drawn_on_request(scenario_folder: Path):
+    import time
+
+    from solara.components.file_download import FileDownloadWidget
+
+    rc = _render(scenario_folder)
+    _click(rc, "Jump 10")
+    for kind in ("network", "metrics", "scores"):
+        widget = rc.find(FileDownloadWidget, filename=f"full-scs-seed42-week10-{kind}.png").widget
+        assert widget.bytes is None  # nothing is drawn before the click
+        widget.request_download = True
+        deadline = time.monotonic() + 60
+        while widget.bytes is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert widget.bytes and widget.bytes.startswith(b"\x89PNG"), kind
 
 
 def test_session_refuses_populations_too_big_to_animate(scenario_folder: Path):

@@ -379,20 +379,31 @@ def _yes(flag: bool) -> str:
     return "yes" if flag else "no"
 
 
+def _figures() -> Any:
+    """:mod:`scs_sim.viz.figures`, imported on the first export click.
+
+    It imports matplotlib (about a second); imported when the export buttons were first
+    rendered, that second was part of every server's first page.
+    """
+    from scs_sim.viz import figures
+
+    return figures
+
+
 @solara.component
 def Exports(session: DashboardSession, version: int, network: bytes, selected: int | None):
     """Downloads: the series as CSV, the run's manifest, and every figure as PNG."""
     stem = f"{session.params.name}-seed{session.seed}-week{session.steps}"
-    # matplotlib is imported on the first export click, not at start-up.
-    from scs_sim.viz import figures
 
     def metrics_png() -> bytes:
         with session.lock:
-            return figures.to_png(figures.metrics_figure(session.series(), session.model.captions))
+            return _figures().to_png(
+                _figures().metrics_figure(session.series(), session.model.captions)
+            )
 
     def histogram_png() -> bytes:
         with session.lock:
-            return figures.to_png(figures.histogram_figure(session.model))
+            return _figures().to_png(_figures().histogram_figure(session.model))
 
     with solara.Row(style={"flex-wrap": "wrap"}):
         solara.FileDownload(
@@ -422,7 +433,7 @@ def Exports(session: DashboardSession, version: int, network: bytes, selected: i
         if session.model.group_members:
 
             def groups_png() -> bytes:
-                return figures.to_png(figures.group_figure(session.series()))
+                return _figures().to_png(_figures().group_figure(session.series()))
 
             solara.FileDownload(
                 groups_png,
@@ -434,8 +445,8 @@ def Exports(session: DashboardSession, version: int, network: bytes, selected: i
             label = session.counterfactual.label
 
             def comparison_png() -> bytes:
-                return figures.to_png(
-                    figures.comparison_figure(
+                return _figures().to_png(
+                    _figures().comparison_figure(
                         session.series(), session.twin_series(), session.params.name, label
                     )
                 )
@@ -449,8 +460,8 @@ def Exports(session: DashboardSession, version: int, network: bytes, selected: i
         if selected is not None:
 
             def citizen_png() -> bytes:
-                return figures.to_png(
-                    figures.citizen_figure(session.history.of(selected), selected)
+                return _figures().to_png(
+                    _figures().citizen_figure(session.history.of(selected), selected)
                 )
 
             solara.FileDownload(
