@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 from dataclasses import fields
 
 import numba
@@ -77,3 +79,20 @@ def test_block_bounds_cover_every_citizen_once():
             first, last = parallel.block_bounds(b, n)
             covered[first:last] += 1
         assert (covered == 1).all()
+
+
+def _step_in_child(_: int) -> float:
+    model = SocialCreditModel("full-scs", rng=3, n_citizens=5_000, agent_views=False)
+    model.run(2)
+    return model.metrics["mean_score"]
+
+
+@needs_two_threads
+@pytest.mark.filterwarnings("ignore:This process .* is multi-threaded:DeprecationWarning")
+def test_a_process_forked_after_threads_ran_still_steps(small_parallel_threshold):
+    """GNU OpenMP aborts a forked child that starts threads again; the child runs serially."""
+    expected = _step_in_child(0)  # with the small threshold: starts threads here
+    assert parallel._threads_started_in == os.getpid()
+    with multiprocessing.get_context("fork").Pool(1) as pool:
+        # Without the guard the child aborts and the pool waits for it forever.
+        assert pool.map_async(_step_in_child, [0]).get(timeout=120) == [expected]

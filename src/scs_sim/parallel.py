@@ -11,12 +11,14 @@ citizen's update depends only on its own draws (scs_sim.streams), integer
 counts add up exactly in any order, and float totals are summed per fixed block
 of ``BLOCK`` citizens and then over blocks in order (:func:`block_bounds`).
 
-Threads are only ever started by a kernel on a large population: a process that
-never ran one can still fork safely (GNU OpenMP cannot be used again after a fork).
+Threads are only ever started by a kernel on a large population. GNU OpenMP (numba's
+usual threading layer) aborts a forked child that starts threads again after its
+parent did, so a forked child of such a process runs every kernel serially.
 """
 
 from __future__ import annotations
 
+import os
 import threading
 import types
 from collections.abc import Callable
@@ -35,6 +37,7 @@ PARALLEL_MIN = 65_536
 # numba's fallback threading layer (workqueue) must not be entered by two threads at
 # once (two dashboard sessions stepping big models); OpenMP and TBB don't mind.
 _LAUNCH = threading.Lock()
+_threads_started_in: int | None = None  # the process whose kernels started threads
 
 
 @njit(cache=True, inline="always")
@@ -51,7 +54,8 @@ def block_bounds(block: int, n: int) -> tuple[int, int]:
 
 def uses_threads(size: int) -> bool:
     """Whether a kernel over ``size`` citizens (or ties) runs on several threads here."""
-    return size >= PARALLEL_MIN and numba.get_num_threads() > 1
+    forked_after_threads = _threads_started_in not in (None, os.getpid())
+    return size >= PARALLEL_MIN and numba.get_num_threads() > 1 and not forked_after_threads
 
 
 def _clone(func: Callable, suffix: str) -> Callable:
@@ -85,7 +89,9 @@ class CitizenKernel:
     def __call__(self, *args: Any) -> Any:
         size = max((len(a) for a in args if isinstance(a, np.ndarray)), default=0)
         if uses_threads(size):
+            global _threads_started_in
             with _LAUNCH:
+                _threads_started_in = os.getpid()
                 return self.threaded(*args)
         return self.serial(*args)
 
