@@ -390,21 +390,71 @@ def _figures() -> Any:
     return figures
 
 
-@solara.component
-def Exports(session: DashboardSession, version: int, network: bytes, selected: int | None):
-    """Downloads: the series as CSV, the run's manifest, and every figure as PNG."""
-    stem = f"{session.params.name}-seed{session.seed}-week{session.steps}"
+def _export_makers(
+    session: DashboardSession, selected: int | None, large: bool
+) -> dict[str, Callable[[], bytes]]:
+    """What each export button makes, on click, from the run's state at that moment.
 
-    def metrics_png() -> bytes:
+    Made once per session, citizen and text size, not at every step: a download button
+    whose maker changes starts a thread (Solara's ``use_thread``) at every render, six
+    threads and as many extra renders per step.
+    """
+
+    def network() -> bytes:
+        with session.lock:
+            return network_png(session.model, session.view, selected=selected, large=large)
+
+    def metrics() -> bytes:
         with session.lock:
             return _figures().to_png(
                 _figures().metrics_figure(session.series(), session.model.captions)
             )
 
-    def histogram_png() -> bytes:
+    def scores() -> bytes:
         with session.lock:
             return _figures().to_png(_figures().histogram_figure(session.model))
 
+    def groups() -> bytes:
+        return _figures().to_png(_figures().group_figure(session.series()))
+
+    def comparison() -> bytes:
+        with session.lock:
+            twin = session.twin_series()
+            if twin is None or session.counterfactual is None:
+                raise ValueError("no comparison is running")
+            return _figures().to_png(
+                _figures().comparison_figure(
+                    session.series(), twin, session.params.name, session.counterfactual.label
+                )
+            )
+
+    def citizen() -> bytes:
+        if selected is None:
+            raise ValueError("no citizen is picked")
+        return _figures().to_png(_figures().citizen_figure(session.history.of(selected), selected))
+
+    return {
+        "network": network,
+        "metrics": metrics,
+        "scores": scores,
+        "groups": groups,
+        "comparison": comparison,
+        "citizen": citizen,
+    }
+
+
+@solara.component
+def Exports(session: DashboardSession, version: int, selected: int | None, large: bool):
+    """Downloads: the series as CSV, the run's manifest, and every figure as PNG."""
+    stem = f"{session.params.name}-seed{session.seed}-week{session.steps}"
+    make = solara.use_memo(
+        lambda: _export_makers(session, selected, large), [id(session), selected, large]
+    )
+    figures = [("network", "Network"), ("metrics", "Metrics"), ("scores", "Scores")]
+    if session.model.group_members:
+        figures.append(("groups", "Groups"))
+    if session.twin is not None and session.counterfactual is not None:
+        figures.append(("comparison", "Comparison"))
     with solara.Row(style={"flex-wrap": "wrap"}):
         solara.FileDownload(
             session.series_csv,
@@ -415,57 +465,16 @@ def Exports(session: DashboardSession, version: int, network: bytes, selected: i
         solara.FileDownload(
             session.manifest_json, filename=f"{stem}.json", label="Run manifest (JSON)"
         )
-        solara.FileDownload(
-            network, filename=f"{stem}-network.png", label="Network (PNG)", mime_type="image/png"
-        )
-        solara.FileDownload(
-            metrics_png,
-            filename=f"{stem}-metrics.png",
-            label="Metrics (PNG)",
-            mime_type="image/png",
-        )
-        solara.FileDownload(
-            histogram_png,
-            filename=f"{stem}-scores.png",
-            label="Scores (PNG)",
-            mime_type="image/png",
-        )
-        if session.model.group_members:
-
-            def groups_png() -> bytes:
-                return _figures().to_png(_figures().group_figure(session.series()))
-
+        for kind, label in figures:
             solara.FileDownload(
-                groups_png,
-                filename=f"{stem}-groups.png",
-                label="Groups (PNG)",
-                mime_type="image/png",
-            )
-        if session.twin is not None and session.counterfactual is not None:
-            label = session.counterfactual.label
-
-            def comparison_png() -> bytes:
-                return _figures().to_png(
-                    _figures().comparison_figure(
-                        session.series(), session.twin_series(), session.params.name, label
-                    )
-                )
-
-            solara.FileDownload(
-                comparison_png,
-                filename=f"{stem}-comparison.png",
-                label="Comparison (PNG)",
+                make[kind],
+                filename=f"{stem}-{kind}.png",
+                label=f"{label} (PNG)",
                 mime_type="image/png",
             )
         if selected is not None:
-
-            def citizen_png() -> bytes:
-                return _figures().to_png(
-                    _figures().citizen_figure(session.history.of(selected), selected)
-                )
-
             solara.FileDownload(
-                citizen_png,
+                make["citizen"],
                 filename=f"{stem}-citizen{selected}.png",
                 label=f"Citizen #{selected} (PNG)",
                 mime_type="image/png",
@@ -770,7 +779,7 @@ def LiveViews(control: Controller, selected: solara.Reactive[int | None], large:
                 420,
             )
     Inspector(session, version, selected, large)
-    Exports(session, version, network, selected.value)
+    Exports(session, version, selected.value, large)
 
 
 class _Option:
