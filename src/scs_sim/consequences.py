@@ -40,7 +40,7 @@ def bear_costs(model: SocialCreditModel, step: int) -> None:
     model.counters["rail_blocked"] += trains
 
 
-@citizen_kernel
+@citizen_kernel("strain")
 def _bear_costs(
     restricted,
     income,

@@ -108,7 +108,7 @@ _GAP, _DONATED, _PERFORMATIVE, _VISA, _RENTAL, _PERKS, _DEGREE, _ISOLATED, _PERC
 )
 
 
-@citizen_kernel
+@citizen_kernel("score")
 def _tally(
     score,
     group,

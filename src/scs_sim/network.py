@@ -430,7 +430,7 @@ def prefetch(typingctx, array, index):
     return types.void(array, index), codegen
 
 
-@citizen_kernel
+@citizen_kernel("share")
 def _contact_pass(indptr, indices, data, degree, sanctioned, score, default, share, mean, moments):
     # Scores are centred on the scale's middle so the float64 moments keep their precision.
     centre = np.float32(650.0)

@@ -25,14 +25,19 @@ from collections.abc import Callable
 from typing import Any
 
 import numba
-import numpy as np
 from numba import njit
 
 BLOCK = 16_384
 """Citizens per block of a float total (a fixed split, so totals do not depend on threads)."""
 
-PARALLEL_MIN = 65_536
-"""Smallest population that runs kernels on several threads (below it, starting them costs more)."""
+PARALLEL_MIN = 250_000
+"""Smallest population that runs kernels on several threads.
+
+Below it a kernel's work is too short for threads: at 100,000 citizens a step on two
+threads measured 2x slower than on one on this shared machine (each parallel loop
+waits for its slowest thread, and a thread that has to wait for a core can cost more
+than the whole loop), while at 300,000 it was 1.5x faster.
+"""
 
 # numba's fallback threading layer (workqueue) must not be entered by two threads at
 # once (two dashboard sessions stepping big models); OpenMP and TBB don't mind.
@@ -73,13 +78,17 @@ def _clone(func: Callable, suffix: str) -> Callable:
 class CitizenKernel:
     """A numba kernel over citizens, compiled serially and with threads.
 
-    The longest array argument (a per-citizen array) picks the version.
-
     Args:
         func: The kernel, looping over citizens (or blocks) with ``numba.prange``.
+        citizens: The name of one of its per-citizen array arguments: its length
+            (the number of citizens) picks the version.
     """
 
-    def __init__(self, func: Callable) -> None:
+    def __init__(self, func: Callable, citizens: str) -> None:
+        names = func.__code__.co_varnames[: func.__code__.co_argcount]
+        if citizens not in names:
+            raise TypeError(f"{func.__name__} has no argument {citizens!r}")
+        self._size_at = names.index(citizens)
         self.serial = njit(cache=True)(func)
         self.threaded = njit(cache=True, parallel=True)(_clone(func, "__threaded"))
         self.__wrapped__ = func
@@ -87,8 +96,7 @@ class CitizenKernel:
         self.__name__ = func.__name__
 
     def __call__(self, *args: Any) -> Any:
-        size = max((len(a) for a in args if isinstance(a, np.ndarray)), default=0)
-        if uses_threads(size):
+        if uses_threads(len(args[self._size_at])):
             global _threads_started_in
             with _LAUNCH:
                 _threads_started_in = os.getpid()
@@ -96,6 +104,10 @@ class CitizenKernel:
         return self.serial(*args)
 
 
-def citizen_kernel(func: Callable) -> CitizenKernel:
-    """Decorator: compile ``func`` as a :class:`CitizenKernel`."""
-    return CitizenKernel(func)
+def citizen_kernel(citizens: str) -> Callable[[Callable], CitizenKernel]:
+    """Decorator: compile a kernel as a :class:`CitizenKernel`.
+
+    Args:
+        citizens: The name of a per-citizen array argument (its length picks the version).
+    """
+    return lambda func: CitizenKernel(func, citizens)

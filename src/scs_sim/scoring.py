@@ -222,7 +222,7 @@ def _update_builtin(model: SocialCreditModel, weights: dict[str, float]) -> None
     model.score_components = components
 
 
-@citizen_kernel
+@citizen_kernel("out")
 def _ties_component(contact_mean, out, block_totals) -> None:
     # The ties rule, (mean - SCORE_MIN) / (SCORE_MAX - SCORE_MIN) in float32, and its sums.
     n = len(out)
@@ -235,7 +235,7 @@ def _ties_component(contact_mean, out, block_totals) -> None:
         block_totals[b] = total
 
 
-@citizen_kernel
+@citizen_kernel("score")
 def _score(
     coef,
     used,

@@ -46,7 +46,7 @@ def learn(model: SocialCreditModel, step: int) -> None:
     )  # fmt: skip
 
 
-@citizen_kernel
+@citizen_kernel("fear")
 def _learn(
     contacts_sanctioned,
     rate,

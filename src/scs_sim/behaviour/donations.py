@@ -38,7 +38,7 @@ def donate(model: SocialCreditModel, step: int) -> None:
     )
 
 
-@citizen_kernel
+@citizen_kernel("charity")
 def _donate(charity, beliefs, propensity, sincere_key, score_key, performative, donated):
     for i in prange(len(charity)):
         sincere = uniform(sincere_key, i) < charity[i]

@@ -101,7 +101,7 @@ def _expm1(x: np.float32) -> np.float32:
     return np.float32(math.exp(y) - 1.0)
 
 
-@citizen_kernel
+@citizen_kernel("activity")
 def _express(
     activity,
     dissent,

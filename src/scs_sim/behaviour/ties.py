@@ -80,7 +80,7 @@ REVIEW_CHUNK = 4096
 """Reviewers per chunk of the tie review (chunks run on separate threads)."""
 
 
-@citizen_kernel
+@citizen_kernel("score")
 def _decide(
     indices,
     indptr,

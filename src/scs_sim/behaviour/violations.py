@@ -40,7 +40,7 @@ def offend(model: SocialCreditModel, step: int) -> None:
     model.counters["record_errors"] += errors
 
 
-@citizen_kernel
+@citizen_kernel("proneness")
 def _offend(
     proneness,
     strain,
@@ -93,7 +93,7 @@ def repay(model: SocialCreditModel, step: int) -> None:
     model.counters["repaid_under_pressure"] += under_pressure
 
 
-@citizen_kernel
+@citizen_kernel("income")
 def _repay(income, strain, rate, pressure, key, listed, debt, false_record, record_age):
     repayments = under_pressure = 0
     for i in prange(len(income)):
@@ -128,7 +128,7 @@ def update_records(model: SocialCreditModel) -> None:
     )
 
 
-@citizen_kernel
+@citizen_kernel("donated")
 def _update_records(
     keep,
     fresh,

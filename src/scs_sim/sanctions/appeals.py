@@ -36,7 +36,7 @@ def hear_appeals(model: SocialCreditModel, step: int) -> None:
         model.counters["appeals_lost"] += lost
 
 
-@citizen_kernel
+@citizen_kernel("debt")
 def _hear(appeals, delay, success, key, debt, false_record, appeal_left) -> tuple[int, int]:
     won = lost = 0
     for i in prange(len(debt)):

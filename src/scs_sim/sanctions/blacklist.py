@@ -52,7 +52,7 @@ def apply_blacklist(model: SocialCreditModel, step: int) -> Restrictions:
     return Restrictions(imposed, justified)
 
 
-@citizen_kernel
+@citizen_kernel("debt")
 def _blacklist(
     delay,
     enforcement,

@@ -25,7 +25,7 @@ def _threshold_table(thresholds: dict[str, float]) -> tuple[np.ndarray, np.ndarr
     return limits, bits
 
 
-@citizen_kernel
+@citizen_kernel("score")
 def _restrict(score, own_score, limits, kind_bits, perk_threshold, imposed, justified, perks):
     # One pass for the real score, the own-conduct score and the perks; the bits are
     # ORed without branches (which score falls below which threshold is unpredictable).
