@@ -84,21 +84,40 @@ def express(model: SocialCreditModel, step: int) -> None:
     )
 
 
+# exp by range reduction, all in float64 arithmetic with no call into libm, so that the
+# loop over citizens vectorises: exp(z) = 2**k * exp(r), ln 2 split in two (Cody & Waite).
+_LN2_HI = 6.93147180369123816490e-01
+_LN2_LO = 1.90821492927058770002e-10
+_INV_LN2 = 1.44269504088896338700e00
+# Below -20, 1 - exp(x) rounds to 1 in float32 anyway; the clamp keeps 2**k in a table.
+_FLOOR = -20.0
+_POWERS_OF_HALF = np.array([2.0**-k for k in range(32)])
+_EXP_TAYLOR = tuple(1.0 / math.factorial(k) for k in range(11, -1, -1))
+
+
 @njit(cache=True, inline="always")
-def _expm1(x: np.float32) -> np.float32:
-    # libm's expm1f costs ~15 ns here (measured), a third of the whole step at 1M.
-    # Near 0 a Taylor polynomial (error below x**8 / 8! < 1 float32 ulp for |x| < 0.35);
-    # further out exp(x) - 1 no longer cancels badly. Both in float64, then rounded.
+def censoring_probability(x: np.float32) -> np.float32:
+    """``1 - exp(x)`` for ``x <= 0``, rounded to float32 (``-expm1(x)``).
+
+    Near 0 a Taylor polynomial (error below x**8 / 8! < 1 float32 ulp for |x| < 0.35);
+    further out 1 - exp(x) no longer cancels badly, and exp is a degree-11 polynomial
+    after range reduction. Both are computed and one is picked, without a branch:
+    libm's expf, or a branch on |x|, kept this loop scalar and cost twice as much
+    (measured at 100,000 and 1,000,000 citizens; the results are the same float32
+    values as libm's expm1 in float64 on two million points in [-30, 0]).
+    """
     y = np.float64(x)
-    if abs(y) < 0.35:
-        return np.float32(
-            y
-            * (
-                1.0
-                + y * (0.5 + y * (1 / 6 + y * (1 / 24 + y * (1 / 120 + y * (1 / 720 + y / 5040)))))
-            )
-        )
-    return np.float32(math.exp(y) - 1.0)
+    near = y * (
+        1.0 + y * (0.5 + y * (1 / 6 + y * (1 / 24 + y * (1 / 120 + y * (1 / 720 + y / 5040)))))
+    )
+    z = max(y, _FLOOR)
+    k = np.floor(z * _INV_LN2 + 0.5)
+    r = (z - k * _LN2_HI) - k * _LN2_LO
+    e = 0.0
+    for c in _EXP_TAYLOR:  # Horner: sum of r**k / k! for k = 11 .. 0
+        e = e * r + c
+    far = 1.0 - e * _POWERS_OF_HALF[int(-k)]
+    return np.float32(-near if abs(y) < 0.35 else far)
 
 
 @citizen_kernel("activity")
@@ -122,18 +141,17 @@ def _express(
     expressed,
     observed,
 ) -> None:
+    # Two loops, each simple enough to vectorise: probabilities, then decisions.
     for i in prange(len(activity)):
-        cost = beliefs[i, ONLINE] * perceived[i] * penalty
-        if fear_cost > 0:
-            cost += fear_cost * fear[i]
-        p = -_expm1((-chill * risk_aversion[i]) * cost)
-        censor_probability[i] = p
-        # Later draws are made only when they can matter; counter-based draws make
-        # this identical to drawing for everyone.
-        wants = uniform(posting[0], i) < activity[i] and uniform(posting[1], i) < dissent[i]
-        censored = wants and uniform(posting[2], i) < p
-        speaks = wants and not censored
+        cost = beliefs[i, ONLINE] * perceived[i] * penalty + fear_cost * fear[i]
+        censor_probability[i] = censoring_probability((-chill * risk_aversion[i]) * cost)
+    for i in prange(len(activity)):
+        # Every draw is made for everyone and combined without branches; counter-based
+        # draws make this identical to drawing only where a draw can matter.
+        wants = (uniform(posting[0], i) < activity[i]) & (uniform(posting[1], i) < dissent[i])
+        censored = wants & (uniform(posting[2], i) < censor_probability[i])
+        speaks = wants & ~censored
         wants_critical[i] = wants
         self_censored[i] = censored
         expressed[i] = speaks
-        observed[i] = speaks and uniform(surveillance, i) < rate[group[i]]
+        observed[i] = speaks & (uniform(surveillance, i) < rate[group[i]])
