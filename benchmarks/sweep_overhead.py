@@ -140,12 +140,13 @@ def one_process(data: dict) -> float:
 
 
 # How docs/sweeps.md advises starting ``dask worker`` for sweeps (see DASK_WORKER_SETTINGS).
-ADVISED_WORKER_ENV = {
-    "DASK_DISTRIBUTED__NANNY__PRE_SPAWN_ENVIRON": "{'MALLOC_TRIM_THRESHOLD_': None}"
-}
+NO_TRIM_ENV = {"DASK_DISTRIBUTED__NANNY__PRE_SPAWN_ENVIRON": "{'MALLOC_TRIM_THRESHOLD_': None}"}
+ADVISED_WORKER_ENV = NO_TRIM_ENV | {"DASK_DISTRIBUTED__WORKER__PROFILE__ENABLED": "False"}
 
 
-def start_cluster(folder: Path, env: dict[str, str]) -> tuple[str, list[subprocess.Popen]]:
+def start_cluster(
+    folder: Path, env: dict[str, str], workers: int = WORKERS
+) -> tuple[str, list[subprocess.Popen]]:
     """A real Dask cluster on 127.0.0.1: ``dask scheduler`` and ``dask worker`` processes."""
     folder.mkdir()
     file = folder / "scheduler.json"
@@ -177,7 +178,7 @@ def start_cluster(folder: Path, env: dict[str, str]) -> tuple[str, list[subproce
                 "--scheduler-file",
                 file,
                 "--nworkers",
-                str(WORKERS),
+                str(workers),
                 "--nthreads",
                 "1",
                 "--no-dashboard",
@@ -192,8 +193,78 @@ def start_cluster(folder: Path, env: dict[str, str]) -> tuple[str, list[subproce
     from distributed import Client
 
     with Client(address) as client:
-        client.wait_for_workers(WORKERS, timeout=120)
+        client.wait_for_workers(workers, timeout=120)
     return address, procs
+
+
+def _one_run_cpu(data: dict, seed: int) -> tuple[float, float, int]:
+    """CPU and system time and minor page faults of one run in this process (one thread)."""
+    import numba
+
+    from scs_sim.runner import run_scenario
+    from scs_sim.scenario import Scenario
+    from scs_sim.sweeps import load_sweep
+
+    numba.set_num_threads(1)
+    scenario = Scenario.model_validate(load_sweep(data).point_scenario(0))
+    before = resource.getrusage(resource.RUSAGE_SELF)
+    run_scenario(scenario, seed=seed)
+    after = resource.getrusage(resource.RUSAGE_SELF)
+    cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
+    return cpu, after.ru_stime - before.ru_stime, after.ru_minflt - before.ru_minflt
+
+
+WORKER_ENVS = {
+    "Dask's defaults": {},
+    "without MALLOC_TRIM_THRESHOLD_": NO_TRIM_ENV,
+    "without it and with Dask's profiler off (as docs/sweeps.md advises)": ADVISED_WORKER_ENV,
+}
+
+
+def worker_cpu(runs: int, citizens: int, steps: int) -> str:
+    """Where a Dask worker's extra CPU goes: one run in this process vs. in a worker.
+
+    One ``dask worker`` (one process, one thread) per setting, started as in the main
+    benchmark; the same seeds run in turn in this process and on each worker, so other
+    users' load hits all of them alike.
+    """
+    from distributed import Client
+
+    data = spec(1, citizens, steps)
+    base_env = {k: v for k, v in os.environ.items() if not k.startswith("DASK_")}
+    _one_run_cpu(data, 0)  # load the kernels here
+    clients, procs = {}, []
+    results: dict[str, list[tuple[float, float, int]]] = {"this process": []}
+    with tempfile.TemporaryDirectory() as folder:
+        try:
+            for i, (name, env) in enumerate(WORKER_ENVS.items()):
+                address, started = start_cluster(Path(folder) / str(i), base_env | env, 1)
+                procs += started
+                clients[name] = Client(address)
+                clients[name].submit(_one_run_cpu, data, 0, pure=False).result()  # imports
+                results[name] = []
+            for seed in range(1, runs + 1):
+                results["this process"].append(_one_run_cpu(data, seed))
+                for name, client in clients.items():
+                    run = client.submit(_one_run_cpu, data, seed, pure=False).result()
+                    results[name].append(run)
+        finally:
+            for client in clients.values():
+                client.close()
+            for proc in reversed(procs):
+                proc.terminate()
+                proc.wait(timeout=30)
+    lines = [
+        "| where one run ran | median CPU (s) | median system CPU (s) | median minor page faults |",
+        "|---|---|---|---|",
+    ]
+    for name, rows in results.items():
+        cpu, sys_cpu, faults = (statistics.median(r[i] for r in rows) for i in range(3))
+        lines.append(f"| {name} | {cpu:.3f} | {sys_cpu:.3f} | {faults:,.0f} |")
+    return (
+        f"One run of {citizens:,} citizens x {steps} steps, one numba thread; medians of "
+        f"{runs} runs (load average {os.getloadavg()[0]:.2f} after).\n\n" + "\n".join(lines)
+    )
 
 
 def main() -> None:
@@ -202,7 +273,22 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--citizens", type=int, default=60_000)
     parser.add_argument("--steps", type=int, default=52)
+    parser.add_argument(
+        "--worker-cpu",
+        type=int,
+        metavar="RUNS",
+        help="instead: CPU of one run here and in a Dask worker, medians of RUNS runs",
+    )
     args = parser.parse_args()
+    if args.worker_cpu:
+        text = worker_cpu(args.worker_cpu, args.citizens, args.steps)
+        print(text)
+        with RESULTS.open("a") as f:
+            f.write(
+                f"\n## Where a Dask worker's CPU goes\n\n`{' '.join(['python', *sys.argv])}`"
+                f"\n\n{text}\n"
+            )
+        return
 
     from distributed import Client
 
@@ -266,14 +352,18 @@ def main() -> None:
     }
     lines = [
         "| path | median wall (s) | parallel efficiency | wall / local pool "
-        "| median CPU (s) | CPU / reference |",
-        "|---|---|---|---|---|---|",
+        "| median of per-repeat wall / pool | median CPU (s) | CPU / reference |",
+        "|---|---|---|---|---|---|---|",
     ]
     for k in paths:
         eff = "" if k == "one" else f"{med['one'] / (WORKERS * med[k]):.3f}"
         ratio = "" if k == "one" else f"{med[k] / med['pool']:.2f}"
+        # The same repeat's paths ran within a minute of each other: their ratio is less
+        # exposed to other users' load than the ratio of medians.
+        paired = statistics.median(w / p for w, p in zip(wall[k], wall["pool"], strict=True))
+        paired_ratio = "" if k == "one" else f"{paired:.2f}"
         lines.append(
-            f"| {names[k]} | {med[k]:.2f} | {eff} | {ratio} | {mcpu[k]:.2f} "
+            f"| {names[k]} | {med[k]:.2f} | {eff} | {ratio} | {paired_ratio} | {mcpu[k]:.2f} "
             f"| {mcpu[k] / mcpu['one']:.3f} |"
         )
     table = "\n".join(lines)
