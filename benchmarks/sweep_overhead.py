@@ -10,9 +10,9 @@ Targets (sweeps issue), for runs of >= 1 s each:
 Each path, the reference included, is timed in a fresh Python process, as
 ``scs-sim sweep`` runs it (interpreter start and imports are excluded: the timer starts
 where the command would start the executor, so the pool's start-up and the loading of
-the model's kernels in the parent count). A serial sweep (no ``--workers``) runs the
-model's kernels on numba threads over both cores; it is shown for comparison. Dask is
-timed
+the model's kernels in the parent count). A serial sweep (no ``--workers``) keeps numba's
+default threads (the kernels use them on populations of at least
+``scs_sim.parallel.PARALLEL_MIN`` citizens); it is shown for comparison. Dask is timed
 
 - on a running cluster started here with ``dask scheduler`` and ``dask worker`` (reached
   through DASK_SCHEDULER_ADDRESS; its workers have run one sweep before, as a long-lived
@@ -340,7 +340,8 @@ def main() -> None:
     mcpu = {k: statistics.median(v) for k, v in cpu.items()}
     names = {
         "one": "same runs in one process, one numba thread, no engine (reference)",
-        "serial": "sweep, serial (no --workers): numba threads on both cores",
+        "serial": "sweep, serial (no --workers): numba's default threads (kernels use them "
+        "only from scs_sim.parallel.PARALLEL_MIN citizens)",
         "pool": f"sweep, local pool ({WORKERS} workers)",
         "warm": f"sweep, Dask: running cluster (dask scheduler + dask worker, {WORKERS} "
         "workers), workers started as docs/sweeps.md advises",
