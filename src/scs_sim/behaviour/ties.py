@@ -41,7 +41,7 @@ def review_ties(model: SocialCreditModel, step: int) -> None:
     keys = np.array([streams.key("ties", step, lane) for lane in range(4)])
     low = np.float32(params.low_score_visible if params.scoring else -np.inf)
     slots, owners, rewired = _decide(
-        adj.indices, adj.indptr, adj.data, state.beliefs, traits.risk_aversion,
+        adj.indptr, adj.indices, adj.data, state.beliefs, traits.risk_aversion,
         state.listed, state.score, low, np.float32(params.tie_cut_propensity),
         math.log1p(-rate) if rate < 1 else -math.inf, np.float32(params.rewire_share), keys,
     )  # fmt: skip
@@ -82,8 +82,8 @@ REVIEW_CHUNK = 4096
 
 @citizen_kernel("score")
 def _decide(
-    indices,
     indptr,
+    indices,
     data,
     beliefs,
     risk_aversion,
