@@ -35,8 +35,9 @@ def warm_up() -> None:
     try:
         from scs_sim.runner import DEFAULT_SEED
         from scs_sim.viz import charts
-        from scs_sim.viz.components import INITIAL_SCENARIO, SCENARIO_ENV, echarts_template
+        from scs_sim.viz.components import INITIAL_SCENARIO, SCENARIO_ENV
         from scs_sim.viz.fields import sections
+        from scs_sim.viz.merged_echarts import echarts_template
         from scs_sim.viz.network_image import network_png
         from scs_sim.viz.session import list_scenarios, load_session
 
