@@ -197,6 +197,15 @@ def start_cluster(
     return address, procs
 
 
+def _stop(clients: dict, procs: list) -> None:
+    """Close the Dask clients, then stop the scheduler and worker processes, newest first."""
+    for client in clients.values():
+        client.close()
+    for proc in reversed(procs):
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
 def _one_run_cpu(data: dict, seed: int) -> tuple[float, float, int]:
     """CPU and system time and minor page faults of one run in this process (one thread)."""
     import numba
@@ -249,11 +258,7 @@ def worker_cpu(runs: int, citizens: int, steps: int) -> str:
                     run = client.submit(_one_run_cpu, data, seed, pure=False).result()
                     results[name].append(run)
         finally:
-            for client in clients.values():
-                client.close()
-            for proc in reversed(procs):
-                proc.terminate()
-                proc.wait(timeout=30)
+            _stop(clients, procs)
     lines = [
         "| where one run ran | median CPU (s) | median system CPU (s) | median minor page faults |",
         "|---|---|---|---|",
@@ -330,11 +335,7 @@ def main() -> None:
                     flush=True,
                 )
         finally:
-            for client in clients.values():
-                client.close()
-            for proc in reversed(procs):
-                proc.terminate()
-                proc.wait(timeout=30)
+            _stop(clients, procs)
 
     med = {k: statistics.median(v) for k, v in wall.items()}
     mcpu = {k: statistics.median(v) for k, v in cpu.items()}
