@@ -41,21 +41,13 @@ import tempfile
 import time
 from pathlib import Path
 
+from scs_sim.viz.browser import CHROMIUM, CHROMIUM_ARGS
+
 REPO = Path(__file__).resolve().parents[1]
 RESULTS = REPO / "benchmarks" / "results" / "dashboard_speed.md"
 SIZES = (1000, 5000)
 TARGET_MS = {1000: 150.0, 5000: 500.0}
 STARTUP_TARGET_S = 10.0
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 def _scenario_folder(n: int) -> Path:

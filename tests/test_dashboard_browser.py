@@ -24,18 +24,10 @@ import pytest
 pytest.importorskip("solara")
 sync_api = pytest.importorskip("playwright.sync_api")
 
+from scs_sim.viz.browser import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 REPO = Path(__file__).resolve().parents[1]
 SCREENSHOT = REPO / "docs" / "img" / "dashboard.png"
 TIMEOUT_MS = 30_000

@@ -184,21 +184,22 @@ def scenario_to_toml(scenario: Scenario) -> str:
     events = data.pop("events")
     custom = data.pop("custom_weights")
     for key, value in data.items():
-        lines.append(f"{key} = {_toml_value(value)}")
+        lines.append(f"{key} = {toml_value(value)}")
     if custom:
-        inner = ", ".join(f"{k} = {_toml_value(v)}" for k, v in custom.items())
+        inner = ", ".join(f"{k} = {toml_value(v)}" for k, v in custom.items())
         lines.append(f"custom_weights = {{ {inner} }}")
     for event in events:
         lines.append("\n[[events]]")
         lines.append(f"step = {event['step']}")
         if event["caption"]:
-            lines.append(f"caption = {_toml_value(event['caption'])}")
-        inner = ", ".join(f"{k} = {_toml_value(v)}" for k, v in event["set"].items())
+            lines.append(f"caption = {toml_value(event['caption'])}")
+        inner = ", ".join(f"{k} = {toml_value(v)}" for k, v in event["set"].items())
         lines.append(f"set = {{ {inner} }}")
     return "\n".join(lines) + "\n"
 
 
-def _toml_value(value: Any) -> str:
+def toml_value(value: Any) -> str:
+    """A value as written in a TOML file (bools, numbers, strings)."""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int | float):

@@ -30,7 +30,7 @@ import numpy as np
 from scs_sim.calibration import TARGETS, within_tolerance
 from scs_sim.calibration.fit import FREE_PARAMETERS
 from scs_sim.calibration.targets import simulate
-from scs_sim.loading import load_scenario
+from scs_sim.loading import load_scenario, toml_value
 from scs_sim.validation import add_arguments, docking, facts, sensitivity
 from scs_sim.validation.runs import Arm, Job, map_jobs, open_pool, summarise
 
@@ -241,13 +241,6 @@ def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
     return lines
 
 
-def _toml(value: object) -> str:
-    """A scenario value as written in a TOML file."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return f'"{value}"' if isinstance(value, str) else str(value)
-
-
 def _mean_sd(values: np.ndarray) -> str:
     return f"{g(values.mean())} ({g(values.std(ddof=1))})"
 
@@ -411,7 +404,7 @@ def _docking_section(results: Results, figures: dict[str, Any]) -> list[str]:
         )
         for sweep in ("probability", "severity")
     )
-    settings = ", ".join(f"`{k} = {_toml(v)}`" for k, v in docking.REDUCTION)
+    settings = ", ".join(f"`{k} = {toml_value(v)}`" for k, v in docking.REDUCTION)
     out = [
         "## Docking: Epstein's civil violence model",
         "",

@@ -23,7 +23,6 @@ from typing import Any
 import numpy as np
 import reacton.core
 import solara
-import solara.components.echarts
 import solara.lab
 
 from scs_sim.loading import ScenarioError

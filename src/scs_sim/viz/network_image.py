@@ -106,8 +106,8 @@ def _palette() -> list[int]:
 
 
 def ink(rgb: tuple[int, int, int]) -> int:
-    """Palette index of a fixed colour."""
-    return SHADES + FIXED.index(rgb) if rgb != TEXT else SHADES + FIXED.index(LISTED)
+    """Palette index of a fixed colour (TEXT, black, finds LISTED's entry)."""
+    return SHADES + FIXED.index(rgb)
 
 
 def shade(score: np.ndarray) -> np.ndarray:
