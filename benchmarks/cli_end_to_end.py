@@ -16,6 +16,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from scs_sim.output import atomic_text
+
 CASES = [
     ("baseline", 100_000, 100),
     ("full-scs", 100_000, 100),
@@ -48,9 +50,10 @@ def main() -> None:
     table = "\n".join(lines)
     print(table)
     RESULTS.parent.mkdir(exist_ok=True)
-    RESULTS.write_text(
+    atomic_text(
+        RESULTS,
         "# scs-sim run, end to end through the CLI\n\n"
-        f"`{' '.join([Path(sys.executable).name, *sys.argv])}`\n\n{table}\n"
+        f"`{' '.join([Path(sys.executable).name, *sys.argv])}`\n\n{table}\n",
     )
 
 
