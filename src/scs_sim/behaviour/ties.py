@@ -40,10 +40,13 @@ def review_ties(model: SocialCreditModel, step: int) -> None:
     adj = net.adjacency
     keys = np.array([streams.key("ties", step, lane) for lane in range(4)])
     low = np.float32(params.low_score_visible if params.scoring else -np.inf)
+    # One bit a citizen: 125 kB at a million citizens stays in cache, where gathering each
+    # contact's listing and score would fetch two more cache lines per reviewer.
+    liable = np.packbits(state.listed | (state.score < low), bitorder="little")
     slots, owners, rewired = _decide(
-        adj.indptr, adj.indices, adj.data, state.beliefs, traits.risk_aversion,
-        state.listed, state.score, low, np.float32(params.tie_cut_propensity),
-        math.log1p(-rate) if rate < 1 else -math.inf, np.float32(params.rewire_share), keys,
+        adj.indptr, adj.indices, adj.data, liable, state.beliefs, traits.risk_aversion,
+        np.float32(params.tie_cut_propensity), math.log1p(-rate) if rate < 1 else -math.inf,
+        np.float32(params.rewire_share), keys,
     )  # fmt: skip
     if len(slots) == 0:
         return
@@ -56,8 +59,8 @@ def review_ties(model: SocialCreditModel, step: int) -> None:
     net.changed(rewired=len(high) > 0)
 
 
-AHEAD = 8
-"""Reviewers ahead whose data the review asks for before it needs them."""
+AHEAD = 16
+"""Reviewers ahead whose contact lists the review asks for before it needs them."""
 
 
 @njit(cache=True)
@@ -80,30 +83,20 @@ REVIEW_CHUNK = 4096
 """Reviewers per chunk of the tie review (chunks run on separate threads)."""
 
 
-@citizen_kernel("score")
+@citizen_kernel("risk_aversion")
 def _decide(
-    indptr,
-    indices,
-    data,
-    beliefs,
-    risk_aversion,
-    listed,
-    score,
-    low,
-    propensity,
-    log_q,
-    rewire_share,
-    keys,
+    indptr, indices, data, liable, beliefs, risk_aversion, propensity, log_q, rewire_share, keys
 ):
     reviewers = _reviewers(keys[0], log_q, len(indptr) - 1)
     chunks = (len(reviewers) + REVIEW_CHUNK - 1) // REVIEW_CHUNK
     # Each chunk writes its cuts into its own segment, as long as its reviewers' contact
     # lists (the most it can cut); segments are then joined in order, so the cuts come
-    # out in reviewer order whatever the threads.
+    # out in reviewer order whatever the threads. Reviewers come in ascending order, so
+    # a chunk's lists lie between its first reviewer's start and its last one's end.
     segment = np.zeros(chunks + 1, dtype=np.int64)
-    for r in range(len(reviewers)):
-        segment[r // REVIEW_CHUNK + 1] += indptr[reviewers[r] + 1] - indptr[reviewers[r]]
-    segment = np.cumsum(segment)
+    for c in range(chunks):
+        first, last = c * REVIEW_CHUNK, min(len(reviewers), (c + 1) * REVIEW_CHUNK) - 1
+        segment[c + 1] = segment[c] + indptr[reviewers[last] + 1] - indptr[reviewers[first]]
     slots = np.empty(segment[-1], dtype=np.int64)
     owners = np.empty(segment[-1], dtype=indices.dtype)
     rewired = np.empty(segment[-1], dtype=np.bool_)
@@ -113,23 +106,24 @@ def _decide(
         cuts = segment[c]
         last = min(len(reviewers), (c + 1) * REVIEW_CHUNK)
         for r in range(c * REVIEW_CHUNK, last):
-            # Reviewers sit at random places: ask for the next ones' data now, or the CPU
-            # waits for each of their cache misses in turn (the results do not change).
+            # Reviewers sit far apart: ask for the next ones' lists now, or the CPU waits
+            # for each of their cache misses in turn (the results do not change).
             if r + AHEAD < last:
                 ahead = reviewers[r + AHEAD]
                 prefetch(indptr, ahead)
                 prefetch(flat_beliefs, ahead * 4 + TIES)
                 prefetch(risk_aversion, ahead)
-                prefetch(listed, ahead)
-                prefetch(score, ahead)
-                prefetch(indices, indptr[reviewers[r + AHEAD // 2]])
+                at = indptr[reviewers[r + AHEAD // 2]]
+                prefetch(indices, at)
+                prefetch(data, at)
             i = reviewers[r]
             fear = min(np.float32(1.0), beliefs[i, TIES] / np.float32(FULL_BELIEF))
             p_cut = propensity * fear * (np.float32(0.5) + np.float32(0.5) * risk_aversion[i])
+            if p_cut <= 0:
+                continue
             for k in range(indptr[i], indptr[i + 1]):
                 j = indices[k]
-                liable = listed[j] or score[j] < low
-                if p_cut > 0 and data[k] != 0 and liable and uniform(keys[1], k) < p_cut:
+                if (liable[j >> 3] >> (j & 7)) & 1 and data[k] != 0 and uniform(keys[1], k) < p_cut:
                     slots[cuts] = k
                     owners[cuts] = i
                     rewired[cuts] = uniform(keys[2], k) < rewire_share
