@@ -41,8 +41,9 @@ def learn(model: SocialCreditModel, step: int) -> None:
     share = model.network.contact_pass(state.score, state.restricted, NEUTRAL_SCORE)
     _learn(
         share, np.float32(params.learning_rate), bool(params.scoring), true_weights(params),
-        np.float32(BACKGROUND_LEARNING), state.donated, state.expressed_critical,
-        state.observed_critical, state.fear, state.beliefs, state.perceived_surveillance,
+        np.float32(BACKGROUND_LEARNING), state.donated.view(np.uint8),
+        state.expressed_critical.view(np.uint8), state.observed_critical.view(np.uint8),
+        state.fear, state.beliefs, state.perceived_surveillance,
     )  # fmt: skip
 
 
@@ -60,17 +61,20 @@ def _learn(
     beliefs,
     perceived,
 ) -> None:
-    penalises = truth[1] > 0
+    penalises = np.float32(truth[1] > 0)
     slow = rate * background
     for i in prange(len(fear)):
         fear[i] += rate * (contacts_sanctioned[i] - fear[i])
-        if not scoring:
-            continue
+    if not scoring:
+        return
+    # No branch on who posted: a non-critic's step is rate * 0, and adding 0 leaves a
+    # belief as it was, so the loop vectorises (flags read as bytes) with the same results.
+    for i in prange(len(fear)):
+        critic_rate = rate * np.float32(critics[i])
+        penalised = np.float32(observed[i]) * penalises
         beliefs[i, 0] += rate * np.float32(donated[i]) * (truth[0] - beliefs[i, 0])
-        if critics[i]:
-            penalised = np.float32(observed[i] and penalises)
-            perceived[i] += rate * (penalised - perceived[i])
-            beliefs[i, 1] += rate * (truth[1] - beliefs[i, 1])
+        perceived[i] += critic_rate * (penalised - perceived[i])
+        beliefs[i, 1] += critic_rate * (truth[1] - beliefs[i, 1])
         beliefs[i, 2] += slow * (truth[2] - beliefs[i, 2])
         beliefs[i, 3] += slow * (truth[3] - beliefs[i, 3])
 
