@@ -96,3 +96,20 @@ def test_a_process_forked_after_threads_ran_still_steps(small_parallel_threshold
     with multiprocessing.get_context("fork").Pool(1) as pool:
         # Without the guard the child aborts and the pool waits for it forever.
         assert pool.map_async(_step_in_child, [0]).get(timeout=120) == [expected]
+
+
+@parallel.citizen_kernel("flags")
+def _negate_in_place(flags, kinds) -> None:
+    for i in numba.prange(len(flags)):
+        kinds[i] = flags[i] + 7
+        flags[i] = flags[i] == 0
+
+
+def test_boolean_arrays_reach_kernels_as_bytes_and_stay_booleans():
+    flags = np.array([True, False, True, False])
+    kinds = np.zeros(4, dtype=np.int64)
+    _negate_in_place(flags, kinds)
+    assert kinds.tolist() == [8, 7, 8, 7]  # read as the integers 1 and 0
+    assert flags.dtype == np.bool_ and flags.tolist() == [False, True, False, True]
+    (signature,) = _negate_in_place.serial.signatures
+    assert signature[0] == numba.types.Array(numba.types.uint8, 1, "C")

@@ -11,6 +11,9 @@ citizen's update depends only on its own draws (scs_sim.streams), integer
 counts add up exactly in any order, and float totals are summed per fixed block
 of ``BLOCK`` citizens and then over blocks in order (:func:`block_bounds`).
 
+Boolean arrays reach a kernel as bytes (``uint8``, 0 or 1), so that its loops
+vectorise: a kernel reads them as integers and writes 0 or 1 (or True/False).
+
 Threads are only ever started by a kernel on a large population. GNU OpenMP (numba's
 usual threading layer) aborts a forked child that starts threads again after its
 parent did, so a forked child of such a process runs every kernel serially.
@@ -25,6 +28,7 @@ from collections.abc import Callable
 from typing import Any
 
 import numba
+import numpy as np
 from numba import njit
 
 BLOCK = 16_384
@@ -63,6 +67,15 @@ def uses_threads(size: int) -> bool:
     return size >= PARALLEL_MIN and numba.get_num_threads() > 1 and not forked_after_threads
 
 
+def _as_bytes(arg: Any) -> Any:
+    # Boolean arrays go in as their bytes (0 or 1): numba reads and writes booleans
+    # through a conversion that keeps a loop from vectorising. Measured on the record
+    # update at a million citizens: 6.4 ms with booleans, 0.4 ms with bytes.
+    if isinstance(arg, np.ndarray) and arg.dtype == np.bool_:
+        return arg.view(np.uint8)
+    return arg
+
+
 def _clone(func: Callable, suffix: str) -> Callable:
     # numba names its cache files after the function's qualified name: the threaded
     # twin needs its own name, or the two versions would overwrite each other's cache.
@@ -96,6 +109,7 @@ class CitizenKernel:
         self.__name__ = func.__name__
 
     def __call__(self, *args: Any) -> Any:
+        args = tuple(_as_bytes(a) for a in args)
         if uses_threads(len(args[self._size_at])):
             global _threads_started_in
             with _LAUNCH:

@@ -41,9 +41,8 @@ def learn(model: SocialCreditModel, step: int) -> None:
     share = model.network.contact_pass(state.score, state.restricted, NEUTRAL_SCORE)
     _learn(
         share, np.float32(params.learning_rate), bool(params.scoring), true_weights(params),
-        np.float32(BACKGROUND_LEARNING), state.donated.view(np.uint8),
-        state.expressed_critical.view(np.uint8), state.observed_critical.view(np.uint8),
-        state.fear, state.beliefs, state.perceived_surveillance,
+        np.float32(BACKGROUND_LEARNING), state.donated, state.expressed_critical,
+        state.observed_critical, state.fear, state.beliefs, state.perceived_surveillance,
     )  # fmt: skip
 
 
@@ -68,7 +67,7 @@ def _learn(
     if not scoring:
         return
     # No branch on who posted: a non-critic's step is rate * 0, and adding 0 leaves a
-    # belief as it was, so the loop vectorises (flags read as bytes) with the same results.
+    # belief as it was, so the loop vectorises with the same results.
     for i in prange(len(fear)):
         critic_rate = rate * np.float32(critics[i])
         penalised = np.float32(observed[i]) * penalises

@@ -41,8 +41,10 @@ def donate(model: SocialCreditModel, step: int) -> None:
 @citizen_kernel("charity")
 def _donate(charity, beliefs, propensity, sincere_key, score_key, performative, donated):
     for i in prange(len(charity)):
+        # Both draws for everyone, combined without branches (the loop vectorises);
+        # counter-based draws make this the same as drawing only where it matters.
         sincere = uniform(sincere_key, i) < charity[i]
         pull = min(np.float32(1.0), beliefs[i, DONATIONS] / np.float32(FULL_BELIEF))
-        bought = not sincere and uniform(score_key, i) < pull * propensity
+        bought = ~sincere & (uniform(score_key, i) < pull * propensity)
         performative[i] = bought
-        donated[i] = sincere or bought
+        donated[i] = sincere | bought
