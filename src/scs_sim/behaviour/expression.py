@@ -145,6 +145,9 @@ def _express(
     for i in prange(len(activity)):
         cost = beliefs[i, ONLINE] * perceived[i] * penalty + fear_cost * fear[i]
         censor_probability[i] = censoring_probability((-chill * risk_aversion[i]) * cost)
+    # A pick between two rates vectorises; indexing the rate table by group did not
+    # (4.0 against 6.5 ms at a million citizens).
+    majority_rate, minority_rate = rate[0], rate[1]
     for i in prange(len(activity)):
         # Every draw is made for everyone and combined without branches; counter-based
         # draws make this identical to drawing only where a draw can matter.
@@ -154,4 +157,5 @@ def _express(
         wants_critical[i] = wants
         self_censored[i] = censored
         expressed[i] = speaks
-        observed[i] = speaks & (uniform(surveillance, i) < rate[group[i]])
+        observed_rate = minority_rate if group[i] else majority_rate
+        observed[i] = speaks & (uniform(surveillance, i) < observed_rate)

@@ -19,9 +19,11 @@ if TYPE_CHECKING:
     from scs_sim.model import SocialCreditModel
 
 
-def _threshold_table(thresholds: dict[str, float]) -> tuple[np.ndarray, np.ndarray]:
-    limits = np.array(list(thresholds.values()), dtype=np.float32)
-    bits = np.array([KIND_BITS[kind] for kind in thresholds], dtype=np.uint8)
+def _threshold_table(thresholds: dict[str, float]) -> tuple[tuple, tuple]:
+    # Tuples, not arrays: their length is known when the kernel compiles, so the loop over
+    # thresholds unrolls and the loop over citizens vectorises.
+    limits = tuple(np.float32(limit) for limit in thresholds.values())
+    bits = tuple(np.uint8(KIND_BITS[kind]) for kind in thresholds)
     return limits, bits
 
 
