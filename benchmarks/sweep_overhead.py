@@ -10,8 +10,11 @@ Targets (sweeps issue), for runs of >= 1 s each:
 Each path, the reference included, is timed in a fresh Python process, as
 ``scs-sim sweep`` runs it (interpreter start and imports are excluded: the timer starts
 where the command would start the executor, so the pool's start-up and the loading of
-the model's kernels in the parent count). A serial sweep (no ``--workers``) keeps numba's
-default threads (the kernels use them on populations of at least
+the model's kernels in the parent count). The same runs split between two plain
+processes started together (no engine, no pool) show what the machine itself allows:
+two runs at once share the caches and memory bandwidth, so each is slower than alone.
+The pool's wall time over theirs is the engine's own overhead. A serial sweep (no
+``--workers``) keeps numba's default threads (the kernels use them on populations of at least
 ``scs_sim.parallel.PARALLEL_MIN`` citizens); it is shown for comparison. Dask is timed
 
 - on a running cluster started here with ``dask scheduler`` and ``dask worker`` (reached
@@ -116,13 +119,13 @@ def in_fresh_process(path: str, data: dict, env: dict[str, str]) -> tuple[float,
     return wall, cpu
 
 
-def one_process(data: dict) -> float:
+def one_process(data: dict, share: slice = slice(None)) -> float:
     """The same runs, one after another in this process, without the sweep engine.
 
     Each run uses one numba thread, as every run does in a pool or on a Dask worker: the
     reference is the work the workers share. Timed from the same point as the sweeps
     (after imports), so the model's one-time JIT cache load counts here too: a
-    researcher's own loop pays it as well.
+    researcher's own loop pays it as well. ``share`` picks some of the runs.
     """
     import numba
 
@@ -134,9 +137,49 @@ def one_process(data: dict) -> float:
     scenario = Scenario.model_validate(sweep.point_scenario(0))
     start = time.perf_counter()
     numba.set_num_threads(1)
-    for run in sweep.runs():
+    for run in list(sweep.runs())[share]:
         run_scenario(scenario, seed=run.seed)
     return time.perf_counter() - start
+
+
+def half_when_told(data: dict, half: int) -> tuple[float, float]:
+    """Every other run (``half`` 0 or 1) in this process, started when stdin says so."""
+    print("ready", flush=True)
+    sys.stdin.readline()
+    cpu = cpu_seconds()
+    return one_process(data, slice(half, None, WORKERS)), cpu_seconds() - cpu
+
+
+def two_plain_processes(data: dict, env: dict[str, str]) -> tuple[float, float]:
+    """The runs split between two plain processes started together: no engine at all.
+
+    The best two cores can do with these runs (each process pays the kernel load, as each
+    pool worker would not): how much of the pool's shortfall is the machine's, not the
+    engine's. Wall time is the later process's, from the common start.
+    """
+    code = (
+        "import json, sys; sys.path.insert(0, sys.argv[1]); import sweep_overhead as b; "
+        "print(json.dumps(b.half_when_told(json.loads(sys.argv[2]), int(sys.argv[3]))))"
+    )
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", code, str(Path(__file__).parent), json.dumps(data), str(h)],
+            env=env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for h in range(WORKERS)
+    ]
+    for proc in procs:
+        assert proc.stdout.readline().strip() == "ready"
+    for proc in procs:
+        proc.stdin.write("go\n")
+        proc.stdin.flush()
+    results = [json.loads(proc.communicate()[0].strip().splitlines()[-1]) for proc in procs]
+    if any(proc.returncode for proc in procs):
+        raise SystemExit("two plain processes: a process failed")
+    return max(w for w, _ in results), sum(c for _, c in results)
 
 
 # How docs/sweeps.md advises starting ``dask worker`` for sweeps (see DASK_WORKER_SETTINGS).
@@ -288,11 +331,14 @@ def main() -> None:
     if args.worker_cpu:
         text = worker_cpu(args.worker_cpu, args.citizens, args.steps)
         print(text)
-        with RESULTS.open("a") as f:
-            f.write(
-                f"\n## Where a Dask worker's CPU goes\n\n`{' '.join(['python', *sys.argv])}`"
-                f"\n\n{text}\n"
-            )
+        from scs_sim.output import atomic_text
+
+        before = RESULTS.read_text() if RESULTS.exists() else ""
+        atomic_text(
+            RESULTS,
+            f"{before}\n## Where a Dask worker's CPU goes\n\n`{' '.join(['python', *sys.argv])}`"
+            f"\n\n{text}\n",
+        )
         return
 
     from distributed import Client
@@ -300,7 +346,7 @@ def main() -> None:
     data = spec(args.runs, args.citizens, args.steps)
     load_before = os.getloadavg()
     base_env = {k: v for k, v in os.environ.items() if k != "DASK_SCHEDULER_ADDRESS"}
-    paths = ("one", "serial", "pool", "warm", "warm_default", "cold", "cold_spawn")
+    paths = ("one", "two", "serial", "pool", "warm", "warm_default", "cold", "cold_spawn")
     wall: dict[str, list[float]] = {k: [] for k in paths}
     cpu: dict[str, list[float]] = {k: [] for k in paths}
     with tempfile.TemporaryDirectory() as folder:
@@ -324,7 +370,10 @@ def main() -> None:
                     client = clients.get(path)
                     before = sum(client.run(_worker_cpu).values()) if client else 0
                     kind = "dask" if path.startswith(("warm", "cold")) else path
-                    w, c = in_fresh_process(kind, data, envs.get(path, base_env))
+                    if path == "two":
+                        w, c = two_plain_processes(data, base_env)
+                    else:
+                        w, c = in_fresh_process(kind, data, envs.get(path, base_env))
                     if client:  # the running cluster's workers are not our children
                         c += sum(client.run(_worker_cpu).values()) - before
                     wall[path].append(w)
@@ -341,6 +390,8 @@ def main() -> None:
     mcpu = {k: statistics.median(v) for k, v in cpu.items()}
     names = {
         "one": "same runs in one process, one numba thread, no engine (reference)",
+        "two": f"same runs split between {WORKERS} plain processes started together, no engine "
+        "(what the machine allows)",
         "serial": "sweep, serial (no --workers): numba's default threads (kernels use them "
         "only from scs_sim.parallel.PARALLEL_MIN citizens)",
         "pool": f"sweep, local pool ({WORKERS} workers)",
@@ -388,13 +439,24 @@ def main() -> None:
         + ", ".join(f"{t:.2f}" for t in cpu[k])
         for k in paths
     )
+    engine = (
+        f"The pool's wall time is {med['pool'] / med['two']:.2f}x that of {WORKERS} plain "
+        f"processes doing the same runs (median of per-repeat ratios "
+        f"{statistics.median(p / t for p, t in zip(wall['pool'], wall['two'], strict=True)):.2f}"
+        f"x): the engine's own overhead. The plain processes' efficiency, "
+        f"{med['one'] / (WORKERS * med['two']):.3f}, is the most these runs get from "
+        f"{WORKERS} cores here."
+    )
     print(table)
     print(context)
-    RESULTS.parent.mkdir(exist_ok=True)
-    RESULTS.write_text(
+    print(engine)
+    from scs_sim.output import atomic_text
+
+    atomic_text(
+        RESULTS,
         "# Sweep engine overhead: local pool and Dask\n\n"
         f"`{' '.join([Path(sys.executable).name, *sys.argv])}`\n\n{context}\n\n{table}\n\n"
-        f"Raw times (s):\n\n{raw}\n"
+        f"{engine}\n\nRaw times (s):\n\n{raw}\n",
     )
 
 
