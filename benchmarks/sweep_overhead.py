@@ -25,9 +25,10 @@ The pool's wall time over theirs is the engine's own overhead. A serial sweep (n
   once as ``--dask`` starts it (workers forked) and once with spawned workers
   (DASK_DISTRIBUTED__WORKER__MULTIPROCESSING_METHOD=spawn, Dask's default).
 
-Prints a table of medians and writes benchmarks/results/sweep_overhead.md.
+Prints a table of medians and writes benchmarks/results/sweep_overhead.md (or ``--out``).
 
     .venv/bin/python benchmarks/sweep_overhead.py [--runs 12] [--repeats 3] [--citizens N]
+        [--steps N] [--out FILE]
 """
 
 from __future__ import annotations
@@ -321,6 +322,7 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--citizens", type=int, default=60_000)
     parser.add_argument("--steps", type=int, default=52)
+    parser.add_argument("--out", type=Path, default=RESULTS, help="results file (Markdown)")
     parser.add_argument(
         "--worker-cpu",
         type=int,
@@ -333,9 +335,9 @@ def main() -> None:
         print(text)
         from scs_sim.output import atomic_text
 
-        before = RESULTS.read_text() if RESULTS.exists() else ""
+        before = args.out.read_text() if args.out.exists() else ""
         atomic_text(
-            RESULTS,
+            args.out,
             f"{before}\n## Where a Dask worker's CPU goes\n\n`{' '.join(['python', *sys.argv])}`"
             f"\n\n{text}\n",
         )
@@ -444,8 +446,9 @@ def main() -> None:
         f"processes doing the same runs (median of per-repeat ratios "
         f"{statistics.median(p / t for p, t in zip(wall['pool'], wall['two'], strict=True)):.2f}"
         f"x): the engine's own overhead. The plain processes' efficiency, "
-        f"{med['one'] / (WORKERS * med['two']):.3f}, is the most these runs get from "
-        f"{WORKERS} cores here."
+        f"{med['one'] / (WORKERS * med['two']):.3f}, is what {WORKERS} runs at a time get "
+        "here without any engine (each plain process loads the model's kernels itself; pool "
+        "workers inherit them)."
     )
     print(table)
     print(context)
@@ -453,7 +456,7 @@ def main() -> None:
     from scs_sim.output import atomic_text
 
     atomic_text(
-        RESULTS,
+        args.out,
         "# Sweep engine overhead: local pool and Dask\n\n"
         f"`{' '.join([Path(sys.executable).name, *sys.argv])}`\n\n{context}\n\n{table}\n\n"
         f"{engine}\n\nRaw times (s):\n\n{raw}\n",
