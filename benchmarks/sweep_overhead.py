@@ -154,9 +154,9 @@ def half_when_told(data: dict, half: int) -> tuple[float, float]:
 def two_plain_processes(data: dict, env: dict[str, str]) -> tuple[float, float]:
     """The runs split between two plain processes started together: no engine at all.
 
-    The best two cores can do with these runs (each process pays the kernel load, as each
-    pool worker would not): how much of the pool's shortfall is the machine's, not the
-    engine's. Wall time is the later process's, from the common start.
+    What two cores give these runs without any engine (each process loads the model's
+    kernels itself, where pool workers inherit them): how much of the pool's shortfall is
+    the machine's, not the engine's. Wall time is the later process's, from the common start.
     """
     code = (
         "import json, sys; sys.path.insert(0, sys.argv[1]); import sweep_overhead as b; "

@@ -139,7 +139,7 @@ def _tally(
     # into vector code (flags arrive as bytes, 32-bit counters, group 1 by multiplying by
     # the group flag, group 0 as the rest), float sums in a loop of their own, in citizen
     # order (a member's score is added, a non-member's adds 0.0: the same sum as over the
-    # members alone). Measured at a million citizens, one thread: 12 ms before, 5 ms after.
+    # members alone). Measured at a million citizens, one thread: 12 ms before, 6 ms after.
     # Block tallies are added up in order by the caller.
     last = histogram.shape[1] - 1
     n = len(score)
@@ -219,8 +219,8 @@ def _tally_blocks(model: SocialCreditModel) -> tuple[np.ndarray, np.ndarray, np.
     total = np.empty((blocks, 10))
     histogram = np.empty((blocks, int(SCORE_MAX - SCORE_MIN) + 1), dtype=np.int64)
     _tally(
-        state.score, traits.group, state.self_censored, state.wants_critical,
-        state.listed, state.restricted, state.justified, traits.dissent, state.censor_probability,
+        state.score, traits.group, state.self_censored, state.wants_critical, state.listed,
+        state.restricted, state.justified, traits.dissent, state.censor_probability,
         state.donated, state.performative, state.perks, model.network.degree,
         state.perceived_surveillance, state.debt, by_group, total, histogram,
     )  # fmt: skip
