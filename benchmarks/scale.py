@@ -19,6 +19,7 @@ compare numbers from the same run. Writes benchmarks/results/scale.md, scale.jso
     .venv/bin/python benchmarks/scale.py                # 10k, 100k, 1M (+ Mesa 1k-100k)
     .venv/bin/python benchmarks/scale.py --ten-million  # also 10M citizens
     .venv/bin/python benchmarks/scale.py --quick        # small sizes only (smoke run)
+    .venv/bin/python benchmarks/scale.py --ten-million --rounds 3   # everything 3 times
 """
 
 from __future__ import annotations
@@ -240,32 +241,8 @@ def plot(vec: list[dict], mesa: list[dict], path: Path) -> None:
     plt.close(fig)
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Run every size and the Mesa reference, print and write the table and plot."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--worker", nargs="+", help=argparse.SUPPRESS)
-    parser.add_argument("--ten-million", action="store_true", help="also run 10M citizens")
-    parser.add_argument("--quick", action="store_true", help="small sizes only (smoke run)")
-    parser.add_argument("--repeats", type=int, default=3, help="builds per size (default 3)")
-    parser.add_argument("--steps", type=int, default=15, help="timed steps per size")
-    parser.add_argument("--mesa-steps", type=int, default=3, help="timed Mesa steps per size")
-    args = parser.parse_args(argv)
-    if args.worker:
-        kind, n, *rest = args.worker
-        numbers = [int(x) for x in rest]
-        result = (
-            vectorised_worker(int(n), *numbers) if kind == "vec" else mesa_worker(int(n), *numbers)
-        )
-        print(json.dumps(result))
-        return 0
-
-    from scs_sim.output import atomic_text, provenance
-
-    sizes = [10_000, 100_000] if args.quick else [10_000, 100_000, 1_000_000]
-    mesa_sizes = [1_000, 10_000] if args.quick else [1_000, 10_000, 100_000]
-    if args.ten_million:
-        sizes.append(10_000_000)
-    load_before = os.getloadavg()
+def one_round(sizes: list[int], mesa_sizes: list[int], args: argparse.Namespace) -> tuple:
+    """Every size and the Mesa reference once, each in a fresh process."""
     vec, mesa = [], []
     for n in sorted(set(sizes) | set(mesa_sizes)):
         if n in mesa_sizes:
@@ -290,6 +267,78 @@ def main(argv: list[str] | None = None) -> int:
                 f"peak RSS {v['peak_rss_mb']:.0f} MB",
                 flush=True,
             )
+    return vec, mesa
+
+
+def rounds_table(rounds: list[tuple]) -> str:
+    """Each round's headline numbers (ratios within a round), and their medians."""
+    rows = []
+    for vec, mesa in rounds:
+        v = {r["n"]: r for r in vec}
+        m = {r["n"]: r for r in mesa}
+        row = []
+        for n in (100_000, 1_000_000, 10_000_000):
+            for key in ("step_ms", "step_1_thread_ms"):
+                row.append(_median(v[n][key]) if n in v else None)
+        mesa_100k = _median(m[100_000]["step_ms"]) if 100_000 in m else None
+        row.append(mesa_100k)
+        row.append(mesa_100k / row[0] if mesa_100k and row[0] else None)
+        rows.append(row)
+    names = [
+        "100k (ms)", "100k, 1 thread (ms)", "1M (ms)", "1M, 1 thread (ms)", "10M (ms)",
+        "10M, 1 thread (ms)", "per-agent Mesa 100k (ms)", "Mesa / vectorised at 100k",
+    ]  # fmt: skip
+    lines = ["| round | " + " | ".join(names) + " |", "|---" + "|---:" * len(names) + "|"]
+
+    def cell(x: float | None, ratio: bool = False) -> str:
+        return "" if x is None else (f"{x:.0f}x" if ratio else f"{x:,.1f}")
+
+    for i, row in enumerate(rows, 1):
+        cells = [cell(x, j == len(row) - 1) for j, x in enumerate(row)]
+        lines.append(f"| {i} | " + " | ".join(cells) + " |")
+    medians = []
+    for j in range(len(names)):
+        values = [row[j] for row in rows if row[j] is not None]
+        medians.append(cell(_median(values), j == len(names) - 1) if values else "")
+    lines.append("| median | " + " | ".join(medians) + " |")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run every size and the Mesa reference, print and write the table and plot."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--worker", nargs="+", help=argparse.SUPPRESS)
+    parser.add_argument("--ten-million", action="store_true", help="also run 10M citizens")
+    parser.add_argument("--quick", action="store_true", help="small sizes only (smoke run)")
+    parser.add_argument("--repeats", type=int, default=3, help="builds per size (default 3)")
+    parser.add_argument("--steps", type=int, default=15, help="timed steps per size")
+    parser.add_argument("--mesa-steps", type=int, default=3, help="timed Mesa steps per size")
+    parser.add_argument(
+        "--rounds", type=int, default=1, help="run everything this many times (default 1)"
+    )
+    args = parser.parse_args(argv)
+    if args.worker:
+        kind, n, *rest = args.worker
+        numbers = [int(x) for x in rest]
+        result = (
+            vectorised_worker(int(n), *numbers) if kind == "vec" else mesa_worker(int(n), *numbers)
+        )
+        print(json.dumps(result))
+        return 0
+
+    from scs_sim.output import atomic_text, provenance
+
+    sizes = [10_000, 100_000] if args.quick else [10_000, 100_000, 1_000_000]
+    mesa_sizes = [1_000, 10_000] if args.quick else [1_000, 10_000, 100_000]
+    if args.ten_million:
+        sizes.append(10_000_000)
+    load_before = os.getloadavg()
+    rounds = []
+    for r in range(args.rounds):
+        if args.rounds > 1:
+            print(f"round {r + 1} of {args.rounds}", flush=True)
+        rounds.append(one_round(sizes, mesa_sizes, args))
+    vec, mesa = rounds[-1]
     text = table(vec, mesa)
     load_after = os.getloadavg()
     meta = {
@@ -315,10 +364,27 @@ def main(argv: list[str] | None = None) -> int:
     )
     memory = memory_table(vec)
     print(memory)
-    atomic_text(RESULTS / "scale.md", header + text + "\n\n## Memory\n\n" + memory + "\n")
+    by_round = ""
+    if len(rounds) > 1:
+        by_round = (
+            f"\n\n## Rounds\n\nThe tables above are round {len(rounds)}'s. Step medians of "
+            "each round, one after another (the machine is shared):\n\n" + rounds_table(rounds)
+        )
+        print(by_round)
+    atomic_text(
+        RESULTS / "scale.md", header + text + by_round + "\n\n## Memory\n\n" + memory + "\n"
+    )
     atomic_text(
         RESULTS / "scale.json",
-        json.dumps({"meta": meta, "vectorised": vec, "mesa": mesa}, indent=1),
+        json.dumps(
+            {
+                "meta": meta,
+                "vectorised": vec,
+                "mesa": mesa,
+                "rounds": [{"vectorised": v, "mesa": m} for v, m in rounds],
+            },
+            indent=1,
+        ),
     )
     plot(vec, mesa, RESULTS / "scale.png")
     print(f"wrote {RESULTS / 'scale.md'}, scale.json, scale.png")
