@@ -73,7 +73,16 @@ def _ratio(num: float, den: float) -> float:
 
 
 def _sanctioned_share(restricted: np.ndarray, members: np.ndarray) -> float:
-    return _ratio(np.count_nonzero(restricted[members]), len(members))
+    return _ratio(_count_restricted(members, restricted), len(members))
+
+
+@citizen_kernel("members")
+def _count_restricted(members, restricted) -> int:
+    # Counts without gathering the members' flags into a temporary (10 ms at 10M).
+    count = 0
+    for m in prange(len(members)):
+        count += restricted[members[m]] != 0
+    return count
 
 
 def _pearson(x: np.ndarray, y: np.ndarray) -> float:

@@ -16,7 +16,7 @@ from numba import njit, prange
 
 from scs_sim.behaviour.donations import FULL_BELIEF
 from scs_sim.network import prefetch
-from scs_sim.parallel import citizen_kernel
+from scs_sim.parallel import block_bounds, block_count, citizen_kernel
 from scs_sim.streams import choice, gap, uniform
 
 if TYPE_CHECKING:
@@ -42,7 +42,8 @@ def review_ties(model: SocialCreditModel, step: int) -> None:
     low = np.float32(params.low_score_visible if params.scoring else -np.inf)
     # One bit a citizen: 125 kB at a million citizens stays in cache, where gathering each
     # contact's listing and score would fetch two more cache lines per reviewer.
-    liable = np.packbits(state.listed | (state.score < low), bitorder="little")
+    liable = np.empty((net.n + 7) // 8, dtype=np.uint8)
+    _liabilities(state.listed, state.score, low, liable)
     slots, owners, rewired = _decide(
         adj.indptr, adj.indices, adj.data, liable, state.beliefs, traits.risk_aversion,
         np.float32(params.tie_cut_propensity), math.log1p(-rate) if rate < 1 else -math.inf,
@@ -53,14 +54,58 @@ def review_ties(model: SocialCreditModel, step: int) -> None:
     model.counters["ties_cut"] += len(slots)
     high = np.empty(0, dtype=adj.indices.dtype)
     if rewired.any():
-        high = np.flatnonzero(state.score >= np.float32(params.perk_threshold))
-        high = high.astype(adj.indices.dtype)
+        high = _at_least(state.score, np.float32(params.perk_threshold), adj.indices.dtype)
     _apply(slots, owners, rewired, high, keys[3], adj.indices, adj.data, net.degree)
     net.changed(rewired=len(high) > 0)
 
 
 AHEAD = 16
 """Reviewers ahead whose contact lists the review asks for before it needs them."""
+
+
+@citizen_kernel("listed")
+def _liabilities(listed, score, low, out) -> None:
+    # Bit i of the array: citizen i is blacklisted or scores below ``low``. Written a byte
+    # at a time from the flags, without numpy's temporaries (which cost page faults at 10M).
+    n = len(listed)
+    for b in prange(len(out)):
+        bits = 0
+        for i in range(8 * b, min(n, 8 * b + 8)):
+            bits |= (listed[i] | (score[i] < low)) << (i - 8 * b)
+        out[b] = bits
+
+
+def _at_least(score: np.ndarray, threshold: np.float32, dtype: type) -> np.ndarray:
+    """Indices of the citizens scoring at least ``threshold``, ascending (as np.flatnonzero)."""
+    counts = np.empty(block_count(len(score)), dtype=np.int64)
+    _count_at_least(score, threshold, counts)
+    starts = np.concatenate(([0], np.cumsum(counts)))
+    out = np.empty(starts[-1], dtype=dtype)
+    _list_at_least(score, threshold, starts, out)
+    return out
+
+
+@citizen_kernel("score")
+def _count_at_least(score, threshold, counts) -> None:
+    n = len(score)
+    for b in prange(len(counts)):
+        first, last = block_bounds(b, n)
+        count = 0
+        for i in range(first, last):
+            count += score[i] >= threshold
+        counts[b] = count
+
+
+@citizen_kernel("score")
+def _list_at_least(score, threshold, starts, out) -> None:
+    n = len(score)
+    for b in prange(len(starts) - 1):
+        first, last = block_bounds(b, n)
+        w = starts[b]
+        for i in range(first, last):
+            if score[i] >= threshold:
+                out[w] = i
+                w += 1
 
 
 @njit(cache=True)
