@@ -14,7 +14,10 @@ which first runs a tiny model so that numba's cached kernels are loaded outside 
 timed region. Step times are medians over ``--steps`` steps after ``--warmup``
 steps, on all of numba's threads (the default) and, alternating with them, on one
 thread (as a sweep worker runs). CPU time adds up every thread's time. Ratios
-compare numbers from the same run. Writes benchmarks/results/scale.md, scale.json and scale.png.
+compare numbers from the same run. At the largest Mesa size the two models also run in
+turn in one process (``--pairs`` pairs of one Mesa step and five vectorised steps), so
+that both ratios' terms see the same moment of the shared machine. Writes
+benchmarks/results/scale.md, scale.json and scale.png.
 
     .venv/bin/python benchmarks/scale.py                # 10k, 100k, 1M (+ Mesa 1k-100k)
     .venv/bin/python benchmarks/scale.py --ten-million  # also 10M citizens
@@ -137,6 +140,35 @@ def mesa_worker(n: int, warmup: int, steps: int) -> dict:
         "step_cpu_ms": cpu,
         "peak_rss_mb": _peak_rss_mb(),
     }
+
+
+def interleaved_worker(n: int, pairs: int, steps: int) -> dict:
+    """Per-agent Mesa and the vectorised model at ``n`` citizens, in turn in one process.
+
+    Each pair times one Mesa step and then ``steps`` vectorised steps (one thread, as the
+    Mesa model has), so both see the same moment of a shared machine; the ratio of each
+    pair is Mesa's step over the vectorised median.
+    """
+    import numba
+
+    sys.path.insert(0, str(HERE))
+    from mesa_reference import MesaCitizens
+
+    from scs_sim import SocialCreditModel
+
+    SocialCreditModel(SCENARIO, rng=SEED, n_citizens=1000).run(2)  # load cached kernels
+    numba.set_num_threads(1)
+    ours = SocialCreditModel(SCENARIO, rng=SEED, n_citizens=n, agent_views=False)
+    ours.run(3)
+    theirs = MesaCitizens(SCENARIO, n, SEED)
+    theirs.step()
+    mesa_ms, ours_ms, ratios = [], [], []
+    for _ in range(pairs):
+        mesa_ms.append(_timed(theirs.step)[0] * 1000)
+        batch = [_timed(ours.step)[0] * 1000 for _ in range(steps)]
+        ours_ms.append(_median(batch))
+        ratios.append(mesa_ms[-1] / ours_ms[-1])
+    return {"n": n, "mesa_step_ms": mesa_ms, "step_ms": ours_ms, "ratios": ratios}
 
 
 def _run_worker(args: list[str]) -> dict:
@@ -267,7 +299,30 @@ def one_round(sizes: list[int], mesa_sizes: list[int], args: argparse.Namespace)
                 f"peak RSS {v['peak_rss_mb']:.0f} MB",
                 flush=True,
             )
+    n = max(mesa_sizes)
+    pair = _run_worker(["pair", str(n), str(args.pairs), "5"])
+    print(
+        f"pair {n:>10,}: Mesa {_median(pair['mesa_step_ms']):.0f} ms, vectorised "
+        f"{_median(pair['step_ms']):.1f} ms, in turn in one process: "
+        f"{_median(pair['ratios']):.0f}x",
+        flush=True,
+    )
+    next(m for m in mesa if m["n"] == n)["interleaved"] = pair
     return vec, mesa
+
+
+def interleaved_text(mesa: list[dict]) -> str:
+    """The in-turn comparison of the largest Mesa size, as a sentence."""
+    pair = mesa[-1].get("interleaved") if mesa else None
+    if not pair:
+        return ""
+    ratios = pair["ratios"]
+    return (
+        f"\n\nIn turn in one process at {pair['n']:,} citizens ({len(ratios)} pairs of one "
+        "per-agent Mesa step and the median of 5 vectorised steps, one thread each): Mesa "
+        f"{_median(pair['mesa_step_ms']):.0f} ms, vectorised {_median(pair['step_ms']):.1f} ms; "
+        f"Mesa / vectorised {_median(ratios):.0f}x (pairs {min(ratios):.0f}-{max(ratios):.0f}x)."
+    )
 
 
 def rounds_table(rounds: list[tuple]) -> str:
@@ -283,23 +338,27 @@ def rounds_table(rounds: list[tuple]) -> str:
         mesa_100k = _median(m[100_000]["step_ms"]) if 100_000 in m else None
         row.append(mesa_100k)
         row.append(mesa_100k / row[0] if mesa_100k and row[0] else None)
+        pair = m.get(100_000, {}).get("interleaved")
+        row.append(_median(pair["ratios"]) if pair else None)
         rows.append(row)
     names = [
         "100k (ms)", "100k, 1 thread (ms)", "1M (ms)", "1M, 1 thread (ms)", "10M (ms)",
         "10M, 1 thread (ms)", "per-agent Mesa 100k (ms)", "Mesa / vectorised at 100k",
+        "Mesa / vectorised at 100k, in turn in one process",
     ]  # fmt: skip
+    ratios = (len(names) - 2, len(names) - 1)
     lines = ["| round | " + " | ".join(names) + " |", "|---" + "|---:" * len(names) + "|"]
 
     def cell(x: float | None, ratio: bool = False) -> str:
         return "" if x is None else (f"{x:.0f}x" if ratio else f"{x:,.1f}")
 
     for i, row in enumerate(rows, 1):
-        cells = [cell(x, j == len(row) - 1) for j, x in enumerate(row)]
+        cells = [cell(x, j in ratios) for j, x in enumerate(row)]
         lines.append(f"| {i} | " + " | ".join(cells) + " |")
     medians = []
     for j in range(len(names)):
         values = [row[j] for row in rows if row[j] is not None]
-        medians.append(cell(_median(values), j == len(names) - 1) if values else "")
+        medians.append(cell(_median(values), j in ratios) if values else "")
     lines.append("| median | " + " | ".join(medians) + " |")
     return "\n".join(lines)
 
@@ -316,13 +375,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--rounds", type=int, default=1, help="run everything this many times (default 1)"
     )
+    parser.add_argument(
+        "--pairs", type=int, default=5, help="interleaved Mesa/vectorised pairs per round"
+    )
     args = parser.parse_args(argv)
     if args.worker:
         kind, n, *rest = args.worker
         numbers = [int(x) for x in rest]
-        result = (
-            vectorised_worker(int(n), *numbers) if kind == "vec" else mesa_worker(int(n), *numbers)
-        )
+        worker = {"vec": vectorised_worker, "mesa": mesa_worker, "pair": interleaved_worker}
+        result = worker[kind](int(n), *numbers)
         print(json.dumps(result))
         return 0
 
@@ -339,7 +400,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"round {r + 1} of {args.rounds}", flush=True)
         rounds.append(one_round(sizes, mesa_sizes, args))
     vec, mesa = rounds[-1]
-    text = table(vec, mesa)
+    text = table(vec, mesa) + interleaved_text(mesa)
     load_after = os.getloadavg()
     meta = {
         "scenario": SCENARIO,
