@@ -142,6 +142,10 @@ def mesa_worker(n: int, warmup: int, steps: int) -> dict:
     }
 
 
+PAIR_STEPS = 5
+"""Vectorised steps timed after each per-agent Mesa step when the two run in turn."""
+
+
 def interleaved_worker(n: int, pairs: int, steps: int) -> dict:
     """Per-agent Mesa and the vectorised model at ``n`` citizens, in turn in one process.
 
@@ -300,7 +304,7 @@ def one_round(sizes: list[int], mesa_sizes: list[int], args: argparse.Namespace)
                 flush=True,
             )
     n = max(mesa_sizes)
-    pair = _run_worker(["pair", str(n), str(args.pairs), "5"])
+    pair = _run_worker(["pair", str(n), str(args.pairs), str(PAIR_STEPS)])
     print(
         f"pair {n:>10,}: Mesa {_median(pair['mesa_step_ms']):.0f} ms, vectorised "
         f"{_median(pair['step_ms']):.1f} ms, in turn in one process: "
@@ -319,8 +323,9 @@ def interleaved_text(mesa: list[dict]) -> str:
     ratios = pair["ratios"]
     return (
         f"\n\nIn turn in one process at {pair['n']:,} citizens ({len(ratios)} pairs of one "
-        "per-agent Mesa step and the median of 5 vectorised steps, one thread each): Mesa "
-        f"{_median(pair['mesa_step_ms']):.0f} ms, vectorised {_median(pair['step_ms']):.1f} ms; "
+        f"per-agent Mesa step and the median of {PAIR_STEPS} vectorised steps, one thread "
+        f"each): Mesa {_median(pair['mesa_step_ms']):.0f} ms, vectorised "
+        f"{_median(pair['step_ms']):.1f} ms; "
         f"Mesa / vectorised {_median(ratios):.0f}x (pairs {min(ratios):.0f}-{max(ratios):.0f}x)."
     )
 

@@ -120,6 +120,13 @@ def in_fresh_process(path: str, data: dict, env: dict[str, str]) -> tuple[float,
     return wall, cpu
 
 
+def _scenario(sweep):  # (scs_sim.sweeps.Sweep) -> scs_sim.Scenario
+    """The scenario every run of the benchmark's one-point sweep uses."""
+    from scs_sim.scenario import Scenario
+
+    return Scenario.model_validate(sweep.point_scenario(0))
+
+
 def one_process(data: dict, share: slice = slice(None)) -> float:
     """The same runs, one after another in this process, without the sweep engine.
 
@@ -131,11 +138,10 @@ def one_process(data: dict, share: slice = slice(None)) -> float:
     import numba
 
     from scs_sim.runner import run_scenario
-    from scs_sim.scenario import Scenario
     from scs_sim.sweeps import load_sweep
 
     sweep = load_sweep(data)
-    scenario = Scenario.model_validate(sweep.point_scenario(0))
+    scenario = _scenario(sweep)
     start = time.perf_counter()
     numba.set_num_threads(1)
     for run in list(sweep.runs())[share]:
@@ -255,11 +261,10 @@ def _one_run_cpu(data: dict, seed: int) -> tuple[float, float, int]:
     import numba
 
     from scs_sim.runner import run_scenario
-    from scs_sim.scenario import Scenario
     from scs_sim.sweeps import load_sweep
 
     numba.set_num_threads(1)
-    scenario = Scenario.model_validate(load_sweep(data).point_scenario(0))
+    scenario = _scenario(load_sweep(data))
     before = resource.getrusage(resource.RUSAGE_SELF)
     run_scenario(scenario, seed=seed)
     after = resource.getrusage(resource.RUSAGE_SELF)

@@ -376,15 +376,15 @@ def _yes(flag: bool) -> str:
     return "yes" if flag else "no"
 
 
-def _figures() -> Any:
-    """:mod:`scs_sim.viz.figures`, imported on the first export click.
+def _png(draw: Callable[[Any], Any]) -> bytes:
+    """PNG bytes of ``draw(figures)``, with :mod:`scs_sim.viz.figures` imported on first use.
 
     It imports matplotlib (about a second); imported when the export buttons were first
     rendered, that second was part of every server's first page.
     """
     from scs_sim.viz import figures
 
-    return figures
+    return figures.to_png(draw(figures))
 
 
 def _export_makers(
@@ -403,32 +403,29 @@ def _export_makers(
 
     def metrics() -> bytes:
         with session.lock:
-            return _figures().to_png(
-                _figures().metrics_figure(session.series(), session.model.captions)
-            )
+            return _png(lambda f: f.metrics_figure(session.series(), session.model.captions))
 
     def scores() -> bytes:
         with session.lock:
-            return _figures().to_png(_figures().histogram_figure(session.model))
+            return _png(lambda f: f.histogram_figure(session.model))
 
     def groups() -> bytes:
-        return _figures().to_png(_figures().group_figure(session.series()))
+        return _png(lambda f: f.group_figure(session.series()))
 
     def comparison() -> bytes:
         with session.lock:
             twin = session.twin_series()
             if twin is None or session.counterfactual is None:
                 raise ValueError("no comparison is running")
-            return _figures().to_png(
-                _figures().comparison_figure(
-                    session.series(), twin, session.params.name, session.counterfactual.label
-                )
+            label = session.counterfactual.label
+            return _png(
+                lambda f: f.comparison_figure(session.series(), twin, session.params.name, label)
             )
 
     def citizen() -> bytes:
         if selected is None:
             raise ValueError("no citizen is picked")
-        return _figures().to_png(_figures().citizen_figure(session.history.of(selected), selected))
+        return _png(lambda f: f.citizen_figure(session.history.of(selected), selected))
 
     return {
         "network": network,
