@@ -16,13 +16,12 @@ from pathlib import Path
 
 import numpy as np
 import scipy.sparse as sp
-from llvmlite import ir
-from numba import njit, prange, types
-from numba.core import cgutils
-from numba.extending import intrinsic
+from numba import njit, prange
 
+from scs_sim.contact_layout import ContactLayout
 from scs_sim.loading import NetworkFileError
 from scs_sim.parallel import block_bounds, block_count, citizen_kernel
+from scs_sim.prefetch import PREFETCH_DISTANCE, prefetch
 from scs_sim.scenario import Scenario
 
 __all__ = ["GENERATORS", "NetworkFileError", "SocialNetwork", "register_generator"]
@@ -162,6 +161,10 @@ class SocialNetwork:
         """Incremented at every change of ties, so that cached contact means expire."""
         self._primed: tuple | None = None
         self._buffers: dict[str, np.ndarray] = {}
+        self.use_layout = True
+        """Whether the contact pass may use a :class:`ContactLayout` (small worlds)."""
+        self._layout: ContactLayout | None = None
+        self._layout_stale = True
 
     @classmethod
     def generate(
@@ -182,11 +185,35 @@ class SocialNetwork:
         return self._edge_rows
 
     def changed(self, rewired: bool = False) -> None:
-        """Record that ties were changed in place (``rewired``: some now point elsewhere)."""
+        """Record that ties were changed in place (``rewired``: some now point elsewhere).
+
+        Prefer :meth:`retied`, which says which ties changed: after this call the
+        contact pass rebuilds its layout from all ties.
+        """
         self.version += 1
         self._primed = None
+        self._layout_stale = True
         if rewired:
             self.adjacency.has_sorted_indices = False
+
+    def retied(self, slots: np.ndarray, owners: np.ndarray, old_contacts: np.ndarray) -> None:
+        """Record that the ties in ``slots`` were cut or pointed at new contacts.
+
+        Args:
+            slots: The changed tie slots.
+            owners: The citizen owning each slot.
+            old_contacts: Each slot's contact before the change.
+        """
+        self.version += 1
+        self._primed = None
+        adj = self.adjacency
+        if (adj.indices[slots] != old_contacts).any():
+            adj.has_sorted_indices = False
+        if self._layout is not None and not self._layout_stale:
+            if len(slots) > 1 and not (slots[1:] > slots[:-1]).all():
+                order = np.argsort(slots, kind="stable")
+                slots, owners, old_contacts = slots[order], owners[order], old_contacts[order]
+            self._layout.update(slots, owners, old_contacts, adj.indices, adj.data)
 
     def contact_pass(
         self, score: np.ndarray, restricted: np.ndarray, default_score: float
@@ -212,16 +239,37 @@ class SocialNetwork:
         moments = self._buffers.get("moments")
         if moments is None:
             moments = self._buffers["moments"] = np.empty((block_count(self.n), 6))
-        _contact_pass(
-            adj.indptr, adj.indices, adj.data, self.degree, sanctioned,
-            np.ascontiguousarray(score, dtype=np.float32), np.float32(default_score), share, mean,
-            moments,
-        )  # fmt: skip
+        score = np.ascontiguousarray(score, dtype=np.float32)
+        layout = self.layout()
+        if layout is not None:
+            layout.contact_pass(
+                score, restricted, sanctioned, self.degree, np.float32(default_score), share,
+                mean, moments,
+            )  # fmt: skip
+        else:
+            _contact_pass(
+                adj.indptr, adj.indices, adj.data, self.degree, sanctioned, score,
+                np.float32(default_score), share, mean, moments,
+            )  # fmt: skip
         seen = self._buffer("seen_score")
         np.copyto(seen, score)
         # Block totals summed in block order: the moments do not depend on the threads used.
         self._primed = (self.version, seen, float(default_score), mean, moments.sum(axis=0))
         return share
+
+    def layout(self) -> ContactLayout | None:
+        """The near/far layout the contact pass uses, or ``None`` if it walks the CSR lists.
+
+        Built on first use (0.1 s at a million citizens) and after :meth:`changed`;
+        ``None`` when most ties are not between ring neighbours, or ``use_layout`` is off.
+        """
+        if not self.use_layout:
+            return None
+        if self._layout_stale:
+            adj = self.adjacency
+            self._layout = ContactLayout.build(adj.indptr, adj.indices, adj.data)
+            self._layout_stale = False
+        return self._layout
 
     def _buffer(self, name: str) -> np.ndarray:
         # Reused from step to step: fresh arrays of 40 MB (at 10M) cost page faults each time.
@@ -300,7 +348,7 @@ class SocialNetwork:
         slots = np.unique(slots)
         active = slots[self.adjacency.data[slots] > 0]
         self.adjacency.data[active] = 0.0
-        self.changed()
+        self.retied(active, self.edge_rows[active], self.adjacency.indices[active])
         # Incremental: recounting every degree after each cut costs a pass over all ties.
         self.degree -= np.bincount(self.edge_rows[active], minlength=self.n).astype(np.float32)
 
@@ -399,41 +447,6 @@ def _same_values(a, b) -> bool:
         if differ:
             return False
     return True
-
-
-PREFETCH_DISTANCE = 64
-"""Tie slots ahead at which the contact pass asks for a contact's score (measured best of 16/64)."""
-
-
-@intrinsic
-def prefetch(typingctx, array, index):
-    """Hint the CPU to fetch ``array[index]`` into cache (LLVM's prefetch; no effect on results).
-
-    The contact pass gathers scores from random places (rewired ties); without a
-    hint the CPU waits for each miss. Measured: 2-2.5x faster at 1M and 10M citizens.
-    """
-
-    def codegen(context, builder, signature, args):
-        array_type = signature.args[0]
-        view = context.make_array(array_type)(context, builder, args[0])
-        pointer = cgutils.get_item_pointer(
-            context, builder, array_type, view, [args[1]], wraparound=False
-        )
-        byte_pointer = ir.IntType(8).as_pointer()
-        i32 = ir.IntType(32)
-        hint = cgutils.get_or_insert_function(
-            builder.module,
-            ir.FunctionType(ir.VoidType(), [byte_pointer, i32, i32, i32]),
-            "llvm.prefetch.p0i8",
-        )
-        # read, high temporal locality, data cache
-        builder.call(
-            hint,
-            [builder.bitcast(pointer, byte_pointer), i32(0), i32(3), i32(1)],
-        )
-        return context.get_dummy_value()
-
-    return types.void(array, index), codegen
 
 
 @citizen_kernel("share")

@@ -15,7 +15,7 @@ import numpy as np
 from numba import njit, prange
 
 from scs_sim.behaviour.donations import FULL_BELIEF
-from scs_sim.network import prefetch
+from scs_sim.prefetch import prefetch
 from scs_sim.parallel import block_bounds, block_count, citizen_kernel
 from scs_sim.streams import choice, gap, uniform
 
@@ -55,8 +55,9 @@ def review_ties(model: SocialCreditModel, step: int) -> None:
     high = np.empty(0, dtype=adj.indices.dtype)
     if rewired.any():
         high = _at_least(state.score, np.float32(params.perk_threshold), adj.indices.dtype)
+    contacts = adj.indices[slots]
     _apply(slots, owners, rewired, high, keys[3], adj.indices, adj.data, net.degree)
-    net.changed(rewired=len(high) > 0)
+    net.retied(slots, owners, contacts)
 
 
 AHEAD = 16

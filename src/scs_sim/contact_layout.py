@@ -1,0 +1,352 @@
+"""Near and far ties: how the contact pass reads a small world's ties.
+
+On a small world most of a citizen's ties run to its neighbours on the ring,
+ids ``i - 5 .. i + 5``. Those need no list: one bit per neighbour says whether
+the tie is there and active, and the sums over contacts become sums over a
+fixed window of the score array, which the CPU adds up several citizens at a
+time. Only the other ties (rewired when the network was built, or since) are
+kept as a list of far contacts, each of which costs a gather from anywhere.
+
+The CSR matrix of :class:`scs_sim.network.SocialNetwork` stays the record of
+every tie. This layout is derived from it, kept up to date as ties are cut or
+rewired (:meth:`ContactLayout.update`), and gives exactly the sums a walk over
+the contact lists gives: scores are float32 numbers of at most 2^10, so their
+float64 sums (and those of their squared distances from 650) are exact in any
+order for lists of up to about 90 contacts.
+
+Measured at a million citizens (full-scs, one thread, in one process): the
+contact pass took 50-55 ms over the CSR lists and XX ms with this layout.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit, prange
+
+from scs_sim.parallel import block_bounds, block_count, citizen_kernel
+from scs_sim.prefetch import PREFETCH_DISTANCE, prefetch
+
+__all__ = ["NEAR", "ContactLayout"]
+
+NEAR = 5
+"""Ring neighbours a side whose ties are kept as bits (10 bits a citizen)."""
+
+SUB = 1024
+"""Citizens per sub-block of the pass: its running sums stay in the fastest cache."""
+
+MIN_NEAR_SHARE = 0.5
+"""The layout is used only when at least this share of active ties are near ties."""
+
+
+class ContactLayout:
+    """Each citizen's active ties as near bits plus a list of far contacts.
+
+    Build it with :meth:`build`; keep it in step with the CSR matrix through
+    :meth:`update`; run the contact pass with :meth:`contact_pass`.
+    """
+
+    def __init__(self, n: int, mask: np.ndarray, near_slot: np.ndarray, far: tuple) -> None:
+        self.n = n
+        self.mask = mask
+        """Bit b of citizen i: an active, never rewired tie to ``i + OFFSETS[b]``."""
+        self.near_slot = near_slot
+        """Bit k (little-endian bytes): tie slot k is held in ``mask``."""
+        self.far = far
+        """Far contacts as (slot, target, owner) arrays in slot order; target -1 once cut."""
+        self.pending = tuple(a[:0] for a in far)
+        """Ties turned far since the last merge, in the same form."""
+        self._starts: tuple[np.ndarray, np.ndarray] | None = None
+
+    @classmethod
+    def build(
+        cls, indptr: np.ndarray, indices: np.ndarray, data: np.ndarray
+    ) -> ContactLayout | None:
+        """The layout of a CSR contact list, or ``None`` if too few ties are near ties."""
+        n = len(indptr) - 1
+        mask = np.zeros(n, dtype=np.uint16)
+        near_slot = np.zeros((len(indices) + 7) // 8, dtype=np.uint8)
+        far_count = _mark_near(indptr, indices, data, mask, near_slot)
+        near = len(indices) - far_count - int((data == 0).sum())
+        if near < MIN_NEAR_SHARE * (len(indices) - int((data == 0).sum())) or n <= 2 * NEAR:
+            return None
+        far = tuple(np.empty(far_count, dtype=t) for t in (np.int64, indices.dtype, indices.dtype))
+        _list_far(indptr, indices, data, near_slot, *far)
+        return cls(n, mask, near_slot, far)
+
+    def nbytes(self) -> int:
+        """Memory held by the layout."""
+        arrays = (self.mask, self.near_slot, *self.far, *self.pending)
+        return sum(a.nbytes for a in arrays)
+
+    def update(
+        self, slots: np.ndarray, owners: np.ndarray, old_targets: np.ndarray, indices, data
+    ) -> None:
+        """Follow ties cut or re-pointed in the CSR matrix.
+
+        Args:
+            slots: The changed tie slots, ascending, each once.
+            owners: The citizen owning each slot.
+            old_targets: Each slot's contact before the change.
+            indices: The CSR contact ids, after the change.
+            data: The CSR active flags, after the change.
+        """
+        if len(slots) == 0:
+            return
+        turned = tuple(np.empty(len(slots), dtype=a.dtype) for a in self.far)
+        count = _follow(
+            slots, owners, old_targets, indices, data, self.mask, self.near_slot,
+            self.far[0], self.far[1], self.pending[0], self.pending[1], *turned,
+        )  # fmt: skip
+        if count:
+            self.pending = _merge(*self.pending, *(a[:count] for a in turned))
+            self._starts = None
+        if len(self.pending[0]) > len(self.far[0]) // 8 + SUB:
+            # Folded in now and then: each merge copies the whole far list.
+            self.far = _merge(*self.far, *self.pending)
+            self.pending = tuple(a[:0] for a in self.far)
+            self._starts = None
+
+    def contact_pass(
+        self,
+        score: np.ndarray,
+        restricted: np.ndarray,
+        sanctioned: np.ndarray,
+        degree: np.ndarray,
+        default: np.float32,
+        share: np.ndarray,
+        mean: np.ndarray,
+        moments: np.ndarray,
+    ) -> None:
+        """Fill ``share``, ``mean`` and ``moments`` as SocialNetwork.contact_pass describes.
+
+        Args:
+            score: Every citizen's score (float32).
+            restricted: Restriction bits a citizen (any bit set counts).
+            sanctioned: The same as one bit a citizen (little-endian bytes).
+            degree: Active contacts a citizen.
+            default: Mean contact score of citizens without active ties.
+            share: Out: share of each citizen's contacts under restriction.
+            mean: Out: each citizen's mean contact score.
+            moments: Out: per block of citizens, (ties, sx, sy, sxx, syy, sxy) centred on 650.
+        """
+        if self._starts is None:
+            edges = np.minimum(np.arange(0, self.n + SUB, SUB), self.n)
+            self._starts = (
+                np.searchsorted(self.far[2], edges).astype(np.int64),
+                np.searchsorted(self.pending[2], edges).astype(np.int64),
+            )
+        _pass(
+            self.mask, score, restricted, sanctioned, self.far[1], self.far[2], self._starts[0],
+            self.pending[1], self.pending[2], self._starts[1], degree, default, share, mean,
+            moments,
+        )  # fmt: skip
+
+
+@njit(cache=True)
+def _bit(d) -> int:
+    # The mask bit of a contact ``d`` places away on the ring (d in -NEAR..-1, 1..NEAR).
+    return d + NEAR if d < 0 else d + NEAR - 1
+
+
+@njit(cache=True)
+def _mark_near(indptr, indices, data, mask, near_slot) -> int:
+    # Near ties: active, within NEAR places on the ring without wrapping around it,
+    # the first tie to that contact. Returns how many active ties are far.
+    n = len(indptr) - 1
+    far = 0
+    for i in range(n):
+        inner = NEAR <= i < n - NEAR
+        bits = 0
+        for k in range(indptr[i], indptr[i + 1]):
+            if data[k] == 0:
+                continue
+            d = indices[k] - i
+            if inner and d != 0 and -NEAR <= d <= NEAR and not (bits >> _bit(d)) & 1:
+                bits |= 1 << _bit(d)
+                near_slot[k >> 3] |= np.uint8(1 << (k & 7))
+            else:
+                far += 1
+        mask[i] = bits
+    return far
+
+
+@njit(cache=True)
+def _list_far(indptr, indices, data, near_slot, slot, target, owner) -> None:
+    w = 0
+    for i in range(len(indptr) - 1):
+        for k in range(indptr[i], indptr[i + 1]):
+            if data[k] != 0 and not (near_slot[k >> 3] >> (k & 7)) & 1:
+                slot[w] = k
+                target[w] = indices[k]
+                owner[w] = i
+                w += 1
+
+
+@njit(cache=True)
+def _follow(
+    slots, owners, old_targets, indices, data, mask, near_slot, far_slot, far_target,
+    pending_slot, pending_target, turned_slot, turned_target, turned_owner,
+) -> int:  # fmt: skip
+    # A near tie that is cut loses its bit; one that is re-pointed turns far. A far
+    # tie takes its new contact, or -1 once cut. Returns how many ties turned far.
+    turned = 0
+    for c in range(len(slots)):
+        k, i = slots[c], owners[c]
+        target = indices[k] if data[k] != 0 else -1
+        if (near_slot[k >> 3] >> (k & 7)) & 1:
+            near_slot[k >> 3] &= np.uint8(255 - (1 << (k & 7)))
+            mask[i] &= np.uint16(65535 - (1 << _bit(old_targets[c] - i)))
+            if target >= 0:
+                turned_slot[turned] = k
+                turned_target[turned] = target
+                turned_owner[turned] = i
+                turned += 1
+            continue
+        f = np.searchsorted(far_slot, k)
+        if f < len(far_slot) and far_slot[f] == k:
+            far_target[f] = target
+        else:
+            pending_target[np.searchsorted(pending_slot, k)] = target
+    return turned
+
+
+@njit(cache=True)
+def _merge(a_slot, a_target, a_owner, b_slot, b_target, b_owner) -> tuple:
+    # Two slot-ordered lists into one, leaving out cut ties (target -1).
+    size = len(a_slot) + len(b_slot)
+    slot = np.empty(size, dtype=a_slot.dtype)
+    target = np.empty(size, dtype=a_target.dtype)
+    owner = np.empty(size, dtype=a_owner.dtype)
+    x = y = w = 0
+    while x < len(a_slot) or y < len(b_slot):
+        if y == len(b_slot) or (x < len(a_slot) and a_slot[x] < b_slot[y]):
+            s, t, o = a_slot[x], a_target[x], a_owner[x]
+            x += 1
+        else:
+            s, t, o = b_slot[y], b_target[y], b_owner[y]
+            y += 1
+        if t >= 0:
+            slot[w], target[w], owner[w] = s, t, o
+            w += 1
+    return slot[:w], target[:w], owner[:w]
+
+
+@njit(cache=True)
+def _near(bits, b, score, restricted, x, centre):
+    # One ring neighbour's part of a citizen's sums, without a branch (so the loop
+    # over citizens vectorises): adding 0 when the tie is absent changes nothing.
+    bit = (bits >> b) & 1
+    sj = np.float64(score[x])
+    on = np.float64(bit)
+    c = sj - centre
+    return on * sj, on * (c * c), bit & np.int32(restricted[x] != 0), bit
+
+
+@njit(cache=True)
+def _far(target, owner, first, last, base, sanctioned, score, centre, total, squares, count, active):
+    ahead = len(target) - PREFETCH_DISTANCE
+    for f in range(first, last):
+        if f < ahead:
+            prefetch(score, max(target[f + PREFETCH_DISTANCE], 0))
+        j = target[f]
+        if j >= 0:
+            r = owner[f] - base
+            count[r] += (sanctioned[j >> 3] >> (j & 7)) & 1
+            sj = np.float64(score[j])
+            total[r] += sj
+            c = sj - centre
+            squares[r] += c * c
+            active[r] += 1
+
+
+@citizen_kernel("share")
+def _pass(
+    mask, score, restricted, sanctioned, far_target, far_owner, far_start, pending_target,
+    pending_owner, pending_start, degree, default, share, mean, moments,
+) -> None:  # fmt: skip
+    centre = np.float32(650.0)
+    wide = np.float64(centre)
+    n = len(share)
+    for b in prange(block_count(n)):
+        first, last = block_bounds(b, n)
+        total = np.empty(SUB)
+        squares = np.empty(SUB)
+        count = np.empty(SUB, dtype=np.int32)
+        active = np.empty(SUB, dtype=np.int32)
+        m = sx = sy = sxx = syy = sxy = 0.0
+        for base in range(first, last, SUB):
+            end = min(last, base + SUB)
+            total[:] = 0.0
+            squares[:] = 0.0
+            count[:] = 0
+            active[:] = 0
+            lo, hi = max(base, NEAR), min(end, n - NEAR)
+            if lo < hi:
+                _near_sums(
+                    mask, score, restricted, lo, hi, lo - base, wide, total, squares, count, active
+                )
+            s = base // SUB
+            _far(far_target, far_owner, far_start[s], far_start[s + 1], base, sanctioned,
+                 score, wide, total, squares, count, active)  # fmt: skip
+            _far(pending_target, pending_owner, pending_start[s], pending_start[s + 1], base,
+                 sanctioned, score, wide, total, squares, count, active)  # fmt: skip
+            for i in range(base, end):
+                r = i - base
+                contacts = active[r]
+                if degree[i] > 0:
+                    share[i] = np.float32(np.float64(count[r]) / np.float64(degree[i]))
+                    mean[i] = np.float32(total[r] / np.float64(degree[i]))
+                else:
+                    share[i] = np.float32(0.0)
+                    mean[i] = default
+                ci = np.float64(score[i] - centre)
+                centred_total = total[r] - contacts * centre
+                m += contacts
+                sx += contacts * ci
+                sxx += contacts * ci * ci
+                sy += centred_total
+                syy += squares[r]
+                sxy += ci * centred_total
+        moments[b, 0] = m
+        moments[b, 1] = sx
+        moments[b, 2] = sy
+        moments[b, 3] = sxx
+        moments[b, 4] = syy
+        moments[b, 5] = sxy
+
+
+@njit(cache=True)
+def _near_sums(mask, score, restricted, lo, hi, at, centre, total, squares, count, active):
+    # Citizens lo..hi-1 with every neighbour inside the ring's ends; each window of
+    # the score array is a view, so the loop reads memory in order and vectorises.
+    bits_of = mask[lo:hi]
+    s0, s1, s2, s3, s4 = (score[lo - 5 : hi - 5], score[lo - 4 : hi - 4], score[lo - 3 : hi - 3],
+                          score[lo - 2 : hi - 2], score[lo - 1 : hi - 1])  # fmt: skip
+    s5, s6, s7, s8, s9 = (score[lo + 1 : hi + 1], score[lo + 2 : hi + 2], score[lo + 3 : hi + 3],
+                          score[lo + 4 : hi + 4], score[lo + 5 : hi + 5])  # fmt: skip
+    r0, r1, r2, r3, r4 = (restricted[lo - 5 : hi - 5], restricted[lo - 4 : hi - 4],
+                          restricted[lo - 3 : hi - 3], restricted[lo - 2 : hi - 2],
+                          restricted[lo - 1 : hi - 1])  # fmt: skip
+    r5, r6, r7, r8, r9 = (restricted[lo + 1 : hi + 1], restricted[lo + 2 : hi + 2],
+                          restricted[lo + 3 : hi + 3], restricted[lo + 4 : hi + 4],
+                          restricted[lo + 5 : hi + 5])  # fmt: skip
+    width = hi - lo
+    total, squares = total[at : at + width], squares[at : at + width]
+    count, active = count[at : at + width], active[at : at + width]
+    for x in range(width):
+        bits = np.int32(bits_of[x])
+        t0, q0, c0, a0 = _near(bits, 0, s0, r0, x, centre)
+        t1, q1, c1, a1 = _near(bits, 1, s1, r1, x, centre)
+        t2, q2, c2, a2 = _near(bits, 2, s2, r2, x, centre)
+        t3, q3, c3, a3 = _near(bits, 3, s3, r3, x, centre)
+        t4, q4, c4, a4 = _near(bits, 4, s4, r4, x, centre)
+        t5, q5, c5, a5 = _near(bits, 5, s5, r5, x, centre)
+        t6, q6, c6, a6 = _near(bits, 6, s6, r6, x, centre)
+        t7, q7, c7, a7 = _near(bits, 7, s7, r7, x, centre)
+        t8, q8, c8, a8 = _near(bits, 8, s8, r8, x, centre)
+        t9, q9, c9, a9 = _near(bits, 9, s9, r9, x, centre)
+        total[x] = t0 + t1 + t2 + t3 + t4 + t5 + t6 + t7 + t8 + t9
+        squares[x] = q0 + q1 + q2 + q3 + q4 + q5 + q6 + q7 + q8 + q9
+        count[x] = c0 + c1 + c2 + c3 + c4 + c5 + c6 + c7 + c8 + c9
+        active[x] = a0 + a1 + a2 + a3 + a4 + a5 + a6 + a7 + a8 + a9
+
