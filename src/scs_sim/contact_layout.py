@@ -243,7 +243,9 @@ def _near(bits, b, score, restricted, x, centre):
 
 
 @njit(cache=True)
-def _far(target, owner, first, last, base, sanctioned, score, centre, total, squares, count, active):
+def _far(
+    target, owner, first, last, base, sanctioned, score, centre, total, squares, count, active
+):
     ahead = len(target) - PREFETCH_DISTANCE
     for f in range(first, last):
         if f < ahead:
@@ -259,7 +261,7 @@ def _far(target, owner, first, last, base, sanctioned, score, centre, total, squ
             active[r] += 1
 
 
-@citizen_kernel("share")
+@citizen_kernel("share", error_model="numpy")
 def _pass(
     mask, score, restricted, sanctioned, far_target, far_owner, far_start, pending_target,
     pending_owner, pending_start, degree, default, share, mean, moments,
@@ -276,29 +278,27 @@ def _pass(
         m = sx = sy = sxx = syy = sxy = 0.0
         for base in range(first, last, SUB):
             end = min(last, base + SUB)
-            total[:] = 0.0
-            squares[:] = 0.0
-            count[:] = 0
-            active[:] = 0
             lo, hi = max(base, NEAR), min(end, n - NEAR)
             if lo < hi:
                 _near_sums(
                     mask, score, restricted, lo, hi, lo - base, wide, total, squares, count, active
                 )
+            else:
+                lo = hi = end
+            # Citizens at the ring's ends have no near ties (theirs would wrap around).
+            for r in range(base, lo):
+                total[r - base] = squares[r - base] = count[r - base] = active[r - base] = 0
+            for r in range(hi, end):
+                total[r - base] = squares[r - base] = count[r - base] = active[r - base] = 0
             s = base // SUB
             _far(far_target, far_owner, far_start[s], far_start[s + 1], base, sanctioned,
                  score, wide, total, squares, count, active)  # fmt: skip
             _far(pending_target, pending_owner, pending_start[s], pending_start[s + 1], base,
                  sanctioned, score, wide, total, squares, count, active)  # fmt: skip
+            _divide(degree[base:end], count, total, share[base:end], mean[base:end], default)
             for i in range(base, end):
                 r = i - base
                 contacts = active[r]
-                if degree[i] > 0:
-                    share[i] = np.float32(np.float64(count[r]) / np.float64(degree[i]))
-                    mean[i] = np.float32(total[r] / np.float64(degree[i]))
-                else:
-                    share[i] = np.float32(0.0)
-                    mean[i] = default
                 ci = np.float64(score[i] - centre)
                 centred_total = total[r] - contacts * centre
                 m += contacts
@@ -350,3 +350,16 @@ def _near_sums(mask, score, restricted, lo, hi, at, centre, total, squares, coun
         count[x] = c0 + c1 + c2 + c3 + c4 + c5 + c6 + c7 + c8 + c9
         active[x] = a0 + a1 + a2 + a3 + a4 + a5 + a6 + a7 + a8 + a9
 
+
+@njit(cache=True, error_model="numpy")
+def _divide(degree, count, total, share, mean, default) -> None:
+    # Its own function over views, and without a branch, so that the loop vectorises
+    # (inside the pass it did not); numpy's error model: no check for a zero degree,
+    # whose result is replaced.
+    for r in range(len(degree)):
+        contacts = np.float64(degree[r])
+        alone = contacts == 0
+        fraction = np.float32(np.float64(count[r]) / contacts)
+        average = np.float32(total[r] / contacts)
+        share[r] = np.float32(0) if alone else fraction
+        mean[r] = default if alone else average

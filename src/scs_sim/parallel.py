@@ -97,13 +97,13 @@ class CitizenKernel:
             (the number of citizens) picks the version.
     """
 
-    def __init__(self, func: Callable, citizens: str) -> None:
+    def __init__(self, func: Callable, citizens: str, **options: Any) -> None:
         names = func.__code__.co_varnames[: func.__code__.co_argcount]
         if citizens not in names:
             raise TypeError(f"{func.__name__} has no argument {citizens!r}")
         self._size_at = names.index(citizens)
-        self.serial = njit(cache=True)(func)
-        self.threaded = njit(cache=True, parallel=True)(_clone(func, "__threaded"))
+        self.serial = njit(cache=True, **options)(func)
+        self.threaded = njit(cache=True, parallel=True, **options)(_clone(func, "__threaded"))
         self.__wrapped__ = func
         self.__doc__ = func.__doc__
         self.__name__ = func.__name__
@@ -118,10 +118,11 @@ class CitizenKernel:
         return self.serial(*args)
 
 
-def citizen_kernel(citizens: str) -> Callable[[Callable], CitizenKernel]:
+def citizen_kernel(citizens: str, **options: Any) -> Callable[[Callable], CitizenKernel]:
     """Decorator: compile a kernel as a :class:`CitizenKernel`.
 
     Args:
         citizens: The name of a per-citizen array argument (its length picks the version).
+        **options: More options for ``numba.njit`` (e.g. ``error_model="numpy"``).
     """
-    return lambda func: CitizenKernel(func, citizens)
+    return lambda func: CitizenKernel(func, citizens, **options)

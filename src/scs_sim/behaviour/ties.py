@@ -15,8 +15,8 @@ import numpy as np
 from numba import njit, prange
 
 from scs_sim.behaviour.donations import FULL_BELIEF
-from scs_sim.prefetch import prefetch
 from scs_sim.parallel import block_bounds, block_count, citizen_kernel
+from scs_sim.prefetch import prefetch
 from scs_sim.streams import choice, gap, uniform
 
 if TYPE_CHECKING:
