@@ -189,8 +189,15 @@ def _follow(
 ) -> int:  # fmt: skip
     # A near tie that is cut loses its bit; one that is re-pointed turns far. A far
     # tie takes its new contact, or -1 once cut. Returns how many ties turned far.
-    turned = 0
+    turned = far_at = pending_at = 0
     for c in range(len(slots)):
+        if c + FOLLOW_AHEAD < len(slots):
+            # Changed ties lie far apart: ask for the coming ones' memory now.
+            ahead = slots[c + FOLLOW_AHEAD]
+            prefetch(indices, ahead)
+            prefetch(data, ahead)
+            prefetch(near_slot, ahead >> 3)
+            prefetch(mask, owners[c + FOLLOW_AHEAD])
         k, i = slots[c], owners[c]
         target = indices[k] if data[k] != 0 else -1
         if (near_slot[k >> 3] >> (k & 7)) & 1:
@@ -202,33 +209,81 @@ def _follow(
                 turned_owner[turned] = i
                 turned += 1
             continue
-        f = np.searchsorted(far_slot, k)
-        if f < len(far_slot) and far_slot[f] == k:
-            far_target[f] = target
+        # Slots come in ascending order: each search starts where the last one ended.
+        far_at = _seek(far_slot, k, far_at)
+        if far_at < len(far_slot) and far_slot[far_at] == k:
+            far_target[far_at] = target
         else:
-            pending_target[np.searchsorted(pending_slot, k)] = target
+            pending_at = _seek(pending_slot, k, pending_at)
+            pending_target[pending_at] = target
     return turned
 
 
 @njit(cache=True)
-def _merge(a_slot, a_target, a_owner, b_slot, b_target, b_owner) -> tuple:
-    # Two slot-ordered lists into one, leaving out cut ties (target -1).
-    size = len(a_slot) + len(b_slot)
-    slot = np.empty(size, dtype=a_slot.dtype)
-    target = np.empty(size, dtype=a_target.dtype)
-    owner = np.empty(size, dtype=a_owner.dtype)
-    x = y = w = 0
-    while x < len(a_slot) or y < len(b_slot):
-        if y == len(b_slot) or (x < len(a_slot) and a_slot[x] < b_slot[y]):
-            s, t, o = a_slot[x], a_target[x], a_owner[x]
-            x += 1
+def _seek(ordered, key, start) -> int:
+    # The first index from ``start`` on whose value is at least ``key``: steps of
+    # doubling length, then halving. A binary search over the whole list would
+    # miss the cache at nearly every probe (measured: 90 ns a changed tie).
+    n = len(ordered)
+    low, width = start, 1
+    while low < n and ordered[min(n, low + width) - 1] < key:
+        low += width
+        width *= 2
+    high = min(n, low + width)
+    while low < high:
+        middle = (low + high) >> 1
+        if ordered[middle] < key:
+            low = middle + 1
         else:
-            s, t, o = b_slot[y], b_target[y], b_owner[y]
-            y += 1
-        if t >= 0:
-            slot[w], target[w], owner[w] = s, t, o
-            w += 1
-    return slot[:w], target[:w], owner[:w]
+            high = middle
+    return low
+
+
+FOLLOW_AHEAD = 16
+"""Changed ties ahead whose memory the update asks for before it needs it."""
+
+MERGE_CHUNKS = 64
+"""Pieces a merge of far lists is cut into (pieces run on separate threads)."""
+
+
+@citizen_kernel("a_slot")
+def _merge(a_slot, a_target, a_owner, b_slot, b_target, b_owner) -> tuple:
+    # Two slot-ordered lists into one, leaving out cut ties (target -1). Cut into
+    # pieces at fixed places in the first list, so the result does not depend on threads.
+    pieces = MERGE_CHUNKS if len(a_slot) >= MERGE_CHUNKS else 1
+    a_start = np.empty(pieces + 1, dtype=np.int64)
+    b_start = np.empty(pieces + 1, dtype=np.int64)
+    for c in range(pieces):
+        a_start[c] = c * len(a_slot) // pieces
+        b_start[c] = 0 if c == 0 else np.searchsorted(b_slot, a_slot[a_start[c]])
+    a_start[pieces], b_start[pieces] = len(a_slot), len(b_slot)
+    kept = np.zeros(pieces + 1, dtype=np.int64)
+    for c in prange(pieces):
+        count = 0
+        for x in range(a_start[c], a_start[c + 1]):
+            count += a_target[x] >= 0
+        for y in range(b_start[c], b_start[c + 1]):
+            count += b_target[y] >= 0
+        kept[c + 1] = count
+    for c in range(pieces):
+        kept[c + 1] += kept[c]
+    slot = np.empty(kept[pieces], dtype=a_slot.dtype)
+    target = np.empty(kept[pieces], dtype=a_target.dtype)
+    owner = np.empty(kept[pieces], dtype=a_owner.dtype)
+    for c in prange(pieces):
+        x, y, w = a_start[c], b_start[c], kept[c]
+        x_end, y_end = a_start[c + 1], b_start[c + 1]
+        while x < x_end or y < y_end:
+            if y == y_end or (x < x_end and a_slot[x] < b_slot[y]):
+                s, t, o = a_slot[x], a_target[x], a_owner[x]
+                x += 1
+            else:
+                s, t, o = b_slot[y], b_target[y], b_owner[y]
+                y += 1
+            if t >= 0:
+                slot[w], target[w], owner[w] = s, t, o
+                w += 1
+    return slot, target, owner
 
 
 @njit(cache=True)

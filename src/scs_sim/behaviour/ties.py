@@ -102,11 +102,14 @@ def _list_at_least(score, threshold, starts, out) -> None:
     n = len(score)
     for b in prange(len(starts) - 1):
         first, last = block_bounds(b, n)
-        w = starts[b]
+        w, end = starts[b], starts[b + 1]
+        # Every citizen is written and the place kept only for high scorers: no branch
+        # to mispredict. Stops at the block's known count, so it never writes past it.
         for i in range(first, last):
-            if score[i] >= threshold:
-                out[w] = i
-                w += 1
+            if w == end:
+                break
+            out[w] = i
+            w += score[i] >= threshold
 
 
 @njit(cache=True)
