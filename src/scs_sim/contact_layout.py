@@ -34,6 +34,9 @@ NEAR = 5
 SUB = 1024
 """Citizens per sub-block of the pass: its running sums stay in the fastest cache."""
 
+PENDING_MIN = 1024
+"""Ties turned far that may wait in the pending list, beyond an eighth of the far list."""
+
 MIN_NEAR_SHARE = 0.5
 """The layout is used only when at least this share of active ties are near ties."""
 
@@ -53,9 +56,12 @@ class ContactLayout:
         """Bit k (little-endian bytes): tie slot k is held in ``mask``."""
         self.far = far
         """Far contacts as (slot, target, owner) arrays in slot order; target -1 once cut."""
-        self.pending = tuple(a[:0] for a in far)
+        self.pending = tuple(np.empty(0, dtype=a.dtype) for a in far)
         """Ties turned far since the last merge, in the same form."""
         self._starts: tuple[np.ndarray, np.ndarray] | None = None
+        # Each list is merged into the storage its version before last had: fresh arrays
+        # of tens of megabytes cost a page fault every 4 kB (10 ms for a far list at 1M).
+        self._spare: dict[str, tuple | None] = {"far": None, "pending": None}
 
     @classmethod
     def build(
@@ -98,13 +104,23 @@ class ContactLayout:
             self.far[0], self.far[1], self.pending[0], self.pending[1], *turned,
         )  # fmt: skip
         if count:
-            self.pending = _merge(*self.pending, *(a[:count] for a in turned))
+            self.pending = self._merged("pending", self.pending, tuple(a[:count] for a in turned))
             self._starts = None
-        if len(self.pending[0]) > len(self.far[0]) // 8 + SUB:
+        if len(self.pending[0]) > len(self.far[0]) // 8 + PENDING_MIN:
             # Folded in now and then: each merge copies the whole far list.
-            self.far = _merge(*self.far, *self.pending)
-            self.pending = tuple(a[:0] for a in self.far)
+            self.far = self._merged("far", self.far, self.pending)
+            self.pending = tuple(a[:0] for a in self.pending)
             self._starts = None
+
+    def _merged(self, name: str, current: tuple, more: tuple) -> tuple:
+        size = len(current[0]) + len(more[0])
+        spare = self._spare[name]
+        if spare is None or len(spare[0]) < size:
+            spare = tuple(np.empty(size + size // 4, dtype=a.dtype) for a in current)
+        kept = _merge(*current, *more, *spare)
+        # The storage under the current list becomes the spare for the next merge.
+        self._spare[name] = tuple(a if a.base is None else a.base for a in current)
+        return tuple(a[:kept] for a in spare)
 
     def contact_pass(
         self,
@@ -247,9 +263,10 @@ MERGE_CHUNKS = 64
 
 
 @citizen_kernel("a_slot")
-def _merge(a_slot, a_target, a_owner, b_slot, b_target, b_owner) -> tuple:
-    # Two slot-ordered lists into one, leaving out cut ties (target -1). Cut into
-    # pieces at fixed places in the first list, so the result does not depend on threads.
+def _merge(a_slot, a_target, a_owner, b_slot, b_target, b_owner, slot, target, owner) -> int:
+    # Two slot-ordered lists into the front of the last three arrays, leaving out cut
+    # ties (target -1); returns how many were kept. Cut into pieces at fixed places in
+    # the first list, so the result does not depend on threads.
     pieces = MERGE_CHUNKS if len(a_slot) >= MERGE_CHUNKS else 1
     a_start = np.empty(pieces + 1, dtype=np.int64)
     b_start = np.empty(pieces + 1, dtype=np.int64)
@@ -267,9 +284,6 @@ def _merge(a_slot, a_target, a_owner, b_slot, b_target, b_owner) -> tuple:
         kept[c + 1] = count
     for c in range(pieces):
         kept[c + 1] += kept[c]
-    slot = np.empty(kept[pieces], dtype=a_slot.dtype)
-    target = np.empty(kept[pieces], dtype=a_target.dtype)
-    owner = np.empty(kept[pieces], dtype=a_owner.dtype)
     for c in prange(pieces):
         x, y, w = a_start[c], b_start[c], kept[c]
         x_end, y_end = a_start[c + 1], b_start[c + 1]
@@ -283,7 +297,7 @@ def _merge(a_slot, a_target, a_owner, b_slot, b_target, b_owner) -> tuple:
             if t >= 0:
                 slot[w], target[w], owner[w] = s, t, o
                 w += 1
-    return slot, target, owner
+    return kept[pieces]
 
 
 @njit(cache=True)

@@ -93,8 +93,9 @@ class CitizenKernel:
 
     Args:
         func: The kernel, looping over citizens (or blocks) with ``numba.prange``.
-        citizens: The name of one of its per-citizen array arguments: its length
-            (the number of citizens) picks the version.
+        citizens: The name of one of its per-citizen array arguments, whose length
+            (the number of citizens) picks the version, or of an integer argument
+            that is the number of citizens.
     """
 
     def __init__(self, func: Callable, citizens: str, **options: Any) -> None:
@@ -110,7 +111,8 @@ class CitizenKernel:
 
     def __call__(self, *args: Any) -> Any:
         args = tuple(_as_bytes(a) for a in args)
-        if uses_threads(len(args[self._size_at])):
+        size = args[self._size_at]
+        if uses_threads(size if isinstance(size, int | np.integer) else len(size)):
             global _threads_started_in
             with _LAUNCH:
                 _threads_started_in = os.getpid()
@@ -122,7 +124,8 @@ def citizen_kernel(citizens: str, **options: Any) -> Callable[[Callable], Citize
     """Decorator: compile a kernel as a :class:`CitizenKernel`.
 
     Args:
-        citizens: The name of a per-citizen array argument (its length picks the version).
+        citizens: The name of a per-citizen array argument (its length picks the version),
+            or of an integer argument giving the number of citizens.
         **options: More options for ``numba.njit`` (e.g. ``error_model="numpy"``).
     """
     return lambda func: CitizenKernel(func, citizens, **options)

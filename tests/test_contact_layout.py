@@ -1,0 +1,183 @@
+"""The near/far tie layout gives the contact pass what a walk over the contact lists gives."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from scs_sim import SocialCreditModel, contact_layout
+from scs_sim.contact_layout import NEAR, ContactLayout, _merge, _seek
+from scs_sim.network import GENERATORS, SocialNetwork
+from scs_sim.scenario import Scenario
+
+
+def small_world(n: int, seed: int = 1, **params) -> SocialNetwork:
+    scenario = Scenario(n_citizens=n, network="small_world", **params)
+    src, dst, _ = GENERATORS["small_world"](scenario, np.random.default_rng(seed))
+    return SocialNetwork(src, dst, n)
+
+
+def both_passes(net: SocialNetwork, score: np.ndarray, restricted: np.ndarray) -> list:
+    """(share, mean, moments) from the layout and from the contact lists, as copies."""
+    out = []
+    for use_layout in (True, False):
+        net.use_layout = use_layout
+        share = net.contact_pass(score, restricted, 650.0).copy()
+        mean = net.primed_mean(score, 650.0).copy()
+        out.append((share, mean, net._buffers["moments"].copy()))
+    net.use_layout = True
+    return out
+
+
+def assert_same_pass(net: SocialNetwork, score: np.ndarray, restricted: np.ndarray) -> None:
+    (share, mean, moments), (share_csr, mean_csr, moments_csr) = both_passes(net, score, restricted)
+    np.testing.assert_array_equal(share, share_csr)
+    np.testing.assert_array_equal(mean, mean_csr)
+    np.testing.assert_array_equal(moments, moments_csr)
+
+
+def retie_at_random(net: SocialNetwork, gen: np.random.Generator, changes: int) -> None:
+    """Cut or re-point random active ties the way the tie review does, and tell the network."""
+    adj = net.adjacency
+    active = np.flatnonzero(adj.data > 0)
+    slots = np.unique(gen.choice(active, size=min(changes, len(active)), replace=False))
+    owners = net.edge_rows[slots]
+    old = adj.indices[slots].copy()
+    repoint = gen.random(len(slots)) < 0.5
+    # Half of the new contacts are ring neighbours: duplicates of near ties must stay far.
+    nearby = (owners + gen.integers(1, NEAR + 1, len(slots))) % net.n
+    anywhere = gen.integers(0, net.n, len(slots))
+    target = np.where(gen.random(len(slots)) < 0.5, nearby, anywhere).astype(adj.indices.dtype)
+    repoint &= target != owners
+    adj.indices[slots[repoint]] = target[repoint]
+    adj.data[slots[~repoint]] = 0
+    np.subtract.at(net.degree, owners[~repoint], 1)
+    net.retied(slots, owners, old)
+
+
+def assert_holds_active_ties(layout: ContactLayout, net: SocialNetwork) -> None:
+    offsets = np.array([*range(-NEAR, 0), *range(1, NEAR + 1)])
+    bits = (layout.mask[:, None] >> np.arange(2 * NEAR)) & 1
+    near_owner, near_bit = np.nonzero(bits)
+    owners = [near_owner]
+    contacts = [near_owner + offsets[near_bit]]
+    for slots, target, owner in (layout.far, layout.pending):
+        owners.append(owner[target >= 0])
+        contacts.append(target[target >= 0])
+        # Each listed tie is its slot's tie in the contact lists.
+        np.testing.assert_array_equal(
+            net.adjacency.indices[slots[target >= 0]], target[target >= 0]
+        )
+    held = np.unique(np.stack([np.concatenate(owners), np.concatenate(contacts)]), axis=1)
+    rows, cols = net.active_edges()
+    np.testing.assert_array_equal(held, np.unique(np.stack([rows, cols]), axis=1))
+    assert sum(len(o) for o in owners) == len(rows)
+
+
+def random_state(n: int, gen: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    score = gen.uniform(350, 950, n).astype(np.float32)
+    restricted = (gen.random(n) < 0.2).astype(np.uint8) * gen.integers(1, 8, n).astype(np.uint8)
+    return score, restricted
+
+
+def test_a_small_world_gets_a_layout_and_other_networks_do_not():
+    assert small_world(2000).layout() is not None
+    for name in ("scale_free", "communities"):
+        params = Scenario(n_citizens=2000, network=name, minority_share=0.2)
+        src, dst, _ = GENERATORS[name](params, np.random.default_rng(3))
+        assert SocialNetwork(src, dst, 2000).layout() is None
+
+
+def test_near_ties_are_bits_and_the_rest_are_listed_far():
+    net = small_world(3000)
+    layout = net.layout()
+    near = int(np.unpackbits(layout.mask.view(np.uint8)).sum())
+    assert near == int(np.unpackbits(layout.near_slot).sum())
+    assert near + len(layout.far[0]) == int((net.adjacency.data > 0).sum())
+    assert_holds_active_ties(layout, net)
+    # Rewiring 10% of the lattice leaves about 80% of ties between ring neighbours.
+    assert 0.7 < near / net.adjacency.nnz < 0.9
+    assert np.all(np.diff(layout.far[0]) > 0)
+    assert np.all(net.edge_rows[layout.far[0]] == layout.far[2])
+    assert np.all(net.adjacency.indices[layout.far[0]] == layout.far[1])
+
+
+@pytest.mark.parametrize("n", [12, 13, 40, 3000])
+def test_pass_matches_the_contact_lists_bit_for_bit(n: int):
+    gen = np.random.default_rng(n)
+    net = small_world(n, rewiring=0.1)
+    assert_same_pass(net, *random_state(n, gen))
+
+
+def test_pass_still_matches_after_ties_are_cut_and_rewired(monkeypatch):
+    # A small pending list, so that it is folded into the far list several times.
+    monkeypatch.setattr(contact_layout, "PENDING_MIN", 50)
+    gen = np.random.default_rng(5)
+    n = 4000
+    net = small_world(n)
+    net.layout()
+    far_lengths = set()
+    for _ in range(12):
+        retie_at_random(net, gen, 300)
+        assert_same_pass(net, *random_state(n, gen))
+        far_lengths.add(len(net.layout().far[0]))
+    assert len(far_lengths) > 2  # merged more than once
+    # What was kept up to date holds exactly the active ties.
+    assert_holds_active_ties(net.layout(), net)
+
+
+def test_ties_changed_behind_the_networks_back_rebuild_the_layout():
+    gen = np.random.default_rng(9)
+    n = 2000
+    net = small_world(n)
+    before = net.layout()
+    net.adjacency.data[::7] = 0
+    net.degree[:] = np.add.reduceat(net.adjacency.data, net.adjacency.indptr[:-1])
+    net.changed()
+    assert net.layout() is not before
+    assert_same_pass(net, *random_state(n, gen))
+
+
+def test_a_run_with_the_layout_is_a_run_without_it():
+    runs = []
+    for use_layout in (True, False):
+        model = SocialCreditModel("full-scs", rng=4, n_citizens=3000, tie_review_rate=0.3)
+        model.network.use_layout = use_layout
+        model.run(25)
+        runs.append(model)
+    assert runs[0].network.layout() is not None and runs[0].counters["ties_cut"] > 1000
+    runs[1].network.use_layout = True
+    np.testing.assert_array_equal(runs[0].population.state.score, runs[1].population.state.score)
+    np.testing.assert_array_equal(
+        runs[0].network.adjacency.indices, runs[1].network.adjacency.indices
+    )
+    a, b = (m.series().drop(columns="step") for m in runs)
+    assert a.equals(b)
+
+
+def test_merge_keeps_slot_order_and_drops_cut_ties():
+    gen = np.random.default_rng(2)
+    slots = np.sort(gen.choice(10**6, 20_000, replace=False))
+    ours = np.sort(gen.choice(len(slots), 15_000, replace=False))
+    first = (slots[ours], gen.integers(-1, 100, 15_000), gen.integers(0, 100, 15_000))
+    other = np.setdiff1d(np.arange(len(slots)), ours)
+    second = (slots[other], gen.integers(-1, 100, len(other)), gen.integers(0, 100, len(other)))
+    arrays = [np.concatenate([a, b]) for a, b in zip(first, second, strict=True)]
+    order = np.argsort(arrays[0])
+    keep = arrays[1][order] >= 0
+    expected = [a[order][keep] for a in arrays]
+    for kernel in (_merge.serial, _merge.threaded):
+        out = [np.full(len(slots) + 5, -7, dtype=a.dtype) for a in arrays]
+        kept = kernel(*first, *second, *out)
+        for got, want in zip(out, expected, strict=True):
+            np.testing.assert_array_equal(got[:kept], want)
+            assert np.all(got[kept:] == -7)
+
+
+def test_seek_finds_what_searchsorted_finds_from_any_start():
+    gen = np.random.default_rng(0)
+    ordered = np.sort(gen.choice(10**6, 5000, replace=False))
+    for key in gen.integers(-5, 10**6 + 5, 300):
+        expected = np.searchsorted(ordered, key)
+        for start in {0, max(0, expected - 1), expected, expected // 2}:
+            assert _seek(ordered, key, start) == expected
