@@ -58,7 +58,8 @@ class ContactLayout:
         """Far contacts as (slot, target, owner) arrays in slot order; target -1 once cut."""
         self.pending = tuple(np.empty(0, dtype=a.dtype) for a in far)
         """Ties turned far since the last merge, in the same form."""
-        self._starts: tuple[np.ndarray, np.ndarray] | None = None
+        # Where each sub-block's citizens start in the far and pending lists.
+        self._starts: dict[str, np.ndarray] = {}
         # Each list is merged into the storage its version before last had: fresh arrays
         # of tens of megabytes cost a page fault every 4 kB (10 ms for a far list at 1M).
         self._spare: dict[str, tuple | None] = {"far": None, "pending": None}
@@ -105,12 +106,11 @@ class ContactLayout:
         )  # fmt: skip
         if count:
             self.pending = self._merged("pending", self.pending, tuple(a[:count] for a in turned))
-            self._starts = None
         if len(self.pending[0]) > len(self.far[0]) // 8 + PENDING_MIN:
             # Folded in now and then: each merge copies the whole far list.
             self.far = self._merged("far", self.far, self.pending)
             self.pending = tuple(a[:0] for a in self.pending)
-            self._starts = None
+            self._starts.pop("pending", None)
 
     def _merged(self, name: str, current: tuple, more: tuple) -> tuple:
         size = len(current[0]) + len(more[0])
@@ -118,6 +118,7 @@ class ContactLayout:
         if spare is None or len(spare[0]) < size:
             spare = tuple(np.empty(size + size // 4, dtype=a.dtype) for a in current)
         kept = _merge(*current, *more, *spare)
+        self._starts.pop(name, None)
         # The storage under the current list becomes the spare for the next merge.
         self._spare[name] = tuple(a if a.base is None else a.base for a in current)
         return tuple(a[:kept] for a in spare)
@@ -145,17 +146,20 @@ class ContactLayout:
             mean: Out: each citizen's mean contact score.
             moments: Out: per block of citizens, (ties, sx, sy, sxx, syy, sxy) centred on 650.
         """
-        if self._starts is None:
-            edges = np.minimum(np.arange(0, self.n + SUB, SUB), self.n)
-            self._starts = (
-                np.searchsorted(self.far[2], edges).astype(np.int64),
-                np.searchsorted(self.pending[2], edges).astype(np.int64),
-            )
         _pass(
-            self.mask, score, restricted, sanctioned, self.far[1], self.far[2], self._starts[0],
-            self.pending[1], self.pending[2], self._starts[1], degree, default, share, mean,
-            moments,
+            self.mask, score, restricted, sanctioned, self.far[1], self.far[2],
+            self._sub_block_starts("far"), self.pending[1], self.pending[2],
+            self._sub_block_starts("pending"), degree, default, share, mean, moments,
         )  # fmt: skip
+
+    def _sub_block_starts(self, name: str) -> np.ndarray:
+        starts = self._starts.get(name)
+        if starts is None:
+            owner = getattr(self, name)[2]
+            # In the owners' own type: numpy would otherwise convert the whole list first.
+            edges = np.minimum(np.arange(0, self.n + SUB, SUB), self.n).astype(owner.dtype)
+            starts = self._starts[name] = np.searchsorted(owner, edges).astype(np.int64)
+        return starts
 
 
 @njit(cache=True)
