@@ -97,6 +97,7 @@ def vectorised_worker(n: int, repeats: int, warmup: int, steps: int) -> dict:
     values = sum(len(v) for v in vars_.values())
     metric_bytes = sum(sys.getsizeof(v) for v in vars_.values()) + 24 * values
     adj = model.network.adjacency
+    layout = model.network.layout()
     return {
         "n": n,
         "network_s": network_s,
@@ -110,6 +111,7 @@ def vectorised_worker(n: int, repeats: int, warmup: int, steps: int) -> dict:
         "peak_rss_mb": _peak_rss_mb(),
         "population_bytes_per_citizen": model.population.nbytes() / n,
         "network_bytes_per_citizen": (adj.data.nbytes + adj.indices.nbytes + adj.indptr.nbytes) / n,
+        "layout_bytes_per_citizen": layout.nbytes() / n if layout is not None else 0.0,
         "ties": int(adj.nnz),
         "metric_values": values,
         "metric_bytes": metric_bytes,
@@ -230,14 +232,16 @@ def memory_table(vec: list[dict]) -> str:
     """Memory by size: RSS after build, after the timed steps, peak; bytes per citizen."""
     lines = [
         "| citizens | ties (slots) | RSS after build (MB) | RSS after steps (MB) | peak RSS (MB) "
-        "| population bytes/citizen | tie bytes/citizen | metrics bytes per collected step |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| population bytes/citizen | tie bytes/citizen | near/far layout bytes/citizen "
+        "| metrics bytes per collected step |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in vec:
         lines.append(
             f"| {r['n']:,} | {r['ties']:,} | {r['rss_after_build_mb']:.0f} | "
             f"{r['rss_after_steps_mb']:.0f} | {r['peak_rss_mb']:.0f} | "
             f"{r['population_bytes_per_citizen']:.1f} | {r['network_bytes_per_citizen']:.1f} | "
+            f"{r.get('layout_bytes_per_citizen', 0.0):.1f} | "
             f"{r['metric_bytes'] / r['collected_steps']:.0f} |"
         )
     return "\n".join(lines)

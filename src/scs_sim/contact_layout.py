@@ -14,8 +14,11 @@ the contact lists gives: scores are float32 numbers of at most 2^10, so their
 float64 sums (and those of their squared distances from 650) are exact in any
 order for lists of up to about 90 contacts.
 
-Measured at a million citizens (full-scs, one thread, in one process): the
-contact pass took 50-55 ms over the CSR lists and XX ms with this layout.
+The contact pass alone, full-scs after 20 steps, both ways in turn in one process
+(2026-11-29 04:52 UTC): at a million citizens 63 ms over the CSR lists and 20 ms
+with this layout on one thread (39 and 12 ms on two); at ten million (after 6
+steps) 727 and 212 ms (458 and 142 ms on two). The layout takes 23 MB at a
+million citizens, 209 MB at ten million.
 """
 
 from __future__ import annotations
