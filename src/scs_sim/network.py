@@ -272,11 +272,19 @@ class SocialNetwork:
         return self._layout
 
     def _buffer(self, name: str) -> np.ndarray:
-        # Reused from step to step: fresh arrays of 40 MB (at 10M) cost page faults each time.
+        return self.scratch(name, self.n, np.float32)
+
+    def scratch(self, name: str, length: int, dtype: type) -> np.ndarray:
+        """A work array of ``length`` items kept from call to call under ``name``.
+
+        Fresh arrays of tens of megabytes cost a page fault every 4 kB each time
+        (40 MB at ten million citizens: several milliseconds). Its contents are
+        whatever the last user left; it is the caller's until the next call.
+        """
         buffer = self._buffers.get(name)
-        if buffer is None:
-            buffer = self._buffers[name] = np.empty(self.n, dtype=np.float32)
-        return buffer
+        if buffer is None or len(buffer) < length or buffer.dtype != dtype:
+            buffer = self._buffers[name] = np.empty(max(length, 1), dtype=dtype)
+        return buffer[:length]
 
     def primed_mean(self, values: np.ndarray, default: float) -> np.ndarray | None:
         """The contact means of ``values`` kept by the last contact pass, if still valid.
