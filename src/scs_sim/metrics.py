@@ -123,6 +123,20 @@ def _split(tallies, column, everyone, group1) -> None:
     tallies[0, column] = everyone - group1
 
 
+@njit(cache=True, fastmath={"reassoc"})
+def _exact_sums(score, group, degree, first, end) -> tuple[float, float, float]:
+    # Sums that are exact in any order (float32 scores on [350, 950] are multiples of
+    # 2^-15, degrees are whole numbers; a block's totals fit a float64's 53 bits), so the
+    # compiler may reorder them into vector code: the same totals, faster.
+    score0 = score1 = degree_sum = 0.0
+    for i in range(first, end):
+        member = np.float32(group[i])
+        score0 += score[i] * (np.float32(1.0) - member)
+        score1 += score[i] * member
+        degree_sum += degree[i]
+    return score0, score1, degree_sum
+
+
 @citizen_kernel("score")
 def _tally(
     score,
@@ -188,13 +202,10 @@ def _tally(
             n_perks += np.int32(perks[i])
             isolated += np.int32(degree[i] == 0)
             n_debt += np.int32(debt[i])
-        score0 = score1 = gap = degree_sum = perceived_sum = 0.0
+        score0, score1, degree_sum = _exact_sums(score, group, degree, first, end)
+        gap = perceived_sum = 0.0
         for i in range(first, end):
-            member = np.float32(group[i])
-            score0 += score[i] * (np.float32(1.0) - member)
-            score1 += score[i] * member
             gap += dissent[i] * censor_probability[i]
-            degree_sum += degree[i]
             perceived_sum += perceived[i]
         histogram[b, :] = 0
         for i in range(first, end):
