@@ -54,7 +54,8 @@ class ContactLayout:
     def __init__(self, n: int, mask: np.ndarray, near_slot: np.ndarray, far: tuple) -> None:
         self.n = n
         self.mask = mask
-        """Bit b of citizen i: an active, never rewired tie to ``i + OFFSETS[b]``."""
+        """Bit b of citizen i: an active, never re-pointed tie to ``i - NEAR + b`` (b < NEAR)
+        or ``i - NEAR + b + 1`` (b >= NEAR)."""
         self.near_slot = near_slot
         """Bit k (little-endian bytes): tie slot k is held in ``mask``."""
         self.far = far
@@ -84,9 +85,13 @@ class ContactLayout:
         return cls(n, mask, near_slot, far)
 
     def nbytes(self) -> int:
-        """Memory held by the layout."""
-        arrays = (self.mask, self.near_slot, *self.far, *self.pending)
-        return sum(a.nbytes for a in arrays)
+        """Memory held by the layout, spare storage for the next merges included."""
+        arrays = [self.mask, self.near_slot, *self.far, *self.pending]
+        arrays += [a for spare in self._spare.values() if spare is not None for a in spare]
+        owners = {
+            id(a if a.base is None else a.base): a if a.base is None else a.base for a in arrays
+        }
+        return sum(a.nbytes for a in owners.values())
 
     def update(
         self, slots: np.ndarray, owners: np.ndarray, old_targets: np.ndarray, indices, data
