@@ -80,7 +80,8 @@ class ContactLayout:
         near = len(indices) - far_count - int((data == 0).sum())
         if near < MIN_NEAR_SHARE * (len(indices) - int((data == 0).sum())) or n <= 2 * NEAR:
             return None
-        far = tuple(np.empty(far_count, dtype=t) for t in (np.int64, indices.dtype, indices.dtype))
+        slot_type = np.int32 if len(indices) < 2**31 else np.int64
+        far = tuple(np.empty(far_count, dtype=t) for t in (slot_type, indices.dtype, indices.dtype))
         _list_far(indptr, indices, data, near_slot, *far)
         return cls(n, mask, near_slot, far)
 
