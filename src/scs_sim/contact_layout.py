@@ -29,7 +29,7 @@ from numba import njit, prange
 from scs_sim.parallel import block_bounds, block_count, citizen_kernel
 from scs_sim.prefetch import PREFETCH_DISTANCE, prefetch
 
-__all__ = ["NEAR", "ContactLayout"]
+__all__ = ["CENTRE", "NEAR", "ContactLayout", "add_tie_moments"]
 
 NEAR = 5
 """Ring neighbours a side whose ties are kept as bits (10 bits a citizen)."""
@@ -343,13 +343,41 @@ def _far(
             active[r] += 1
 
 
+CENTRE = np.float32(650.0)
+"""Scores are centred on the scale's middle so the float64 moments keep their precision."""
+
+
+@njit(cache=True)
+def add_tie_moments(sums, contacts, own_score, total, squares):
+    """Add one citizen's ties to running score moments across ties.
+
+    Args:
+        sums: (ties, sx, sy, sxx, syy, sxy) so far, scores centred on CENTRE (x the
+            citizen's, y its contact's).
+        contacts: The citizen's active ties.
+        own_score: The citizen's score.
+        total: The sum of its contacts' scores.
+        squares: The sum of its contacts' squared distances from CENTRE.
+    """
+    m, sx, sy, sxx, syy, sxy = sums
+    ci = np.float64(own_score - CENTRE)
+    centred_total = total - contacts * CENTRE
+    return (
+        m + contacts,
+        sx + contacts * ci,
+        sy + centred_total,
+        sxx + contacts * ci * ci,
+        syy + squares,
+        sxy + ci * centred_total,
+    )
+
+
 @citizen_kernel("share", error_model="numpy")
 def _pass(
     mask, score, restricted, sanctioned, far_target, far_owner, far_start, pending_target,
     pending_owner, pending_start, degree, default, share, mean, moments,
 ) -> None:  # fmt: skip
-    centre = np.float32(650.0)
-    wide = np.float64(centre)
+    wide = np.float64(CENTRE)
     n = len(share)
     for b in prange(block_count(n)):
         first, last = block_bounds(b, n)
@@ -357,7 +385,7 @@ def _pass(
         squares = np.empty(SUB)
         count = np.empty(SUB, dtype=np.int32)
         active = np.empty(SUB, dtype=np.int32)
-        m = sx = sy = sxx = syy = sxy = 0.0
+        sums = (0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
         for base in range(first, last, SUB):
             end = min(last, base + SUB)
             lo, hi = max(base, NEAR), min(end, n - NEAR)
@@ -380,21 +408,9 @@ def _pass(
             _divide(degree[base:end], count, total, share[base:end], mean[base:end], default)
             for i in range(base, end):
                 r = i - base
-                contacts = active[r]
-                ci = np.float64(score[i] - centre)
-                centred_total = total[r] - contacts * centre
-                m += contacts
-                sx += contacts * ci
-                sxx += contacts * ci * ci
-                sy += centred_total
-                syy += squares[r]
-                sxy += ci * centred_total
-        moments[b, 0] = m
-        moments[b, 1] = sx
-        moments[b, 2] = sy
-        moments[b, 3] = sxx
-        moments[b, 4] = syy
-        moments[b, 5] = sxy
+                sums = add_tie_moments(sums, active[r], score[i], total[r], squares[r])
+        for c in range(6):
+            moments[b, c] = sums[c]
 
 
 @njit(cache=True)

@@ -18,7 +18,7 @@ import numpy as np
 import scipy.sparse as sp
 from numba import njit, prange
 
-from scs_sim.contact_layout import ContactLayout
+from scs_sim.contact_layout import CENTRE, ContactLayout, add_tie_moments
 from scs_sim.loading import NetworkFileError
 from scs_sim.parallel import block_bounds, block_count, citizen_kernel
 from scs_sim.prefetch import PREFETCH_DISTANCE, prefetch
@@ -459,13 +459,12 @@ def _same_values(a, b) -> bool:
 
 @citizen_kernel("share")
 def _contact_pass(indptr, indices, data, degree, sanctioned, score, default, share, mean, moments):
-    # Scores are centred on the scale's middle so the float64 moments keep their precision.
-    centre = np.float32(650.0)
+    centre = CENTRE
     n = len(share)
     ahead = len(indices) - PREFETCH_DISTANCE
     for b in prange(block_count(n)):
         first, last = block_bounds(b, n)
-        m = sx = sy = sxx = syy = sxy = 0.0
+        sums = (0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
         for i in range(first, last):
             count = 0  # integers: exact either way, and cheaper to add than floats
             active = 0
@@ -491,17 +490,6 @@ def _contact_pass(indptr, indices, data, degree, sanctioned, score, default, sha
             else:
                 share[i] = np.float32(0.0)
                 mean[i] = default
-            ci = np.float64(score[i] - centre)
-            centred_total = total - active * centre
-            m += active
-            sx += active * ci
-            sxx += active * ci * ci
-            sy += centred_total
-            syy += squares
-            sxy += ci * centred_total
-        moments[b, 0] = m
-        moments[b, 1] = sx
-        moments[b, 2] = sy
-        moments[b, 3] = sxx
-        moments[b, 4] = syy
-        moments[b, 5] = sxy
+            sums = add_tie_moments(sums, active, score[i], total, squares)
+        for c in range(6):
+            moments[b, c] = sums[c]
