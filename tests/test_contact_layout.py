@@ -181,3 +181,19 @@ def test_seek_finds_what_searchsorted_finds_from_any_start():
         expected = np.searchsorted(ordered, key)
         for start in {0, max(0, expected - 1), expected, expected // 2}:
             assert _seek(ordered, key, start) == expected
+
+
+def test_ties_already_cut_are_passed_over():
+    gen = np.random.default_rng(4)
+    n = 3000
+    net = small_world(n)
+    net.layout()
+    retie_at_random(net, gen, 200)
+    cut = np.flatnonzero(net.adjacency.data == 0)[:50]
+    # Told again about ties that were already cut: nothing changes, nothing breaks.
+    before = (net.layout().mask.copy(), *(a.copy() for a in net.layout().pending))
+    net.retied(cut, net.edge_rows[cut], net.adjacency.indices[cut])
+    np.testing.assert_array_equal(net.layout().mask, before[0])
+    for got, want in zip(net.layout().pending, before[1:], strict=True):
+        np.testing.assert_array_equal(got, want)
+    assert_same_pass(net, *random_state(n, gen))

@@ -244,7 +244,9 @@ def _follow(
             far_target[far_at] = target
         else:
             pending_at = _seek(pending_slot, k, pending_at)
-            pending_target[pending_at] = target
+            # Not listed at all: a tie already cut before this change; nothing to follow.
+            if pending_at < len(pending_slot) and pending_slot[pending_at] == k:
+                pending_target[pending_at] = target
     return turned
 
 
