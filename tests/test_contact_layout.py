@@ -168,7 +168,7 @@ def test_merge_keeps_slot_order_and_drops_cut_ties():
     expected = [a[order][keep] for a in arrays]
     for kernel in (_merge.serial, _merge.threaded):
         out = [np.full(len(slots) + 5, -7, dtype=a.dtype) for a in arrays]
-        kept = kernel(*first, *second, *out)
+        kept = kernel(10**6, *first, *second, *out)
         for got, want in zip(out, expected, strict=True):
             np.testing.assert_array_equal(got[:kept], want)
             assert np.all(got[kept:] == -7)

@@ -126,7 +126,7 @@ class ContactLayout:
         spare = self._spare[name]
         if spare is None or len(spare[0]) < size:
             spare = tuple(np.empty(size + size // 4, dtype=a.dtype) for a in current)
-        kept = _merge(*current, *more, *spare)
+        kept = _merge(self.n, *current, *more, *spare)
         self._starts.pop(name, None)
         # The storage under the current list becomes the spare for the next merge.
         self._spare[name] = tuple(a if a.base is None else a.base for a in current)
@@ -277,11 +277,12 @@ MERGE_CHUNKS = 64
 """Pieces a merge of far lists is cut into (pieces run on separate threads)."""
 
 
-@citizen_kernel("a_slot")
-def _merge(a_slot, a_target, a_owner, b_slot, b_target, b_owner, slot, target, owner) -> int:
+@citizen_kernel("n")
+def _merge(n, a_slot, a_target, a_owner, b_slot, b_target, b_owner, slot, target, owner) -> int:
     # Two slot-ordered lists into the front of the last three arrays, leaving out cut
     # ties (target -1); returns how many were kept. Cut into pieces at fixed places in
-    # the first list, so the result does not depend on threads.
+    # the first list, so the result does not depend on threads. ``n`` (citizens) picks
+    # threads, as for any kernel: even the pending list is worth two at a million.
     pieces = MERGE_CHUNKS if len(a_slot) >= MERGE_CHUNKS else 1
     a_start = np.empty(pieces + 1, dtype=np.int64)
     b_start = np.empty(pieces + 1, dtype=np.int64)
