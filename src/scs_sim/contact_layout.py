@@ -74,11 +74,13 @@ class ContactLayout:
     ) -> ContactLayout | None:
         """The layout of a CSR contact list, or ``None`` if too few ties are near ties."""
         n = len(indptr) - 1
+        if n <= 2 * NEAR:
+            return None
         mask = np.zeros(n, dtype=np.uint16)
         near_slot = np.zeros((len(indices) + 7) // 8, dtype=np.uint8)
         far_count = _mark_near(indptr, indices, data, mask, near_slot)
-        near = len(indices) - far_count - int((data == 0).sum())
-        if near < MIN_NEAR_SHARE * (len(indices) - int((data == 0).sum())) or n <= 2 * NEAR:
+        active = len(indices) - int((data == 0).sum())
+        if active - far_count < MIN_NEAR_SHARE * active:
             return None
         slot_type = np.int32 if len(indices) < 2**31 else np.int64
         far = tuple(np.empty(far_count, dtype=t) for t in (slot_type, indices.dtype, indices.dtype))

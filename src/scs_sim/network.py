@@ -192,6 +192,8 @@ class SocialNetwork:
         """
         self.version += 1
         self._primed = None
+        # Dropped now (hundreds of MB at ten million citizens), rebuilt by the next pass.
+        self._layout = None
         self._layout_stale = True
         if rewired:
             self.adjacency.has_sorted_indices = False
@@ -209,7 +211,7 @@ class SocialNetwork:
         adj = self.adjacency
         if (adj.indices[slots] != old_contacts).any():
             adj.has_sorted_indices = False
-        if self._layout is not None and not self._layout_stale:
+        if self._layout is not None:
             if len(slots) > 1 and not (slots[1:] > slots[:-1]).all():
                 order = np.argsort(slots, kind="stable")
                 slots, owners, old_contacts = slots[order], owners[order], old_contacts[order]

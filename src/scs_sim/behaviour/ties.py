@@ -43,7 +43,7 @@ def review_ties(model: SocialCreditModel, step: int) -> None:
     low = np.float32(params.low_score_visible if params.scoring else -np.inf)
     # One bit a citizen: 125 kB at a million citizens stays in cache, where gathering each
     # contact's listing and score would fetch two more cache lines per reviewer.
-    liable = np.empty((net.n + 7) // 8, dtype=np.uint8)
+    liable = net.scratch("liable", (net.n + 7) // 8, np.uint8)
     _liabilities(state.listed, state.score, low, liable)
     slots, owners, rewired = _decide(
         adj.indptr, adj.indices, adj.data, liable, state.beliefs, traits.risk_aversion,
