@@ -63,6 +63,22 @@ class TestScoreRules:
         assert m.params.weights()["online"] == 0
         assert "online" not in m.score_components
 
+    def test_inspected_components_rebuild_every_citizens_score(self):
+        # The components are worked out when asked for, after the step: they must be the
+        # ones the score was computed from, for every citizen (the inspector shows them).
+        m = SocialCreditModel("full-scs", rng=4, n_citizens=500, agent_views=False)
+        m.run(6)
+        weights = m.params.weights()
+        total = sum(weights.values())
+        raw = sum(
+            np.float32(weights[name] / total) * m.score_components[name]
+            for name in ("donations", "online", "ties", "credit")
+        )
+        mean, spread = m.score_reference
+        points = np.clip(650 + (100 / spread) * (raw - mean), 350, 950)
+        np.testing.assert_allclose(points, m.population.state.score, atol=1e-3)
+        assert m.explain(9)["components"]["credit"] == m.score_components["credit"][9]
+
     def test_custom_rule_plugs_in_without_touching_the_model(self):
         @register_rule("test_volunteering")
         def volunteering(model: SocialCreditModel) -> np.ndarray:

@@ -11,9 +11,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
-from numba import prange
+from numba import njit, prange
 
-from scs_sim.parallel import citizen_kernel
+from scs_sim.parallel import block_bounds, block_count, citizen_kernel
 from scs_sim.population import FLIGHT, RAIL, RENTAL, TRAVEL, VISA
 from scs_sim.streams import uniform
 
@@ -53,18 +53,42 @@ def _bear_costs(
     rail_key,
     strain,
 ) -> tuple[int, int]:
-    flights = trains = 0
-    kinds = (TRAVEL, VISA, RENTAL)
-    for i in prange(len(strain)):
-        r = restricted[i]
+    n = len(strain)
+    counts = np.zeros((block_count(n), 2), dtype=np.int64)
+    for b in prange(block_count(n)):
+        lo, hi = block_bounds(b, n)
+        _strain(restricted[lo:hi], income[lo:hi], prices, memory, fresh, strain[lo:hi])
+        counts[b] = _blocked_tickets(
+            lo, restricted[lo:hi], income[lo:hi], flight_demand, rail_demand, flight_key, rail_key
+        )
+    return counts[:, 0].sum(), counts[:, 1].sum()
+
+
+@njit(cache=True, error_model="numpy")
+def _strain(restricted, income, prices, memory, fresh, strain) -> None:
+    # A block's citizens as views, with no branch (a price not paid adds 0, and prices
+    # are never negative) and numpy's error model (no zero-division check; incomes are
+    # positive): the loop vectorises.
+    zero = np.float32(0.0)
+    travel, visa, rental = prices[0], prices[1], prices[2]
+    for x in range(len(strain)):
+        r = restricted[x]
         cost = np.float32(0.0)
-        for k in range(3):
-            if prices[k] > 0 and (r & kinds[k]) != 0:
-                cost += prices[k]
-        strain[i] = strain[i] * memory + fresh * cost / income[i]
-        demand = flight_demand * min(income[i], np.float32(3.0))
-        if r & FLIGHT and uniform(flight_key, i) < demand:
-            flights += 1
-        if r & RAIL and uniform(rail_key, i) < rail_demand:
-            trains += 1
+        cost += travel if r & TRAVEL else zero
+        cost += visa if r & VISA else zero
+        cost += rental if r & RENTAL else zero
+        strain[x] = strain[x] * memory + fresh * cost / income[x]
+
+
+@njit(cache=True)
+def _blocked_tickets(first, restricted, income, flight_demand, rail_demand, flight_key, rail_key):
+    # Draws only for citizens under a travel ban: few, so a branch beats drawing for all.
+    flights = trains = 0
+    for x in range(len(restricted)):
+        r = restricted[x]
+        if r & TRAVEL:
+            i = first + x
+            demand = flight_demand * min(income[x], np.float32(3.0))
+            flights += (r & FLIGHT) != 0 and uniform(flight_key, i) < demand
+            trains += (r & RAIL) != 0 and uniform(rail_key, i) < rail_demand
     return flights, trains

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import warnings
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import fields
 from functools import partial
 from pathlib import Path
@@ -124,7 +125,7 @@ class SocialCreditModel(mesa.Model):
             - 1
         ).astype(self.network.adjacency.indices.dtype)
         self.own_score = self.population.state.score
-        self.score_components: dict[str, np.ndarray] = {}
+        self.score_components: Mapping[str, np.ndarray] = {}
         self.score_reference: tuple[float, float] | None = None
         self._apply_events(0)
         for _ in range(2):  # the ties rule reads last step's scores: settle them first

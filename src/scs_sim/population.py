@@ -53,7 +53,10 @@ class State:
     true_credit_record: np.ndarray
     """The credit record without record errors: what a citizen's own conduct earned."""
     beliefs: np.ndarray
-    """Believed score weights, shape (n, 4), in DATA_SOURCES order."""
+    """Believed score weights, shape (n, 4), in DATA_SOURCES order.
+
+    Stored column by column (Fortran order): a rule that acts on one believed weight
+    reads 4 bytes a citizen, not the 16 of a whole row."""
     perceived_surveillance: np.ndarray
     fear: np.ndarray
     """Perceived risk from seeing contacts sanctioned, in [0, 1]."""
@@ -139,7 +142,7 @@ def initial_beliefs(
     small positive guess, so that opacity breeds both over- and under-estimates,
     with over-estimates more common (the mean of a log-normal exceeds its median).
     """
-    beliefs = np.zeros((n, len(DATA_SOURCES)), dtype=F32)
+    beliefs = np.zeros((n, len(DATA_SOURCES)), dtype=F32, order="F")
     perceived = np.zeros(n, dtype=F32)
     if not params.scoring:
         return beliefs, perceived

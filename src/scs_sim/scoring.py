@@ -16,7 +16,7 @@ register it and give it a weight in the scenario's ``custom_weights``.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -188,10 +188,9 @@ def _update_builtin(model: SocialCreditModel, weights: dict[str, float]) -> None
     # Buffers live across steps (like the state arrays): fresh 40 MB arrays at ten
     # million citizens cost more in page faults than the arithmetic.
     buffers = model.__dict__.setdefault("_score_buffers", {})
-    for name in (*DATA_SOURCES, "own"):
+    for name in ("ties", "own"):
         if name not in buffers or len(buffers[name]) != n:
             buffers[name] = np.empty(n, dtype=np.float32)
-    components = {name: buffers[name] for name, u in zip(DATA_SOURCES, used, strict=True) if u}
     dummy = np.empty(0, dtype=np.float32)
     own_ties = np.float32(0.0)
     if used[2]:
@@ -209,9 +208,7 @@ def _update_builtin(model: SocialCreditModel, weights: dict[str, float]) -> None
         coef.astype(np.float32), used, fit,
         np.float32(mean), np.float32(POINTS_PER_SD / spread), own_ties,
         state.donation_record, state.online_record, buffers["ties"] if used[2] else dummy,
-        state.credit_record, state.true_credit_record, traits.income,
-        components.get("donations", dummy), components.get("online", dummy),
-        components.get("credit", dummy), state.score, own,
+        state.credit_record, state.true_credit_record, traits.income, state.score, own,
     )  # fmt: skip
     if fit:  # the kernel left raw weighted means: fit the scorecard on them, then scale
         raw = state.score
@@ -219,7 +216,35 @@ def _update_builtin(model: SocialCreditModel, weights: dict[str, float]) -> None
         state.score[:] = to_points(raw, model.score_reference)
         own[:] = to_points(own, model.score_reference)
     model.own_score = own
-    model.score_components = components
+    names = [name for name, u in zip(DATA_SOURCES, used, strict=True) if u]
+    model.score_components = RecordedComponents(model, names, buffers["ties"])
+
+
+class RecordedComponents(Mapping):
+    """The components of the last scoring, by rule name, each worked out when asked for.
+
+    The fused kernel does not write them out: at a million citizens three component
+    arrays are 24 MB of memory traffic a step, for a citizen inspector that reads one
+    citizen. The donation, online and credit rules read records that stay as they were
+    until the next scoring, so computing them later gives the same values; the ties
+    component (the contact scores move on) is the one the kernel kept.
+    """
+
+    def __init__(self, model: SocialCreditModel, names: list[str], ties: np.ndarray) -> None:
+        self._model, self._names, self._ties = model, names, ties
+
+    def __getitem__(self, name: str) -> np.ndarray:
+        if name not in self._names:
+            raise KeyError(name)
+        if name == "ties":
+            return self._ties
+        return RULES[name](self._model).astype(np.float32, copy=False)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._names)
+
+    def __len__(self) -> int:
+        return len(self._names)
 
 
 @citizen_kernel("out")
@@ -249,9 +274,6 @@ def _score(
     credit_record,
     true_credit_record,
     income,
-    donations_out,
-    online_out,
-    credit_out,
     score,
     own,
 ) -> None:
@@ -263,12 +285,10 @@ def _score(
         own_raw = np.float32(0.0)
         if used[0]:
             d = min(np.float32(1.0), np.float32(DONATION_SCALE) * donation_record[i])
-            donations_out[i] = d
             raw += coef[0] * d
             own_raw += coef[0] * d
         if used[1]:
             o = max(np.float32(0.0), np.float32(1.0) - np.float32(ONLINE_SCALE) * online_record[i])
-            online_out[i] = o
             raw += coef[1] * o
             own_raw += coef[1] * o
         if used[2]:
@@ -276,7 +296,6 @@ def _score(
             own_raw += coef[2] * own_ties
         if used[3]:
             c = credit_record[i] * fulfil
-            credit_out[i] = c
             raw += coef[3] * c
             own_raw += coef[3] * (true_credit_record[i] * fulfil)
         if fit:

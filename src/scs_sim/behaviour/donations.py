@@ -29,7 +29,7 @@ def donate(model: SocialCreditModel, step: int) -> None:
     traits, state, streams = model.population.traits, model.population.state, model.streams
     _donate(
         traits.charity,
-        state.beliefs,
+        state.beliefs[:, DONATIONS],
         np.float32(model.params.performative_propensity),
         streams.key("donations", step, 0),
         streams.key("donations", step, 1),
@@ -39,12 +39,12 @@ def donate(model: SocialCreditModel, step: int) -> None:
 
 
 @citizen_kernel("charity")
-def _donate(charity, beliefs, propensity, sincere_key, score_key, performative, donated):
+def _donate(charity, believed_donations, propensity, sincere_key, score_key, performative, donated):
     for i in prange(len(charity)):
         # Both draws for everyone, combined without branches (the loop vectorises);
         # counter-based draws make this the same as drawing only where it matters.
         sincere = uniform(sincere_key, i) < charity[i]
-        pull = min(np.float32(1.0), beliefs[i, DONATIONS] / np.float32(FULL_BELIEF))
+        pull = min(np.float32(1.0), believed_donations[i] / np.float32(FULL_BELIEF))
         bought = ~sincere & (uniform(score_key, i) < pull * propensity)
         performative[i] = bought
         donated[i] = sincere | bought

@@ -67,7 +67,7 @@ def express(model: SocialCreditModel, step: int) -> None:
         traits.dissent,
         traits.risk_aversion,
         traits.group,
-        state.beliefs,
+        state.beliefs[:, ONLINE],
         state.perceived_surveillance,
         state.fear,
         np.float32(model.params.chill_sensitivity),
@@ -126,7 +126,7 @@ def _express(
     dissent,
     risk_aversion,
     group,
-    beliefs,
+    believed_online,
     perceived,
     fear,
     chill,
@@ -143,7 +143,7 @@ def _express(
 ) -> None:
     # Two loops, each simple enough to vectorise: probabilities, then decisions.
     for i in prange(len(activity)):
-        cost = beliefs[i, ONLINE] * perceived[i] * penalty + fear_cost * fear[i]
+        cost = believed_online[i] * perceived[i] * penalty + fear_cost * fear[i]
         censor_probability[i] = censoring_probability((-chill * risk_aversion[i]) * cost)
     # A pick between two rates vectorises; indexing the rate table by group did not
     # (4.0 against 6.5 ms at a million citizens).

@@ -46,7 +46,7 @@ def review_ties(model: SocialCreditModel, step: int) -> None:
     liable = net.scratch("liable", (net.n + 7) // 8, np.uint8)
     _liabilities(state.listed, state.score, low, liable)
     slots, owners, rewired = _decide(
-        adj.indptr, adj.indices, adj.data, liable, state.beliefs, traits.risk_aversion,
+        adj.indptr, adj.indices, adj.data, liable, state.beliefs[:, TIES], traits.risk_aversion,
         np.float32(params.tie_cut_propensity),
         _reviewers(keys[0], math.log1p(-rate) if rate < 1 else -math.inf, net),
         np.float32(params.rewire_share), keys,
@@ -164,8 +164,9 @@ REVIEW_CHUNK = 4096
 
 @citizen_kernel("risk_aversion")
 def _decide(
-    indptr, indices, data, liable, beliefs, risk_aversion, propensity, reviewers, rewire_share, keys
-):
+    indptr, indices, data, liable, believed, risk_aversion, propensity, reviewers, rewire_share,
+    keys,
+):  # fmt: skip
     chunks = (len(reviewers) + REVIEW_CHUNK - 1) // REVIEW_CHUNK
     # Each chunk writes its cuts into its own segment, as long as its reviewers' contact
     # lists (the most it can cut); segments are then joined in order, so the cuts come
@@ -179,7 +180,6 @@ def _decide(
     owners = np.empty(segment[-1], dtype=indices.dtype)
     rewired = np.empty(segment[-1], dtype=np.bool_)
     found = np.zeros(chunks, dtype=np.int64)
-    flat_beliefs = beliefs.reshape(-1)
     for c in prange(chunks):
         cuts = segment[c]
         last = min(len(reviewers), (c + 1) * REVIEW_CHUNK)
@@ -189,13 +189,13 @@ def _decide(
             if r + AHEAD < last:
                 ahead = reviewers[r + AHEAD]
                 prefetch(indptr, ahead)
-                prefetch(flat_beliefs, ahead * 4 + TIES)
+                prefetch(believed, ahead)
                 prefetch(risk_aversion, ahead)
                 at = indptr[reviewers[r + AHEAD // 2]]
                 prefetch(indices, at)
                 prefetch(data, at)
             i = reviewers[r]
-            fear = min(np.float32(1.0), beliefs[i, TIES] / np.float32(FULL_BELIEF))
+            fear = min(np.float32(1.0), believed[i] / np.float32(FULL_BELIEF))
             p_cut = propensity * fear * (np.float32(0.5) + np.float32(0.5) * risk_aversion[i])
             if p_cut <= 0:
                 continue

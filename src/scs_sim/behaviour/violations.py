@@ -11,9 +11,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
-from numba import prange
+from numba import njit, prange
 
-from scs_sim.parallel import citizen_kernel
+from scs_sim.parallel import block_bounds, block_count, citizen_kernel
 from scs_sim.streams import uniform
 
 if TYPE_CHECKING:
@@ -54,24 +54,43 @@ def _offend(
     false_record,
     record_age,
 ) -> tuple[int, int]:
+    n = len(proneness)
+    counts = np.zeros((block_count(n), 2), dtype=np.int64)
+    for b in prange(block_count(n)):
+        lo, hi = block_bounds(b, n)
+        counts[b] = _offend_block(
+            lo, proneness[lo:hi], strain[lo:hi], rate, sensitivity, error_rate, term,
+            violation_key, record_key, debt[lo:hi], false_record[lo:hi], record_age[lo:hi],
+        )  # fmt: skip
+    return counts[:, 0].sum(), counts[:, 1].sum()
+
+
+@njit(cache=True)
+def _offend_block(
+    first, proneness, strain, rate, sensitivity, error_rate, term, violation_key, record_key,
+    debt, false_record, record_age,
+) -> tuple[int, int]:  # fmt: skip
+    # Citizens first.. of one block, as views (so the loop keeps its vector code in the
+    # threaded kernel). Both draws are made for everyone and combined as 0/1 integers
+    # without branches; counter-based draws make this the same as drawing only for
+    # citizens with a clean record.
     violations = errors = 0
-    for i in prange(len(proneness)):
-        risk = rate * proneness[i] * (np.float32(1.0) + sensitivity * strain[i])
-        new_debt = not debt[i] and uniform(violation_key, i) < risk
-        new_error = not false_record[i] and uniform(record_key, i) < error_rate
-        if new_debt:
-            debt[i] = True
-            violations += 1
-        if new_error:
-            false_record[i] = True
-            errors += 1
-        if record_age[i] >= 0:
-            record_age[i] += 1
-        elif new_debt or new_error:
-            record_age[i] = 0
+    for x in range(len(proneness)):
+        i = first + x
+        risk = rate * proneness[x] * (np.float32(1.0) + sensitivity * strain[x])
+        debtor, wrong, age = np.int32(debt[x]), np.int32(false_record[x]), np.int32(record_age[x])
+        new_debt = (1 - debtor) & np.int32(uniform(violation_key, i) < risk)
+        new_error = (1 - wrong) & np.int32(uniform(record_key, i) < error_rate)
+        debtor |= new_debt
+        wrong |= new_error
+        violations += new_debt
+        errors += new_error
+        age = age + 1 if age >= 0 else (0 if new_debt | new_error else age)
         # Wrong records expire when a listing would have: nobody enforces them further.
-        if false_record[i] and not debt[i] and record_age[i] >= term:
-            false_record[i] = False
+        wrong &= 1 - ((1 - debtor) & np.int32(age >= term))
+        debt[x] = debtor
+        false_record[x] = wrong
+        record_age[x] = age
     return violations, errors
 
 
