@@ -148,8 +148,10 @@ class SocialNetwork:
         )
         # Built directly as sorted, duplicate-free rows: scipy's COO route sorts
         # 2m pairs and holds several int64 copies (minutes and gigabytes at 10M).
+        # Active flags are bytes: float32 ones would take 4 bytes a tie slot (400 MB
+        # at ten million citizens) to say yes or no.
         self.adjacency: sp.csr_matrix = sp.csr_matrix(
-            (np.ones(len(indices), dtype=np.float32), indices, indptr), shape=(n, n), copy=False
+            (np.ones(len(indices), dtype=np.uint8), indices, indptr), shape=(n, n), copy=False
         )
         self.adjacency.has_sorted_indices = True
         self.n = n
@@ -357,7 +359,7 @@ class SocialNetwork:
         """Cut the ties in ``slots``."""
         slots = np.unique(slots)
         active = slots[self.adjacency.data[slots] > 0]
-        self.adjacency.data[active] = 0.0
+        self.adjacency.data[active] = 0
         self.retied(active, self.edge_rows[active], self.adjacency.indices[active])
         # Incremental: recounting every degree after each cut costs a pass over all ties.
         self.degree -= np.bincount(self.edge_rows[active], minlength=self.n).astype(np.float32)
