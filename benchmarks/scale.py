@@ -12,8 +12,8 @@ Targets (scale issue), on this machine (2 cores, shared):
 Every measurement runs in a fresh Python process (so peak RSS is that size's own),
 which first runs a tiny model so that numba's cached kernels are loaded outside the
 timed region. Step times are medians over ``--steps`` steps after ``--warmup``
-steps, on all of numba's threads (the default) and, alternating with them, on one
-thread (as a sweep worker runs). CPU time adds up every thread's time. Ratios
+steps, on all of numba's threads (the default) and on one thread (as a sweep worker
+runs), in alternating blocks of SWITCH_BLOCK steps. CPU time adds up every thread's time. Ratios
 compare numbers from the same run. At the largest Mesa size the two models also run in
 turn in one process (``--pairs`` pairs of one Mesa step and five vectorised steps), so
 that both ratios' terms see the same moment of the shared machine. Writes
@@ -59,6 +59,16 @@ def _timed(func) -> tuple[float, float]:
     return time.perf_counter() - wall, time.process_time() - cpu
 
 
+SWITCH_BLOCK = 5
+"""Steps timed in a row on one thread count, each block after one untimed step.
+
+A model runs on one thread count; switching at every step left each core's cache
+holding the other's half of the arrays: at a million citizens, steps on two threads
+measured 54.5-57.8 ms in medians when every other step ran on one thread, and
+51.6-54.3 ms without (three rounds in turn in one process, 2026-11-29 07:17 UTC).
+"""
+
+
 def vectorised_worker(n: int, repeats: int, warmup: int, steps: int) -> dict:
     """Build and step the package's model at ``n`` citizens; runs in its own process."""
     import numba
@@ -82,16 +92,20 @@ def vectorised_worker(n: int, repeats: int, warmup: int, steps: int) -> dict:
         build_s.append(time.perf_counter() - start)
     rss_built = _rss_mb()
     model.run(warmup)
-    # Steps alternate between all of numba's threads and one thread (as in a sweep
-    # worker), so both medians come from the same stretch of the same run.
+    # Blocks of steps alternate between all of numba's threads and one thread (as in a
+    # sweep worker), so both medians come from the same stretch of the same run.
     threads = numba.get_num_threads()
     wall, cpu, wall_1t = [], [], []
-    for _ in range(steps):
-        w, c = _timed(model.step)
-        wall.append(w * 1000)
-        cpu.append(c * 1000)
+    while len(wall) < steps:
+        block = min(SWITCH_BLOCK, steps - len(wall))
+        model.step()  # not timed: the first step after a switch
+        for _ in range(block):
+            w, c = _timed(model.step)
+            wall.append(w * 1000)
+            cpu.append(c * 1000)
         numba.set_num_threads(1)
-        wall_1t.append(_timed(model.step)[0] * 1000)
+        model.step()
+        wall_1t.extend(_timed(model.step)[0] * 1000 for _ in range(block))
         numba.set_num_threads(threads)
     vars_ = model.datacollector.model_vars
     values = sum(len(v) for v in vars_.values())
@@ -427,8 +441,9 @@ def main(argv: list[str] | None = None) -> int:
         f"`benchmarks/scale.py`, scenario `{SCENARIO}`, seed {SEED}, {meta['when']}; "
         f"1-minute load average {load_before[0]:.1f} before, {load_after[0]:.1f} after "
         "(the machine is shared: compare ratios within this run).\n"
-        f"Medians over {args.steps} steps on all threads, alternating with {args.steps} "
-        "on one thread, after 3 warm-up steps; per-agent Mesa over "
+        f"Medians over {args.steps} steps on all threads and {args.steps} on one thread, in "
+        f"alternating blocks of {SWITCH_BLOCK} (each after one untimed step), after 3 "
+        "warm-up steps; per-agent Mesa over "
         f"{args.mesa_steps} steps after 1. Builds: median of {args.repeats} "
         "(1 at 10M).\n\n"
     )
