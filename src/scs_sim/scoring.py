@@ -223,11 +223,11 @@ def _update_builtin(model: SocialCreditModel, weights: dict[str, float]) -> None
 class RecordedComponents(Mapping):
     """The components of the last scoring, by rule name, each worked out when asked for.
 
-    The fused kernel does not write them out: at a million citizens three component
-    arrays are 24 MB of memory traffic a step, for a citizen inspector that reads one
-    citizen. The donation, online and credit rules read records that stay as they were
-    until the next scoring, so computing them later gives the same values; the ties
-    component (the contact scores move on) is the one the kernel kept.
+    The fused kernel does not write them out: three component arrays are 12 MB written
+    a step at a million citizens, for a citizen inspector that reads one citizen. The
+    donation, online and credit rules read records that stay as they were until the next
+    step folds new conduct into them, so computing them later gives the same values; the
+    ties component (contact scores move on) is the one the kernel kept.
     """
 
     def __init__(self, model: SocialCreditModel, names: list[str], ties: np.ndarray) -> None:
