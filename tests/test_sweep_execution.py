@@ -176,6 +176,13 @@ def test_killed_sweep_resumes_with_every_run_exactly_once(tmp_path):
     pd.testing.assert_frame_equal(df, reference.results)
 
 
+def _ctrl_c_as_in_a_terminal() -> None:
+    # A command started in the background by a script (``make test &``, nohup) inherits
+    # Ctrl-C ignored, and Python then keeps ignoring it: the sweep would run to the end.
+    # The test is about a user at a terminal, where Ctrl-C has its default action.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def test_ctrl_c_stops_a_pool_sweep_cleanly_and_it_resumes(tmp_path):
     spec = tmp_path / "interrupt.toml"
     spec.write_text(
@@ -185,7 +192,13 @@ def test_ctrl_c_stops_a_pool_sweep_cleanly_and_it_resumes(tmp_path):
     )
     out = tmp_path / "out"
     command = [*CLI, "sweep", str(spec), "--out", str(out), "--quiet", "--workers", "2"]
-    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        command,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=_ctrl_c_as_in_a_terminal,
+    )
     deadline = time.monotonic() + 120
     while not storage.done_runs(out) and proc.poll() is None:
         assert time.monotonic() < deadline, "no run file appeared"
