@@ -29,7 +29,7 @@ from numba import njit, prange
 from scs_sim.parallel import block_bounds, block_count, citizen_kernel
 from scs_sim.prefetch import PREFETCH_DISTANCE, prefetch
 
-__all__ = ["CENTRE", "NEAR", "ContactLayout", "add_tie_moments"]
+__all__ = ["CENTRE", "NEAR", "ContactLayout", "add_tie_moments", "contact_terms"]
 
 NEAR = 5
 """Ring neighbours a side whose ties are kept as bits (10 bits a citizen)."""
@@ -340,16 +340,28 @@ def _far(
         j = target[f]
         if j >= 0:
             r = owner[f] - base
-            count[r] += (sanctioned[j >> 3] >> (j & 7)) & 1
-            sj = np.float64(score[j])
+            restricted, sj, square = contact_terms(j, sanctioned, score, centre)
+            count[r] += restricted
             total[r] += sj
-            c = sj - centre
-            squares[r] += c * c
+            squares[r] += square
             active[r] += 1
 
 
 CENTRE = np.float32(650.0)
 """Scores are centred on the scale's middle so the float64 moments keep their precision."""
+
+
+@njit(cache=True, inline="always")
+def contact_terms(j, sanctioned, score, centre):
+    """What one active tie to citizen ``j`` adds to its owner's sums in the contact pass.
+
+    Returns:
+        1 if ``j`` is under restriction (bit ``j`` of ``sanctioned``), else 0; ``j``'s
+        score in float64; and that score's squared distance from ``centre``.
+    """
+    sj = np.float64(score[j])
+    c = sj - centre
+    return (sanctioned[j >> 3] >> (j & 7)) & 1, sj, c * c
 
 
 @njit(cache=True)

@@ -18,7 +18,7 @@ import numpy as np
 import scipy.sparse as sp
 from numba import njit, prange
 
-from scs_sim.contact_layout import CENTRE, ContactLayout, add_tie_moments
+from scs_sim.contact_layout import CENTRE, ContactLayout, add_tie_moments, contact_terms
 from scs_sim.loading import NetworkFileError
 from scs_sim.parallel import block_bounds, block_count, citizen_kernel
 from scs_sim.prefetch import PREFETCH_DISTANCE, prefetch
@@ -487,18 +487,16 @@ def _contact_pass(indptr, indices, data, degree, sanctioned, score, default, sha
             total = 0.0
             squares = 0.0
             # Most contact lists have no cut tie: then the flags need not be read at all,
-            # which saves 4 bytes a tie of memory traffic (the step is memory-bound).
+            # which saves a byte a tie of memory traffic (the step is memory-bound).
             all_active = degree[i] == indptr[i + 1] - indptr[i]
             for k in range(indptr[i], indptr[i + 1]):
                 if k < ahead:
                     prefetch(score, indices[k + PREFETCH_DISTANCE])
                 if all_active or data[k] != 0:
-                    j = indices[k]
-                    count += (sanctioned[j >> 3] >> (j & 7)) & 1
-                    sj = np.float64(score[j])
+                    restricted, sj, square = contact_terms(indices[k], sanctioned, score, centre)
+                    count += restricted
                     total += sj
-                    c = sj - centre
-                    squares += c * c
+                    squares += square
                     active += 1
             if degree[i] > 0:
                 share[i] = np.float32(np.float64(count) / np.float64(degree[i]))
