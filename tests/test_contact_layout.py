@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import numba
 import numpy as np
 import pytest
 
-from scs_sim import SocialCreditModel, contact_layout
+from scs_sim import SocialCreditModel, contact_layout, parallel
 from scs_sim.contact_layout import NEAR, ContactLayout, _merge, _seek
 from scs_sim.network import GENERATORS, SocialNetwork
 from scs_sim.scenario import Scenario
@@ -123,6 +124,25 @@ def test_pass_still_matches_after_ties_are_cut_and_rewired(monkeypatch):
         far_lengths.add(len(net.layout().far[0]))
     assert len(far_lengths) > 2  # merged more than once
     # What was kept up to date holds exactly the active ties.
+    assert_holds_active_ties(net.layout(), net)
+
+
+@pytest.mark.parametrize("threads", [1, 2])
+def test_many_changes_at_once_are_followed_in_pieces(monkeypatch, threads: int):
+    # Enough changes a step for every piece of the update, on threads when there are two.
+    monkeypatch.setattr(parallel, "PARALLEL_MIN", 1_000)
+    gen = np.random.default_rng(11)
+    n = 20_000
+    net = small_world(n)
+    net.layout()
+    before = numba.get_num_threads()
+    numba.set_num_threads(min(threads, numba.config.NUMBA_NUM_THREADS))
+    try:
+        for _ in range(3):
+            retie_at_random(net, gen, parallel.PIECES * parallel.PIECE_MIN * 2)
+            assert_same_pass(net, *random_state(n, gen))
+    finally:
+        numba.set_num_threads(before)
     assert_holds_active_ties(net.layout(), net)
 
 

@@ -81,6 +81,21 @@ def test_block_bounds_cover_every_citizen_once():
         assert (covered == 1).all()
 
 
+def test_pieces_of_changed_ties_never_share_a_citizen_or_a_byte():
+    gen = np.random.default_rng(2)
+    slots = np.unique(gen.choice(200_000, 12_000, replace=False))
+    owners = slots // 10  # ten slots a citizen, so neighbouring changes often share an owner
+    for shift in (0, 3):
+        start = parallel.tie_pieces(owners, slots, shift)
+        assert start[0] == 0 and start[-1] == len(slots)
+        assert len(start) == parallel.PIECES + 1 and np.all(np.diff(start) > 0)
+        cut = start[1:-1]
+        assert np.all(owners[cut] != owners[cut - 1])
+        assert np.all(slots[cut] >> shift != slots[cut - 1] >> shift)
+    short = slots[: parallel.PIECE_MIN]
+    np.testing.assert_array_equal(parallel.tie_pieces(short // 10, short, 3), [0, len(short)])
+
+
 def _step_in_child(_: int) -> float:
     model = SocialCreditModel("full-scs", rng=3, n_citizens=5_000, agent_views=False)
     model.run(2)

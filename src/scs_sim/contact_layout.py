@@ -26,7 +26,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit, prange
 
-from scs_sim.parallel import block_bounds, block_count, citizen_kernel
+from scs_sim.parallel import block_bounds, block_count, citizen_kernel, tie_pieces
 from scs_sim.prefetch import PREFETCH_DISTANCE, prefetch
 
 __all__ = ["CENTRE", "NEAR", "ContactLayout", "add_tie_moments", "contact_terms"]
@@ -112,7 +112,7 @@ class ContactLayout:
             return
         turned = tuple(np.empty(len(slots), dtype=a.dtype) for a in self.far)
         count = _follow(
-            slots, owners, old_targets, indices, data, self.mask, self.near_slot,
+            self.n, slots, owners, old_targets, indices, data, self.mask, self.near_slot,
             self.far[0], self.far[1], self.pending[0], self.pending[1], *turned,
         )  # fmt: skip
         if count:
@@ -213,16 +213,42 @@ def _list_far(indptr, indices, data, near_slot, slot, target, owner) -> None:
                 w += 1
 
 
-@njit(cache=True)
+@citizen_kernel("n")
 def _follow(
-    slots, owners, old_targets, indices, data, mask, near_slot, far_slot, far_target,
+    n, slots, owners, old_targets, indices, data, mask, near_slot, far_slot, far_target,
     pending_slot, pending_target, turned_slot, turned_target, turned_owner,
 ) -> int:  # fmt: skip
     # A near tie that is cut loses its bit; one that is re-pointed turns far. A far
-    # tie takes its new contact, or -1 once cut. Returns how many ties turned far.
-    turned = far_at = pending_at = 0
-    for c in range(len(slots)):
-        if c + FOLLOW_AHEAD < len(slots):
+    # tie takes its new contact, or -1 once cut. Returns how many ties turned far, listed
+    # in slot order whatever the threads. ``n`` (citizens) picks threads, as for any kernel.
+    start = tie_pieces(owners, slots, 3)  # near-slot bits: 8 slots a byte
+    pieces = len(start) - 1
+    turned = np.zeros(pieces, dtype=np.int64)
+    for p in prange(pieces):
+        turned[p] = _follow_piece(
+            slots, owners, old_targets, indices, data, mask, near_slot, far_slot, far_target,
+            pending_slot, pending_target, turned_slot, turned_target, turned_owner, start[p],
+            start[p + 1],
+        )  # fmt: skip
+    # Each piece listed its turned ties from its own start on: close the gaps, in order.
+    w = 0
+    for p in range(pieces):
+        for x in range(start[p], start[p] + turned[p]):
+            turned_slot[w] = turned_slot[x]
+            turned_target[w] = turned_target[x]
+            turned_owner[w] = turned_owner[x]
+            w += 1
+    return w
+
+
+@njit(cache=True)
+def _follow_piece(
+    slots, owners, old_targets, indices, data, mask, near_slot, far_slot, far_target,
+    pending_slot, pending_target, turned_slot, turned_target, turned_owner, first, last,
+) -> int:  # fmt: skip
+    turned, far_at, pending_at = first, 0, 0
+    for c in range(first, last):
+        if c + FOLLOW_AHEAD < last:
             # Changed ties lie far apart: ask for the coming ones' memory now.
             ahead = slots[c + FOLLOW_AHEAD]
             prefetch(indices, ahead)
@@ -249,7 +275,7 @@ def _follow(
             # Not listed at all: a tie already cut before this change; nothing to follow.
             if pending_at < len(pending_slot) and pending_slot[pending_at] == k:
                 pending_target[pending_at] = target
-    return turned
+    return turned - first
 
 
 @njit(cache=True)

@@ -61,6 +61,36 @@ def block_bounds(block: int, n: int) -> tuple[int, int]:
     return block * BLOCK, min(n, (block + 1) * BLOCK)
 
 
+PIECES = 16
+"""Pieces a list of changed ties is cut into (:func:`tie_pieces`; they run on separate threads)."""
+
+PIECE_MIN = 256
+"""Fewest changed ties a piece: shorter lists stay in one piece."""
+
+
+@njit(cache=True)
+def tie_pieces(owners: np.ndarray, slots: np.ndarray, shift: int) -> np.ndarray:
+    """Where each piece of a list of changed ties starts (and, last, where the list ends).
+
+    The list comes grouped by owner with ascending slots. A piece ends only where both the
+    owner and ``slot >> shift`` change, so that pieces run on separate threads never write
+    the same citizen's entry nor the same byte of per-slot data (``shift`` 3 for slot
+    bits packed 8 to a byte, 0 for a byte a slot). The cut places depend only on the list.
+    """
+    count = len(slots)
+    pieces = PIECES if count >= PIECES * PIECE_MIN else 1
+    start = np.empty(pieces + 1, dtype=np.int64)
+    start[0], start[pieces] = 0, count
+    for p in range(1, pieces):
+        c = max(start[p - 1], p * count // pieces)
+        while c < count and (
+            owners[c] == owners[c - 1] or slots[c] >> shift == slots[c - 1] >> shift
+        ):
+            c += 1
+        start[p] = c
+    return start
+
+
 def uses_threads(size: int) -> bool:
     """Whether a kernel over ``size`` citizens (or ties) runs on several threads here."""
     forked_after_threads = _threads_started_in not in (None, os.getpid())

@@ -15,7 +15,7 @@ import numpy as np
 from numba import njit, prange
 
 from scs_sim.behaviour.donations import FULL_BELIEF
-from scs_sim.parallel import block_bounds, block_count, citizen_kernel
+from scs_sim.parallel import block_bounds, block_count, citizen_kernel, tie_pieces
 from scs_sim.prefetch import prefetch
 from scs_sim.streams import choice, gap, uniform
 
@@ -231,13 +231,15 @@ def _decide(
     return out_slots, out_owners, out_rewired
 
 
-@njit(cache=True)
+@citizen_kernel("degree")
 def _apply(slots, owners, rewired, high, key, indices, data, degree) -> None:
-    for c in range(len(slots)):
-        k, i = slots[c], owners[c]
-        target = high[choice(key, k, len(high))] if rewired[c] and len(high) else i
-        if target == i:  # nobody to turn to (or only oneself): the tie is just dropped
-            data[k] = 0
-            degree[i] -= 1
-        else:
-            indices[k] = target
+    start = tie_pieces(owners, slots, 0)  # a byte (flag) or int (contact) a slot
+    for p in prange(len(start) - 1):
+        for c in range(start[p], start[p + 1]):
+            k, i = slots[c], owners[c]
+            target = high[choice(key, k, len(high))] if rewired[c] and len(high) else i
+            if target == i:  # nobody to turn to (or only oneself): the tie is just dropped
+                data[k] = 0
+                degree[i] -= 1
+            else:
+                indices[k] = target
