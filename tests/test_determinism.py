@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import zlib
+
 import numpy as np
 import pandas as pd
 
 from scs_sim import SocialCreditModel
+from scs_sim.streams import MECHANISMS, RandomStreams
 
 
 def run(scenario: str, seed: int, steps: int = 30, **kw) -> SocialCreditModel:
@@ -62,3 +65,21 @@ def test_shocks_are_shared_until_policies_diverge():
     sesame = run("sesame", 9, steps=20, threshold_sanctions=False)
     assert base.counters["violations"] == sesame.counters["violations"]
     np.testing.assert_array_equal(base.population.state.debt, sesame.population.state.debt)
+
+
+def test_stream_keys_are_numpys_seed_sequence_states():
+    # The compiled hash (scs_sim.seed_sequence) must give numpy's key for every root,
+    # including roots of one word, of the full pool, and beyond it (numpy's own path).
+    gen = np.random.default_rng(0)
+    roots = [0, 1, 2**32 - 1, 2**32, 2**63 - 1, 2**128 - 1, 2**128, 3**90]
+    roots += [int(gen.integers(2**63)) >> int(gen.integers(0, 63)) for _ in range(300)]
+    for k, root in enumerate(roots):
+        streams = RandomStreams(root)
+        mechanism = MECHANISMS[k % len(MECHANISMS)]
+        for step, lane in ((-1, 0), (0, 0), (k, k % 5), (2**32 - 2, 3), (2**32 - 1, 0)):
+            spawn_key = (zlib.crc32(mechanism.encode()), step + 1, lane + 1, 0xC0DE)
+            seq = np.random.SeedSequence(root, spawn_key=spawn_key)
+            expected = seq.generate_state(1, np.uint64)[0]
+            key = streams.key(mechanism, step, lane)
+            assert type(key) is np.uint64
+            assert key == expected, (root, mechanism, step, lane)
