@@ -491,6 +491,7 @@ def test_censoring_probability_is_libms_expm1_rounded_to_float32():
 
 
 def test_high_scorers_and_liable_bits_match_numpy():
+    from scs_sim import parallel
     from scs_sim.behaviour.ties import _at_least, _liabilities
     from scs_sim.parallel import BLOCK
 
@@ -498,9 +499,10 @@ def test_high_scorers_and_liable_bits_match_numpy():
     n = 2 * BLOCK + 13  # blocks, and a last byte of bits that is not full
     score = (SCORE_MIN + (SCORE_MAX - SCORE_MIN) * rng.random(n)).astype(F)
     listed = rng.random(n) < 0.05
-    high = _at_least(score, F(750.0), np.int32)
+    bits = np.empty((n + 7) // 8, dtype=np.uint8)
+    counts = np.empty(parallel.block_count(n), dtype=np.int64)
+    _liabilities(listed, score, F(550.0), F(750.0), bits, counts)
+    assert np.array_equal(bits, np.packbits(listed | (score < F(550.0)), bitorder="little"))
+    high = _at_least(score, F(750.0), counts, np.int32)
     assert high.dtype == np.int32
     assert np.array_equal(high, np.flatnonzero(score >= F(750.0)))
-    bits = np.empty((n + 7) // 8, dtype=np.uint8)
-    _liabilities(listed, score, F(550.0), bits)
-    assert np.array_equal(bits, np.packbits(listed | (score < F(550.0)), bitorder="little"))
