@@ -21,6 +21,7 @@ from scs_sim.behaviour.donations import FULL_BELIEF
 from scs_sim.behaviour.expression import FEAR_WEIGHT, censoring_probability, post_penalty
 from scs_sim.consequences import STRAIN_MEMORY
 from scs_sim.network import GENERATORS, SocialNetwork
+from scs_sim.parallel import BLOCK
 from scs_sim.population import FLIGHT, KIND_BITS, RAIL, RENTAL, TRAVEL, VISA
 from scs_sim.scenario import DATA_SOURCES, Scenario
 from scs_sim.scoring import (
@@ -341,6 +342,17 @@ def test_optimised_step_matches_reference(case: str):
         )
 
 
+def test_optimised_step_matches_reference_over_several_blocks():
+    # Kernels work block by block, each block's draws starting at its first citizen.
+    n = 2 * BLOCK + 1_000
+    fast = SocialCreditModel("full-scs", rng=5, n_citizens=n, agent_views=False)
+    ref = SocialCreditModel("full-scs", rng=5, n_citizens=n, agent_views=False)
+    for step in range(1, 6):
+        fast.step()
+        reference_step(ref)
+        assert_same_state(fast, ref, step)
+
+
 def test_metrics_match_a_plain_numpy_computation():
     model = SocialCreditModel("minority", rng=4, n_citizens=2000)
     model.run(15)
@@ -413,7 +425,7 @@ def test_network_rows_match_scipys_coo_route(generator: str):
 def test_kernel_draws_equal_vectorised_draws():
     from numba import njit
 
-    from scs_sim.streams import choice, gap, uniform
+    from scs_sim.streams import NEXT_DRAW, choice, gap, position, uniform, uniform_from
 
     @njit
     def draw_all(key, n, size, log_q):
@@ -424,10 +436,21 @@ def test_kernel_draws_equal_vectorised_draws():
             u[i], c[i], g[i] = uniform(key, i), choice(key, i, size), gap(key, i, log_q)
         return u, c, g
 
+    @njit
+    def walk(key, first, n):
+        u = np.empty(n, np.float32)
+        at = position(key, first)
+        for x in range(n):
+            u[x] = uniform_from(at)
+            at += NEXT_DRAW
+        return u
+
     key = RandomStreams(99).key("posting", 4, 2)
     index = np.arange(50_000)
     u, c, g = draw_all(key, len(index), 37, np.log1p(-0.1))
     assert np.array_equal(u, counter_uniforms(key, index))
+    assert np.array_equal(walk(key, 0, len(index)), u)
+    assert np.array_equal(walk(key, 12_345, 1_000), u[12_345:13_345])
     assert np.array_equal(c, counter_choices(key, index, 37))
     assert np.array_equal(g, counter_gaps(key, index, np.log1p(-0.1)))
 
@@ -493,7 +516,6 @@ def test_censoring_probability_is_libms_expm1_rounded_to_float32():
 def test_high_scorers_and_liable_bits_match_numpy():
     from scs_sim import parallel
     from scs_sim.behaviour.ties import _at_least, _liabilities
-    from scs_sim.parallel import BLOCK
 
     rng = np.random.default_rng(11)
     n = 2 * BLOCK + 13  # blocks, and a last byte of bits that is not full

@@ -11,10 +11,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
-from numba import prange
+from numba import njit, prange
 
-from scs_sim.parallel import citizen_kernel
-from scs_sim.streams import uniform
+from scs_sim.parallel import block_bounds, block_count, citizen_kernel
+from scs_sim.streams import NEXT_DRAW, position, uniform_from
 
 if TYPE_CHECKING:
     from scs_sim.model import SocialCreditModel
@@ -40,11 +40,29 @@ def donate(model: SocialCreditModel, step: int) -> None:
 
 @citizen_kernel("charity")
 def _donate(charity, believed_donations, propensity, sincere_key, score_key, performative, donated):
-    for i in prange(len(charity)):
-        # Both draws for everyone, combined without branches (the loop vectorises);
-        # counter-based draws make this the same as drawing only where it matters.
-        sincere = uniform(sincere_key, i) < charity[i]
-        pull = min(np.float32(1.0), believed_donations[i] / np.float32(FULL_BELIEF))
-        bought = ~sincere & (uniform(score_key, i) < pull * propensity)
-        performative[i] = bought
-        donated[i] = sincere | bought
+    n = len(charity)
+    for b in prange(block_count(n)):
+        lo, hi = block_bounds(b, n)
+        _donate_block(
+            lo, charity[lo:hi], believed_donations[lo:hi], propensity, sincere_key, score_key,
+            performative[lo:hi], donated[lo:hi],
+        )  # fmt: skip
+
+
+@njit(cache=True)
+def _donate_block(
+    first, charity, believed_donations, propensity, sincere_key, score_key, performative, donated
+) -> None:
+    # Citizens first.. as views, so the loop keeps its vector code in the threaded kernel
+    # (numba issue 8085). Both draws for everyone, combined without branches;
+    # counter-based draws make this the same as drawing only where it matters. Draws
+    # follow stream positions (one per citizen).
+    sincere_at, score_at = position(sincere_key, first), position(score_key, first)
+    for x in range(len(charity)):
+        sincere = uniform_from(sincere_at) < charity[x]
+        pull = min(np.float32(1.0), believed_donations[x] / np.float32(FULL_BELIEF))
+        bought = ~sincere & (uniform_from(score_at) < pull * propensity)
+        performative[x] = bought
+        donated[x] = sincere | bought
+        sincere_at += NEXT_DRAW
+        score_at += NEXT_DRAW

@@ -16,9 +16,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numba import njit, prange
 
-from scs_sim.parallel import citizen_kernel
+from scs_sim.parallel import block_bounds, block_count, citizen_kernel
 from scs_sim.scoring import ONLINE_SCALE, SCORE_MAX, SCORE_MIN
-from scs_sim.streams import uniform
+from scs_sim.streams import NEXT_DRAW, position, uniform_from
 
 if TYPE_CHECKING:
     from scs_sim.model import SocialCreditModel
@@ -151,21 +151,44 @@ def _express(
     expressed,
     observed,
 ) -> None:
-    # Two loops, each simple enough to vectorise: probabilities, then decisions.
+    # Two loops, each simple enough to vectorise: probabilities, then decisions by block.
     for i in prange(len(activity)):
         cost = believed_online[i] * perceived[i] * penalty + fear_cost * fear[i]
         censor_probability[i] = censoring_probability((-chill * risk_aversion[i]) * cost)
-    # A pick between two rates vectorises; indexing the rate table by group did not
-    # (4.0 against 6.5 ms at a million citizens).
-    majority_rate, minority_rate = rate[0], rate[1]
-    for i in prange(len(activity)):
-        # Every draw is made for everyone and combined without branches; counter-based
-        # draws make this identical to drawing only where a draw can matter.
-        wants = (uniform(posting[0], i) < activity[i]) & (uniform(posting[1], i) < dissent[i])
-        censored = wants & (uniform(posting[2], i) < censor_probability[i])
+    n = len(activity)
+    for b in prange(block_count(n)):
+        lo, hi = block_bounds(b, n)
+        _post(
+            lo, activity[lo:hi], dissent[lo:hi], group[lo:hi], censor_probability[lo:hi],
+            rate[0], rate[1], posting[0], posting[1], posting[2], surveillance,
+            wants_critical[lo:hi], self_censored[lo:hi], expressed[lo:hi], observed[lo:hi],
+        )  # fmt: skip
+
+
+@njit(cache=True)
+def _post(
+    first, activity, dissent, group, censor_probability, majority_rate, minority_rate,
+    posting_key, critical_key, censor_key, surveillance_key, wants_critical, self_censored,
+    expressed, observed,
+) -> None:  # fmt: skip
+    # Citizens first.. as views, so the loop keeps its vector code in the threaded kernel
+    # (numba issue 8085). Every draw is made for everyone and combined without branches;
+    # counter-based draws make this identical to drawing only where a draw can matter.
+    # Draws follow stream positions (one per citizen and stream).
+    posting_at, critical_at = position(posting_key, first), position(critical_key, first)
+    censor_at, observed_at = position(censor_key, first), position(surveillance_key, first)
+    for x in range(len(activity)):
+        wants = (uniform_from(posting_at) < activity[x]) & (uniform_from(critical_at) < dissent[x])
+        censored = wants & (uniform_from(censor_at) < censor_probability[x])
         speaks = wants & ~censored
-        wants_critical[i] = wants
-        self_censored[i] = censored
-        expressed[i] = speaks
-        observed_rate = minority_rate if group[i] else majority_rate
-        observed[i] = speaks & (uniform(surveillance, i) < observed_rate)
+        wants_critical[x] = wants
+        self_censored[x] = censored
+        expressed[x] = speaks
+        # A pick between two rates vectorises; indexing the rate table by group did not
+        # (4.0 against 6.5 ms at a million citizens).
+        observed_rate = minority_rate if group[x] else majority_rate
+        observed[x] = speaks & (uniform_from(observed_at) < observed_rate)
+        posting_at += NEXT_DRAW
+        critical_at += NEXT_DRAW
+        censor_at += NEXT_DRAW
+        observed_at += NEXT_DRAW

@@ -14,7 +14,7 @@ import numpy as np
 from numba import njit, prange
 
 from scs_sim.parallel import block_bounds, block_count, citizen_kernel
-from scs_sim.streams import uniform
+from scs_sim.streams import NEXT_DRAW, position, uniform, uniform_from
 
 if TYPE_CHECKING:
     from scs_sim.model import SocialCreditModel
@@ -73,14 +73,16 @@ def _offend_block(
     # Citizens first.. of one block, as views (so the loop keeps its vector code in the
     # threaded kernel). Both draws are made for everyone and combined as 0/1 integers
     # without branches; counter-based draws make this the same as drawing only for
-    # citizens with a clean record.
+    # citizens with a clean record. Draws follow stream positions (one per citizen).
     violations = errors = 0
+    violation_at, record_at = position(violation_key, first), position(record_key, first)
     for x in range(len(proneness)):
-        i = first + x
         risk = rate * proneness[x] * (np.float32(1.0) + sensitivity * strain[x])
         debtor, wrong, age = np.int32(debt[x]), np.int32(false_record[x]), np.int32(record_age[x])
-        new_debt = (1 - debtor) & np.int32(uniform(violation_key, i) < risk)
-        new_error = (1 - wrong) & np.int32(uniform(record_key, i) < error_rate)
+        new_debt = (1 - debtor) & np.int32(uniform_from(violation_at) < risk)
+        new_error = (1 - wrong) & np.int32(uniform_from(record_at) < error_rate)
+        violation_at += NEXT_DRAW
+        record_at += NEXT_DRAW
         debtor |= new_debt
         wrong |= new_error
         violations += new_debt
