@@ -11,6 +11,9 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
+from numba import prange
+
+from scs_sim.parallel import citizen_kernel
 
 if TYPE_CHECKING:
     from scs_sim.model import SocialCreditModel
@@ -47,15 +50,26 @@ def register_sanction(name: str, enabled: Callable[[Scenario], bool]) -> Callabl
 def impose(model: SocialCreditModel, step: int) -> None:
     """Run every enabled sanction path and record the combined restrictions."""
     state = model.population.state
-    state.restricted.fill(0)
-    state.justified.fill(0)
-    for path in SANCTION_PATHS.values():
-        if path.enabled(model.params):
-            result = path.apply(model, step)
-            state.restricted |= result.imposed
-            state.justified |= result.justified
-    # A low own-conduct score justifies nothing when friends lifted the real score above it.
-    state.justified &= state.restricted
+    paths = [path for path in SANCTION_PATHS.values() if path.enabled(model.params)]
+    if not paths:
+        state.restricted.fill(0)
+        state.justified.fill(0)
+    for k, path in enumerate(paths):
+        result = path.apply(model, step)
+        _combine(state.restricted, state.justified, *result, k == 0, k == len(paths) - 1)
+
+
+@citizen_kernel("restricted")
+def _combine(restricted, justified, imposed, own_conduct, first, last) -> None:
+    # One pass a path, on all threads (numpy's fills, ORs and AND took 0.5 ms a step at a
+    # million citizens): the first path's bits replace last step's, later ones are ORed in.
+    for i in prange(len(restricted)):
+        r = imposed[i] if first else restricted[i] | imposed[i]
+        j = own_conduct[i] if first else justified[i] | own_conduct[i]
+        restricted[i] = r
+        # A low own-conduct score justifies nothing when friends lifted the real score
+        # above it.
+        justified[i] = j & r if last else j
 
 
 from scs_sim.sanctions import blacklist, thresholds  # noqa: E402,F401  (registration)
