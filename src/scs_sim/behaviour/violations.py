@@ -126,7 +126,9 @@ def _repay(income, strain, rate, pressure, key, listed, debt, false_record, reco
                 debt[i] = False
                 repayments += 1
                 under_pressure += int(listed[i])
-        if not debt[i] and not false_record[i]:
+        # Written only where it changes: most records are clean already, and an unchanged
+        # value written back still costs its cache line's trip to memory.
+        if not debt[i] and not false_record[i] and record_age[i] != -1:
             record_age[i] = -1
     return repayments, under_pressure
 
