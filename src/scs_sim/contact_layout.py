@@ -26,7 +26,13 @@ from __future__ import annotations
 import numpy as np
 from numba import njit, prange
 
-from scs_sim.parallel import block_bounds, block_count, citizen_kernel, tie_pieces
+from scs_sim.parallel import (
+    block_bounds,
+    block_count,
+    citizen_kernel,
+    join_pieces,
+    tie_pieces,
+)
 from scs_sim.prefetch import PREFETCH_DISTANCE, prefetch
 
 __all__ = ["CENTRE", "NEAR", "ContactLayout", "add_tie_moments", "contact_terms"]
@@ -248,14 +254,10 @@ def _follow(
             start[p + 1],
         )  # fmt: skip
     # Each piece listed its turned ties from its own start on: close the gaps, in order.
-    w = 0
-    for p in range(pieces):
-        for x in range(start[p], start[p] + turned[p]):
-            turned_slot[w] = turned_slot[x]
-            turned_target[w] = turned_target[x]
-            turned_owner[w] = turned_owner[x]
-            w += 1
-    return w
+    return join_pieces(
+        start, turned, turned_slot, turned_target, turned_owner, turned_slot, turned_target,
+        turned_owner,
+    )  # fmt: skip
 
 
 @njit(cache=True)

@@ -91,6 +91,24 @@ def tie_pieces(owners: np.ndarray, slots: np.ndarray, shift: int) -> np.ndarray:
     return start
 
 
+@njit(cache=True)
+def join_pieces(starts, counts, a, b, c, out_a, out_b, out_c) -> int:
+    """Join the pieces of three parallel lists, in piece order, at the front of the out lists.
+
+    Piece ``p`` holds ``counts[p]`` items from ``starts[p]`` on (pieces filled on separate
+    threads, each in its own part). Returns how many items were joined. The out lists may be
+    the lists themselves: items only move towards the front.
+    """
+    w = 0
+    for p in range(len(counts)):
+        for x in range(starts[p], starts[p] + counts[p]):
+            out_a[w] = a[x]
+            out_b[w] = b[x]
+            out_c[w] = c[x]
+            w += 1
+    return w
+
+
 def uses_threads(size: int) -> bool:
     """Whether a kernel over ``size`` citizens (or ties) runs on several threads here."""
     forked_after_threads = _threads_started_in not in (None, os.getpid())

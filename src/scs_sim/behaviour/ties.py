@@ -15,7 +15,13 @@ import numpy as np
 from numba import njit, prange
 
 from scs_sim.behaviour.donations import FULL_BELIEF
-from scs_sim.parallel import block_bounds, block_count, citizen_kernel, tie_pieces
+from scs_sim.parallel import (
+    block_bounds,
+    block_count,
+    citizen_kernel,
+    join_pieces,
+    tie_pieces,
+)
 from scs_sim.prefetch import prefetch
 from scs_sim.streams import choice, gap, uniform
 
@@ -236,13 +242,7 @@ def _decide(
     out_slots = np.empty(total, dtype=np.int64)
     out_owners = np.empty(total, dtype=indices.dtype)
     out_rewired = np.empty(total, dtype=np.bool_)
-    w = 0
-    for c in range(chunks):
-        for k in range(segment[c], segment[c] + found[c]):
-            out_slots[w] = slots[k]
-            out_owners[w] = owners[k]
-            out_rewired[w] = rewired[k]
-            w += 1
+    join_pieces(segment, found, slots, owners, rewired, out_slots, out_owners, out_rewired)
     return out_slots, out_owners, out_rewired
 
 
