@@ -96,7 +96,7 @@ class ContactLayout:
         # Both stores of the far list, the list's and the spare one it is folded into, get
         # room to grow, written now: a fold into fresh memory paid a page fault every 4 kB
         # (17-24 ms at a million citizens, twice in the first 30 steps).
-        capacity = far_count + int(FAR_HEADROOM * far_count) + PENDING_MIN
+        capacity = _with_room(far_count + PENDING_MIN)
         far = tuple(_written(capacity, t)[:far_count] for t in types)
         _list_far(indptr, indices, data, near_slot, *far)
         layout = cls(n, mask, near_slot, far)
@@ -143,7 +143,7 @@ class ContactLayout:
         size = len(current[0]) + len(more[0])
         spare = self._spare[name]
         if spare is None or len(spare[0]) < size:
-            spare = tuple(np.empty(size + int(FAR_HEADROOM * size), dtype=a.dtype) for a in current)
+            spare = tuple(np.empty(_with_room(size), dtype=a.dtype) for a in current)
         kept = _merge(self.n, *current, *more, *spare)
         self._starts.pop(name, None)
         # The storage under the current list becomes the spare for the next merge.
@@ -187,6 +187,11 @@ class ContactLayout:
             edges = np.minimum(np.arange(0, self.n + SUB, SUB), self.n).astype(owner.dtype)
             starts = self._starts[name] = np.searchsorted(owner, edges).astype(np.int64)
         return starts
+
+
+def _with_room(size: int) -> int:
+    # Storage for a list of ``size`` ties that may grow by FAR_HEADROOM before a new one.
+    return size + int(FAR_HEADROOM * size)
 
 
 def _written(size: int, dtype: type) -> np.ndarray:

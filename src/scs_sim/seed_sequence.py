@@ -38,17 +38,21 @@ def root_state(root: int) -> np.ndarray | None:
     return _mix_root(words)
 
 
-def spawned_key(state: np.ndarray, w0: int, w1: int, w2: int, w3: int) -> np.uint64:
-    """``SeedSequence(root, spawn_key=(w0, w1, w2, w3)).generate_state(1, np.uint64)[0]``.
+def spawned_key(root: int, state: np.ndarray | None, spawn_key: tuple[int, ...]) -> np.uint64:
+    """``SeedSequence(root, spawn_key=spawn_key).generate_state(1, np.uint64)[0]``.
+
+    Compiled for spawn keys of four words below 2**32 and a root that has a
+    :func:`root_state`; numpy computes any other key.
 
     Args:
-        state: :func:`root_state` of the root.
-        w0: First word of the spawn key; all four are below 2**32.
-        w1: Second word.
-        w2: Third word.
-        w3: Fourth word.
+        root: The root entropy.
+        state: :func:`root_state` of ``root``.
+        spawn_key: The spawn key's integers.
     """
-    return np.uint64(_spawned(state, w0, w1, w2, w3))
+    if state is None or len(spawn_key) != 4 or not all(0 <= w < 2**32 for w in spawn_key):
+        seq = np.random.SeedSequence(root, spawn_key=spawn_key)
+        return np.uint64(seq.generate_state(1, np.uint64)[0])
+    return np.uint64(_spawned(state, *spawn_key))
 
 
 @njit(cache=True, inline="always")

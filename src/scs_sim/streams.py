@@ -71,12 +71,9 @@ class RandomStreams:
         ``lane`` separates several draws a mechanism makes per citizen in one step
         (a poster's wish to be critical and its self-censorship are different lanes).
         """
-        spawn_key = (self._key(mechanism), step + 1, lane + 1, 0xC0DE)
-        if self._root_state is None or not 0 <= step + 1 < 2**32 or not 0 <= lane + 1 < 2**32:
-            seq = np.random.SeedSequence(self.root, spawn_key=spawn_key)
-            return np.uint64(seq.generate_state(1, np.uint64)[0])
         # numpy's SeedSequence gives the same key, at 32 us a key (17 keys a step).
-        return seed_sequence.spawned_key(self._root_state, *spawn_key)
+        spawn_key = (self._key(mechanism), step + 1, lane + 1, 0xC0DE)
+        return seed_sequence.spawned_key(self.root, self._root_state, spawn_key)
 
     def uniform_at(self, mechanism: str, step: int, index: np.ndarray, lane: int = 0) -> np.ndarray:
         """Counter-based float32 uniforms for the citizens (or tie slots) in ``index``.
