@@ -31,7 +31,7 @@ from scs_sim.calibration import TARGETS, within_tolerance
 from scs_sim.calibration.fit import FREE_PARAMETERS
 from scs_sim.calibration.targets import simulate
 from scs_sim.loading import load_scenario, toml_value
-from scs_sim.validation import add_arguments, docking, facts, sensitivity
+from scs_sim.validation import add_arguments, docking, epstein, facts, sensitivity
 from scs_sim.validation.runs import Arm, Job, map_jobs, open_pool, summarise
 
 FACT_CITIZENS = 1000
@@ -39,6 +39,8 @@ FACT_STEPS = 104
 FACT_SEEDS = tuple(range(1, 11))
 DOCKING_CITIZENS = 1000
 DOCKING_SEEDS = (1, 2, 3)
+PEER_SEEDS = (1, 2, 3, 4, 5)
+"""Seeds of Mesa's Epstein example and of the matched scs_sim runs."""
 SENSITIVITY_CITIZENS = 1000
 CALIBRATION_SCENARIO = "calibrated-2019"
 CALIBRATION_CITIZENS = 50_000
@@ -84,6 +86,7 @@ class Results:
     docking_points: list[docking.DockingPoint]
     docking_active: np.ndarray
     """Active dissent share, shape (points, seeds)."""
+    peer_docking: epstein.DockingCurve
     morris_sample: np.ndarray
     screening: sensitivity.Screening
 
@@ -110,6 +113,7 @@ def compute(workers: int = 2) -> Results:
                 for p in dock
             ]
         )
+        peer_docking = dock_with_peer(executor, PEER_SEEDS, DOCKING_CITIZENS)
         sample = sensitivity.design()
         morris_arms = sensitivity.arms(sample)
         morris = _summarise_jobs(
@@ -120,7 +124,19 @@ def compute(workers: int = 2) -> Results:
     finally:
         if executor is not None:
             executor.shutdown()
-    return Results(comparisons, calibration, dock, active, sample, screening)
+    return Results(comparisons, calibration, dock, active, peer_docking, sample, screening)
+
+
+def dock_with_peer(executor: Any, seeds: Sequence[int], n_citizens: int) -> epstein.DockingCurve:
+    """Run Mesa's Epstein example and the matched scs_sim reduction on ``seeds``."""
+    outcomes = map_jobs(executor, epstein.run_peer_job, epstein.peer_jobs(seeds))
+    perceived, peer_relative, jailed = epstein.peer_curve(outcomes)
+    arms = [epstein.matched_arm(p) for p in perceived]
+    summaries = _summarise_jobs(executor, arms, seeds, n_citizens, docking.STEPS)
+    ours = [np.mean([1.0 - summaries[a, s]["self_censorship_rate"] for s in seeds]) for a in arms]
+    return epstein.DockingCurve(
+        np.array(epstein.COP_DENSITIES), perceived, peer_relative, jailed, np.array(ours)
+    )
 
 
 # ---------------------------------------------------------------- figures
@@ -406,11 +422,13 @@ def _docking_section(results: Results, figures: dict[str, Any]) -> list[str]:
     )
     settings = ", ".join(f"`{k} = {toml_value(v)}`" for k, v in docking.REDUCTION)
     out = [
-        "## Docking: Epstein's civil violence model",
+        "## Verification: the reduced model against its closed form",
         "",
-        "A reduction of scs_sim to a single surveillance-and-sanction mechanism on a ring "
-        "lattice behaves like Epstein's (2002) civil violence model: the share of active "
-        "dissent falls as the expected sanction (probability of being caught x severity) rises. "
+        "This section is verification, not validation: it checks the code against the "
+        "rule it implements. A reduction of scs_sim to a single surveillance-and-sanction "
+        "mechanism on a ring lattice behaves like Epstein's (2002) civil violence model: "
+        "the share of active dissent falls as the expected sanction (probability of being "
+        "caught x severity) rises. "
         "Settings, on top of the baseline scenario: " + settings + ". The probability sweep "
         f"varies `surveillance` at `record_memory = {docking.SEVERITY_FIXED_MEMORY}`; the "
         f"severity sweep varies `record_memory` (the score cost of an observed post) at "
@@ -440,6 +458,90 @@ def _docking_section(results: Results, figures: dict[str, Any]) -> list[str]:
         "curve, so only the product probability x severity matters, as in Epstein's net risk "
         "R x P x J. Unlike Epstein's threshold rule, the response here is smooth (each "
         "citizen holds back with a probability), so there are no sudden outbursts.",
+        "",
+    ]
+    return out
+
+
+def _peer_figure(curve: epstein.DockingCurve):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(5, 3.4))
+    order = np.argsort(curve.perceived_probability)
+    p = curve.perceived_probability[order]
+    ax.plot(p, curve.peer_relative[order], "o-", label="Mesa's Epstein example (peer)")
+    ax.plot(p, curve.reduction_relative[order], "s--", label="scs_sim reduction, matched")
+    ax.set_xlabel("perceived probability of sanction for dissent")
+    ax.set_ylabel("relative active dissent")
+    ax.set_title("Docking with Epstein's civil violence model")
+    ax.set_ylim(0, 1.05)
+    ax.legend(fontsize=7)
+    fig.tight_layout()
+    return fig
+
+
+def _peer_section(results: Results, figures: dict[str, Any]) -> list[str]:
+    curve = results.peer_docking
+    figures["validation-peer-docking.png"] = _peer_figure(curve)
+    rows = [
+        [g(d), g(p), g(j), g(a), g(b), g(a - b)]
+        for d, p, j, a, b in zip(
+            curve.cop_density,
+            curve.perceived_probability,
+            curve.peer_jailed,
+            curve.peer_relative,
+            curve.reduction_relative,
+            strict=True,
+        )
+    ]
+    rho_peer, rho_ours = curve.rank_correlations()
+    gap, where = curve.largest_gap()
+    settings = ", ".join(f"`{k} = {v}`" for k, v in epstein.EPSTEIN_SETTINGS.items())
+    out = [
+        "## Docking: Mesa's Epstein civil violence example",
+        "",
+        "Docking in the sense of Axtell et al. (1996): an independently written model of the "
+        "same mechanism, run unmodified, against a matched reduction of scs_sim "
+        "(`scs_sim.validation.epstein`). The peer is Mesa's "
+        "`mesa.examples.advanced.epstein_civil_violence` on a "
+        f"{epstein.GRID}x{epstein.GRID} torus with {settings} (other settings Mesa's "
+        f"defaults), {epstein.STEPS} steps, outcomes averaged after step {epstein.BURN_IN}. "
+        "For each cop density the peer's citizens' mean estimated arrest probability P is "
+        "measured; scs_sim's reduction (the settings of the section above) then runs with "
+        "`surveillance = P`, so both models face the same perceived probability of being "
+        "sanctioned for dissent. Relative active dissent: the peer's active share among "
+        "citizens not in jail over the same seed's share without cops; scs_sim's share of "
+        f"wanted critical posts voiced. Seeds {', '.join(map(str, PEER_SEEDS))} for both; "
+        f"{DOCKING_CITIZENS} scs_sim citizens.",
+        "",
+        "![peer docking](figures/validation-peer-docking.png)",
+        "",
+    ]
+    out += _table(
+        [
+            "cop density",
+            "perceived P",
+            "jailed share (peer)",
+            "relative dissent (peer)",
+            "relative dissent (scs_sim)",
+            "peer - scs_sim",
+        ],
+        rows,
+    )
+    out += [
+        "",
+        f"Relational equivalence: Spearman correlation of relative dissent with P is "
+        f"{g(rho_peer)} for the peer and {g(rho_ours)} for scs_sim (both fall as the perceived "
+        f"probability rises). Numerical equivalence is not expected and does not hold: the "
+        f"largest gap is {g(gap)}, at P = {g(where)}. Two causes, both visible in the table: "
+        "(1) where cops are too few to be seen (P near 0) the peer's dissent still falls, "
+        "because jail removes the most aggrieved citizens from the free population (a "
+        "selection effect scs_sim has no counterpart for: it sanctions scores, not bodies); "
+        "(2) the peer's rule is a threshold on grievance minus risk, scs_sim's a probability "
+        "of holding back, so the peer falls more steeply once P matters.",
         "",
     ]
     return out
@@ -513,6 +615,7 @@ def render(results: Results) -> Report:
         _facts_section(results, figures)
         + _calibration_section(results, figures)
         + _docking_section(results, figures)
+        + _peer_section(results, figures)
         + _sensitivity_section(results, figures)
     )
     return Report("\n".join(header + body).rstrip() + "\n", figures)
