@@ -12,7 +12,8 @@ import json
 import numpy as np
 import pytest
 
-from scs_sim.calibration import TARGETS, calibrate, distance, simulate_moments
+from scs_sim.calibration import TARGETS, calibrate, distance, simulate_moments, uncertainty
+from scs_sim.calibration.targets import HORIZON, OUT_OF_SAMPLE, simulate
 from scs_sim.cli import main
 from scs_sim.loading import load_scenario
 from scs_sim.model import SocialCreditModel
@@ -98,3 +99,26 @@ def test_calibrate_bad_input_is_one_line_exit_2_nothing_written(tmp_path, capsys
     err = capsys.readouterr().err.strip()
     assert needle in err and len(err.splitlines()) == 1
     assert not out.exists()
+
+
+FRESH_SEEDS = (41, 42, 43, 44)
+"""Seeds neither the fit (1-8) nor the validation page (11-16) uses."""
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("check", OUT_OF_SAMPLE, ids=lambda c: c.name)
+def test_out_of_sample_list_sizes_hold_on_fresh_seeds(check):
+    params = load_scenario("calibrated-2019")
+    shares = [simulate(params, seed, HORIZON)[1][check.step] for seed in FRESH_SEEDS]
+    assert abs(np.mean(shares) - check.value) <= check.tolerance, (check.name, shares)
+
+
+@pytest.mark.slow
+def test_profile_constrains_the_fitted_rates_but_not_the_ticket_demand_level():
+    params = load_scenario("calibrated-2019")
+    points = uncertainty.profile(params, FRESH_SEEDS[:2])
+    for direction in ("violation_rate", "repayment_rate", "flight_demand"):
+        band = uncertainty.accepted_band(points, direction)
+        assert band is not None and band[0] <= 1.0 <= band[1], (direction, band)
+        assert not uncertainty.unconstrained(points, direction), direction
+    assert uncertainty.unconstrained(points, "ticket_demand_level")

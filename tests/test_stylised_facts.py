@@ -1,6 +1,6 @@
-"""Stylised facts hold across seeds, and the reduced model docks with Epstein's.
+"""Stylised facts hold across seeds, and the reduced model matches its closed form.
 
-The runs are those of docs/validation.md (10 seeds, 1,000 citizens, 104 steps),
+The runs are those of docs/validation.md (20 seeds, 1,000 citizens, 104 steps),
 computed once per test session by :func:`scs_sim.validation.report.shared_results`.
 Each primary comparison must hold with a one-sided paired Wilcoxon test at
 p < 0.05 (facts.ALPHA) and the mean paired difference in the expected direction.
@@ -22,15 +22,33 @@ def results():
     return shared_results(2)
 
 
-def test_every_stylised_fact_has_a_primary_comparison_over_ten_seeds():
+def test_every_stylised_fact_has_a_primary_comparison_over_twenty_seeds():
     assert {c.fact for c in PRIMARY} == set(facts.FACTS)
-    assert len(FACT_SEEDS) >= 10
+    assert len(FACT_SEEDS) >= 20
+
+
+@pytest.mark.parametrize("comparison", PRIMARY, ids=lambda c: f"{c.fact}-{c.metric}")
+def test_primary_facts_are_powered(results, comparison):
+    result = next(r for r in results.comparisons if r.comparison == comparison)
+    assert result.power() >= facts.TARGET_POWER, (comparison.label, result.power())
+
+
+def test_power_is_low_for_a_weak_effect_and_high_for_a_strong_one():
+    seeds = tuple(range(10))
+    weak = facts.ComparisonResult(
+        PRIMARY[0], seeds, np.zeros(10), np.array([1.0, -1.0] * 5) * 0.1, 0.5, 5
+    )
+    strong = facts.ComparisonResult(
+        PRIMARY[0], seeds, np.zeros(10), np.linspace(1, 2, 10), 0.001, 10
+    )
+    assert weak.power() < 0.3 < 0.9 < strong.power()
+    assert abs(weak.effect_size) < 0.2 and strong.effect_size > 3
 
 
 @pytest.mark.parametrize("comparison", PRIMARY, ids=lambda c: f"{c.fact}-{c.metric}")
 def test_stylised_fact_holds_across_seeds(results, comparison):
     result = next(r for r in results.comparisons if r.comparison == comparison)
-    assert len(result.seeds) >= 10
+    assert len(result.seeds) >= 20
     assert result.holds, (
         f"{comparison.label}: expected {comparison.expect}, mean difference "
         f"{result.difference.mean():.4g}, {result.in_direction}/{len(result.seeds)} seeds, "

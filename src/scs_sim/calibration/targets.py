@@ -74,17 +74,65 @@ TARGETS: tuple[Target, ...] = (
 TARGET_BY_NAME: dict[str, Target] = {t.name: t for t in TARGETS}
 
 
-def simulate(params: Scenario, seed: int) -> tuple[dict[str, float], np.ndarray]:
+@dataclass(frozen=True)
+class OutOfSample:
+    """A published list size the fit did not see, checked against the listed share at a step.
+
+    The step follows the calibration's own calendar: step 104 is the end of 2018, so the
+    end of year ``Y`` is step ``52 * (Y - 2016)`` and mid-July 2019 is step 104 + 28.
+    """
+
+    name: str
+    step: int
+    value: float
+    tolerance: float
+    figure: str
+    source: str
+
+
+POPULATION = 1.4e9
+"""China's population used to turn published list sizes into shares."""
+
+OUT_OF_SAMPLE: tuple[OutOfSample, ...] = (
+    OutOfSample(
+        "listed_share_end_2017",
+        YEAR,
+        9.59e6 / POPULATION,
+        0.0015,
+        "9.59M on the court blacklist at the end of 2017",
+        "Xinhua",
+    ),
+    OutOfSample(
+        "listed_share_jul_2019",
+        2 * YEAR + 28,
+        14.5e6 / POPULATION,
+        0.0015,
+        "14.5M on the court blacklist in July 2019",
+        "Shanghai Daily",
+    ),
+)
+"""Out-of-sample checks: list sizes between and after the fitted ones (same tolerance)."""
+
+HORIZON = max(2 * YEAR, *(c.step for c in OUT_OF_SAMPLE))
+"""Steps a validation run needs to reach every target and out-of-sample check."""
+
+
+def simulate(
+    params: Scenario, seed: int, horizon: int = 2 * YEAR
+) -> tuple[dict[str, float], np.ndarray]:
     """Run ``params`` for two simulated years with ``seed``; moments and the listed share.
 
     Args:
         params: The scenario (its ``steps`` is ignored: the targets need 104 steps).
         seed: Seed of the model's generator.
+        horizon: Steps to run in all (at least 104); the moments are read at step 104
+            and the run goes on to ``horizon`` for the out-of-sample checks
+            (:data:`HORIZON` reaches them all).
 
     Returns:
         Each target's simulated moment by name, plus ``listed_share_start`` and
         ``wrongful_listing_share`` (reported, not fitted); and ``blacklisted_share``
-        at every step 0..104.
+        at every step 0..horizon.
     """
     model = SocialCreditModel(params, rng=seed, agent_views=False)
     start_share = model.metrics["blacklisted_share"]
@@ -101,6 +149,7 @@ def simulate(params: Scenario, seed: int) -> tuple[dict[str, float], np.ndarray]
         / max(1, listed),
         "wrongful_listing_share": counters["wrongful_listings"] / max(1, counters["listings"]),
     }
+    model.run(max(0, horizon - 2 * YEAR))
     return moments, model.series()["blacklisted_share"].to_numpy(dtype=float)
 
 

@@ -27,16 +27,16 @@ from typing import Any
 
 import numpy as np
 
-from scs_sim.calibration import TARGETS, within_tolerance
+from scs_sim.calibration import TARGETS, uncertainty, within_tolerance
 from scs_sim.calibration.fit import FREE_PARAMETERS
-from scs_sim.calibration.targets import simulate
+from scs_sim.calibration.targets import HORIZON, OUT_OF_SAMPLE, simulate
 from scs_sim.loading import load_scenario, toml_value
 from scs_sim.validation import add_arguments, docking, epstein, facts, sensitivity
 from scs_sim.validation.runs import Arm, Job, map_jobs, open_pool, summarise
 
 FACT_CITIZENS = 1000
 FACT_STEPS = 104
-FACT_SEEDS = tuple(range(1, 11))
+FACT_SEEDS = tuple(range(1, 21))
 DOCKING_CITIZENS = 1000
 DOCKING_SEEDS = (1, 2, 3)
 PEER_SEEDS = (1, 2, 3, 4, 5)
@@ -46,6 +46,8 @@ CALIBRATION_SCENARIO = "calibrated-2019"
 CALIBRATION_CITIZENS = 50_000
 CALIBRATION_SEEDS = (11, 12, 13, 14, 15, 16)
 """Held-out seeds: the fit used seeds 1-8 (benchmarks/results/calibration-2019.json)."""
+PROFILE_SEEDS = (11, 12, 13)
+"""Seeds of the calibration profile (fewer than the check: it runs 28 settings)."""
 FIT_RECORD = "benchmarks/results/calibration-2019.json"
 
 
@@ -66,7 +68,7 @@ def _calibration_job(job: tuple[dict[str, Any], int]) -> tuple[dict[str, float],
     data, seed = job
     from scs_sim.scenario import Scenario
 
-    return simulate(Scenario.model_validate(data), seed)
+    return simulate(Scenario.model_validate(data), seed, HORIZON)
 
 
 def _summarise_jobs(
@@ -83,6 +85,7 @@ class Results:
 
     comparisons: list[facts.ComparisonResult]
     calibration: list[tuple[dict[str, float], np.ndarray]]
+    calibration_profile: list[uncertainty.ProfilePoint]
     docking_points: list[docking.DockingPoint]
     docking_active: np.ndarray
     """Active dissent share, shape (points, seeds)."""
@@ -101,6 +104,7 @@ def compute(workers: int = 2) -> Results:
         calibration = map_jobs(
             executor, _calibration_job, [(calibrated.model_dump(), s) for s in CALIBRATION_SEEDS]
         )
+        profile = uncertainty.profile(calibrated, PROFILE_SEEDS, executor)
         summaries = _summarise_jobs(executor, facts.arms(), FACT_SEEDS, FACT_CITIZENS, FACT_STEPS)
         comparisons = [facts.evaluate(c, FACT_SEEDS, summaries) for c in facts.COMPARISONS]
         dock = docking.points()
@@ -117,14 +121,14 @@ def compute(workers: int = 2) -> Results:
         sample = sensitivity.design()
         morris_arms = sensitivity.arms(sample)
         morris = _summarise_jobs(
-            executor, morris_arms, (sensitivity.RUN_SEED,), SENSITIVITY_CITIZENS, FACT_STEPS
+            executor, morris_arms, sensitivity.RUN_SEEDS, SENSITIVITY_CITIZENS, FACT_STEPS
         )
-        outputs = [morris[a, sensitivity.RUN_SEED] for a in morris_arms]
+        outputs = [[morris[a, s] for a in morris_arms] for s in sensitivity.RUN_SEEDS]
         screening = sensitivity.analyse(sample, outputs)
     finally:
         if executor is not None:
             executor.shutdown()
-    return Results(comparisons, calibration, dock, active, peer_docking, sample, screening)
+    return Results(comparisons, calibration, profile, dock, active, peer_docking, sample, screening)
 
 
 def dock_with_peer(executor: Any, seeds: Sequence[int], n_citizens: int) -> epstein.DockingCurve:
@@ -179,11 +183,19 @@ def _calibration_figure(calibration: list[tuple[dict[str, float], np.ndarray]]):
         ax.plot(steps, row, color="0.6", lw=0.8)
     ax.plot(steps, series.mean(axis=0), color="C3", lw=2, label="mean of seeds")
     share = target["listed_share_end"]
+    ax.errorbar([104], [share.value * 100], yerr=[share.tolerance * 100], color="k", capsize=4)
+    ax.scatter([0], [0.5], color="k", zorder=3, label="published (fitted)")
     ax.errorbar(
-        [steps[-1]], [share.value * 100], yerr=[share.tolerance * 100], color="k", capsize=4
+        [c.step for c in OUT_OF_SAMPLE],
+        [c.value * 100 for c in OUT_OF_SAMPLE],
+        yerr=[c.tolerance * 100 for c in OUT_OF_SAMPLE],
+        fmt="D",
+        color="C2",
+        capsize=4,
+        label="published (out of sample)",
     )
-    ax.scatter([0], [0.5], color="k", zorder=3, label="published")
-    ax.set_xlabel("step (week); 0 = early 2017")
+    ax.set_xlabel("step (week); 104 = end of 2018")
+    ax.set_title("court blacklist size", fontsize=9)
     ax.set_ylabel("% of citizens listed")
     ax.legend(fontsize=7)
     for ax, name in zip(axes[1:], ("flight_rail_ratio", "pressure_repayment_ratio"), strict=True):
@@ -274,7 +286,13 @@ def _facts_section(results: Results, figures: dict[str, Any]) -> list[str]:
         "(every seed in the expected direction). Unless named otherwise, arms are the "
         "*scored society*: full-scs without its story events (rental sanctions from step 0), "
         "with one lever changed. Primary comparisons are asserted by "
-        "tests/test_stylised_facts.py; the others are context.",
+        "tests/test_stylised_facts.py; the others are context. Effect size d_z is the mean "
+        "paired difference over its standard deviation (signed: positive = the expected way); "
+        f"power is the bootstrap share of {facts.POWER_RESAMPLES} resamples of the paired "
+        f"differences, at {len(FACT_SEEDS)} seeds, in which the comparison holds. The seeds are "
+        f"chosen so that every primary comparison has power >= {facts.TARGET_POWER}; "
+        "tests/test_facts_held_out.py re-tests every primary comparison on 20 seeds that this "
+        "page does not use.",
         "",
     ]
     rows = []
@@ -289,6 +307,8 @@ def _facts_section(results: Results, figures: dict[str, Any]) -> list[str]:
                 _mean_sd(r.treatment),
                 g(r.difference.mean()),
                 f"{r.in_direction}/{len(r.seeds)}",
+                g(r.effect_size),
+                g(r.power()),
                 g(r.p_value),
                 "yes" if r.holds else "**no**",
             ]
@@ -302,6 +322,8 @@ def _facts_section(results: Results, figures: dict[str, Any]) -> list[str]:
             "treatment mean (sd)",
             "mean diff",
             "seeds in direction",
+            "effect size d_z",
+            "power",
             "p",
             "holds",
         ],
@@ -391,6 +413,82 @@ def _calibration_section(results: Results, figures: dict[str, Any]) -> list[str]
         "Fitted values in the scenario: "
         + ", ".join(f"`{p.name} = {g(getattr(scenario, p.name))}`" for p in FREE_PARAMETERS)
         + ".",
+        "",
+    ]
+    return out + _out_of_sample_section(results) + _profile_section(results, scenario)
+
+
+def _out_of_sample_section(results: Results) -> list[str]:
+    series = np.array([s for _, s in results.calibration])
+    rows = []
+    for check in OUT_OF_SAMPLE:
+        values = series[:, check.step]
+        inside = abs(values.mean() - check.value) <= check.tolerance
+        rows.append(
+            [
+                check.name,
+                check.figure,
+                check.source,
+                str(check.step),
+                f"{g(check.value)} +- {g(check.tolerance)}",
+                _mean_sd(values),
+                "yes" if inside else "**no**",
+            ]
+        )
+    out = [
+        "### Out-of-sample checks",
+        "",
+        "Published list sizes the fit did not use, read from the same runs (continued to step "
+        f"{HORIZON}). Steps follow the calibration's calendar: step 104 is the end of 2018, so "
+        "the end of 2017 is step 52 and mid-July 2019 step 132. Shares are of 1.4 bn people.",
+        "",
+    ]
+    out += _table(
+        [
+            "check",
+            "published figure",
+            "source",
+            "step",
+            "share +- tolerance",
+            "simulated mean (sd)",
+            "within",
+        ],
+        rows,
+    )
+    return [*out, ""]
+
+
+def _profile_section(results: Results, scenario: Any) -> list[str]:
+    points = results.calibration_profile
+    rows = []
+    for direction, names in uncertainty.DIRECTIONS.items():
+        band = uncertainty.accepted_band(points, direction)
+        fitted = ", ".join(f"`{n} = {g(getattr(scenario, n))}`" for n in names)
+        shown = "none of the grid" if band is None else f"x{g(band[0])} - x{g(band[1])}"
+        verdict = (
+            "**not constrained** by the targets"
+            if uncertainty.unconstrained(points, direction)
+            else "constrained"
+        )
+        rows.append([direction, fitted, shown, verdict])
+    factors = ", ".join(g(f) for f in uncertainty.FACTORS)
+    out = [
+        "### Uncertainty of the fitted values (profile)",
+        "",
+        "Each direction scales its fields by a factor of the grid "
+        f"({factors}), the others held at their fitted values, on seeds "
+        f"{', '.join(map(str, PROFILE_SEEDS))} at {CALIBRATION_CITIZENS} citizens "
+        "(`scs_sim.calibration.uncertainty`). A factor is accepted when every target's mean "
+        "stays within its tolerance; the accepted factors are the value's uncertainty band.",
+        "",
+    ]
+    out += _table(["direction", "fitted value(s)", "accepted factors", "verdict"], rows)
+    out += [
+        "",
+        "`ticket_demand_level` scales `flight_demand` and `rail_demand` together. The only "
+        "ticket figure is the ratio of blocked flights to blocked trains, so the level of "
+        "demand is not pinned by any published number: `rail_demand` is an assumption, "
+        "poorly constrained, and the absolute numbers of blocked tickets scale with it.",
         "",
     ]
     return out
@@ -556,10 +654,12 @@ def _sensitivity_section(results: Results, figures: dict[str, Any]) -> list[str]
         "",
         f"SALib Morris elementary effects: {sensitivity.TRAJECTORIES} trajectories, "
         f"{sensitivity.LEVELS} levels, {n_runs} runs of the scored society at "
-        f"{SENSITIVITY_CITIZENS} citizens and {FACT_STEPS} steps, seed {sensitivity.RUN_SEED} "
-        "for all (common random numbers). Ranges screened: "
+        f"{SENSITIVITY_CITIZENS} citizens and {FACT_STEPS} steps, repeated on seeds "
+        f"{', '.join(map(str, sensitivity.RUN_SEEDS))} (within a seed every run shares the draw: "
+        "common random numbers). Ranges screened: "
         + ", ".join(f"`{p}` {g(lo)}-{g(hi)}" for p, (lo, hi) in sensitivity.PARAMETERS.items())
-        + ". Cells: mu* (sigma); bold = the most influential parameter of that output.",
+        + ". Cells: mu* averaged over seeds [smallest-largest over seeds] (sigma averaged); "
+        "bold = the most influential parameter of that output.",
         "",
         "![sensitivity](figures/validation-sensitivity.png)",
         "",
@@ -568,7 +668,10 @@ def _sensitivity_section(results: Results, figures: dict[str, Any]) -> list[str]
     for p in sensitivity.PARAMETERS:
         row = [f"`{p}`"]
         for o in sensitivity.OUTPUTS:
-            cell = f"{g(screening.mu_star[o][p])} ({g(screening.sigma[o][p])})"
+            cell = (
+                f"{g(screening.mu_star[o][p])} [{g(screening.mu_star_low[o][p])}-"
+                f"{g(screening.mu_star_high[o][p])}] ({g(screening.sigma[o][p])})"
+            )
             row.append(f"**{cell}**" if screening.relative[o][p] == 1.0 else cell)
         rows.append(row)
     out += _table(["parameter", *sensitivity.OUTPUTS], rows)
@@ -578,14 +681,20 @@ def _sensitivity_section(results: Results, figures: dict[str, Any]) -> list[str]
             (p for p, v in screening.relative[o].items() if v >= 0.5),
             key=lambda p: -screening.relative[o][p],
         )
-        out.append(f"- `{o}`: " + ", ".join(f"`{p}`" for p in strong))
+        stable = (
+            "the same first on every seed"
+            if screening.stable_top(o)
+            else "first by seed: " + ", ".join(f"`{p}`" for p in screening.top_by_seed[o])
+        )
+        out.append(f"- `{o}`: " + ", ".join(f"`{p}`" for p in strong) + f" ({stable})")
     out += [
         "",
         "The stylised facts are directions (a lever raises or lowers an outcome); the screening "
         "shows which assumptions set their size. A large sigma relative to mu* means the "
         "effect depends on the other parameters, so a fact's size measured at the defaults "
         "need not carry over to other settings. With few trajectories the ranking of "
-        "parameters with similar mu* is uncertain (a different Morris design can swap them). "
+        "parameters with similar mu* is uncertain (a different Morris design can swap them); "
+        "the range over seeds shows how much of it is the draw. "
         "The strength of the sanction feedback, `strain_sensitivity`, has a mu* of "
         f"{g(screening.relative['income_gap']['strain_sensitivity'])} of the largest on "
         "`income_gap`.",

@@ -3,8 +3,10 @@
 Each trajectory moves one parameter at a time across a grid of its range; the
 mean absolute elementary effect ``mu_star`` ranks how much a parameter moves an
 output, and ``sigma`` how much that effect depends on the other parameters
-(interactions, non-linearity). All runs use one seed (common random numbers), so
-the effects are those of the parameters, not of the draw. The scored society of
+(interactions, non-linearity). Within one seed all runs share the draw (common random
+numbers), so the effects are those of the parameters; the whole design is repeated on
+several seeds (:data:`RUN_SEEDS`) and the indices averaged, with their range across
+seeds, so a ranking that depends on one draw shows. The scored society of
 :mod:`scs_sim.validation.facts` is the base; outputs are the metrics behind the
 stylised facts.
 """
@@ -47,7 +49,8 @@ OUTPUTS: tuple[str, ...] = (
 TRAJECTORIES = 5
 LEVELS = 4
 SAMPLE_SEED = 7
-RUN_SEED = 1
+RUN_SEEDS = (1, 2, 3)
+"""Seeds on which the whole design runs; indices are averaged over them."""
 
 
 def problem() -> dict:
@@ -74,26 +77,62 @@ def arms(sample: np.ndarray) -> list[Arm]:
     return out
 
 
+Table = dict[str, dict[str, float]]
+"""Output name -> parameter name -> value."""
+
+
 @dataclass(frozen=True)
 class Screening:
-    """mu_star and sigma per (output, parameter), plus mu_star scaled by the output's range."""
+    """Morris indices per (output, parameter), averaged over the seeds of the design.
 
-    mu_star: dict[str, dict[str, float]]
-    sigma: dict[str, dict[str, float]]
-    relative: dict[str, dict[str, float]]
-    """mu_star divided by the largest mu_star of that output (1 = most influential)."""
+    ``relative`` is mu_star divided by the largest mu_star of that output (1 = most
+    influential); ``mu_star_low``/``mu_star_high`` are the smallest and largest mu_star over
+    seeds; ``top_by_seed`` names each seed's most influential parameter per output.
+    """
+
+    mu_star: Table
+    sigma: Table
+    relative: Table
+    mu_star_low: Table
+    mu_star_high: Table
+    top_by_seed: dict[str, list[str]]
+
+    def stable_top(self, output: str) -> bool:
+        """Whether every seed ranks the same parameter first for ``output``."""
+        return len(set(self.top_by_seed[output])) == 1
 
 
-def analyse(sample: np.ndarray, outputs: list[dict[str, float]]) -> Screening:
-    """Morris indices for every output."""
-    mu_star: dict[str, dict[str, float]] = {}
-    sigma: dict[str, dict[str, float]] = {}
-    relative: dict[str, dict[str, float]] = {}
+def _indices(sample: np.ndarray, outputs: list[dict[str, float]], name: str) -> tuple:
+    y = np.array([o[name] for o in outputs])
+    result = morris_analyze.analyze(problem(), sample, y, num_levels=LEVELS, seed=SAMPLE_SEED)
+    return np.asarray(result["mu_star"], dtype=float), np.asarray(result["sigma"], dtype=float)
+
+
+def analyse(sample: np.ndarray, outputs_by_seed: list[list[dict[str, float]]]) -> Screening:
+    """Morris indices for every output, per seed, then averaged over seeds.
+
+    Args:
+        sample: The design (:func:`design`).
+        outputs_by_seed: For each seed, the run summaries in the order of ``sample``.
+    """
+    names = list(PARAMETERS)
+    tables: dict[str, Table] = {k: {} for k in ("mu", "sigma", "rel", "low", "high")}
+    top_by_seed: dict[str, list[str]] = {}
     for name in OUTPUTS:
-        y = np.array([o[name] for o in outputs])
-        result = morris_analyze.analyze(problem(), sample, y, num_levels=LEVELS, seed=SAMPLE_SEED)
-        mu_star[name] = dict(zip(PARAMETERS, map(float, result["mu_star"]), strict=True))
-        sigma[name] = dict(zip(PARAMETERS, map(float, result["sigma"]), strict=True))
-        top = max(mu_star[name].values()) or 1.0
-        relative[name] = {p: v / top for p, v in mu_star[name].items()}
-    return Screening(mu_star, sigma, relative)
+        per_seed = [_indices(sample, outputs, name) for outputs in outputs_by_seed]
+        mu = np.array([m for m, _ in per_seed])
+        sigma = np.array([s for _, s in per_seed])
+        mean = mu.mean(axis=0)
+        top = mean.max() or 1.0
+        for key, values in (
+            ("mu", mean),
+            ("sigma", sigma.mean(axis=0)),
+            ("rel", mean / top),
+            ("low", mu.min(axis=0)),
+            ("high", mu.max(axis=0)),
+        ):
+            tables[key][name] = dict(zip(names, map(float, values), strict=True))
+        top_by_seed[name] = [names[int(np.argmax(row))] for row in mu]
+    return Screening(
+        tables["mu"], tables["sigma"], tables["rel"], tables["low"], tables["high"], top_by_seed
+    )
