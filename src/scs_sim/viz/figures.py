@@ -20,6 +20,7 @@ import pandas as pd
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from scs_sim.metric_info import group_column
 from scs_sim.model import SocialCreditModel
 from scs_sim.scoring import SCORE_MAX, SCORE_MIN
 from scs_sim.viz.panels import (
@@ -138,7 +139,7 @@ def group_figure(series: pd.DataFrame, *, large: bool = False) -> Figure:
     steps = series["step"].to_numpy()
     for ax, (name, title) in zip(axes.flat, GROUP_METRICS, strict=True):
         for g, label in enumerate(GROUP_LABELS):
-            column = f"{name}_group{g}"
+            column = group_column(name, g)
             if column in series:
                 ax.plot(steps, series[column].to_numpy(), label=label, linewidth=1.4)
         _style(ax, text, title, title_size)
