@@ -48,7 +48,7 @@ METRIC_INFO: dict[str, MetricInfo] = {
         "mean social credit score",
         "sum of citizens' scores",
         ALL,
-        "points (350-950)",
+        "points, 350-950",
         score=True,
     ),
     "score_gini": MetricInfo(
