@@ -24,6 +24,11 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         help="fit a scenario's free parameters to the published blacklist figures",
         description="Method of simulated moments (Nelder-Mead over the mean moments of fixed "
         "seeds). Targets and sources: docs/calibration.md.",
+        epilog="examples:\n"
+        "  scs-sim calibrate                           # refit calibrated-2019 (~5 min of CPU)\n"
+        "  scs-sim calibrate --n-citizens 2000 --seeds 1 2 --max-evals 5 --out fit.json\n"
+        "  scs-sim calibrate --scenario-out my-fit.toml  # also write the fitted scenario\n",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument(
         "scenario", nargs="?", default="calibrated-2019", help="scenario (default calibrated-2019)"

@@ -25,6 +25,11 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         description="Serve the Solara dashboard. Each browser session gets its own model. "
         "It binds 127.0.0.1 (this machine only) unless --host is given; use --host 0.0.0.0 "
         "to let other devices (a lecture hall's) connect.",
+        epilog="examples:\n"
+        "  scs-sim dashboard                     # http://127.0.0.1:8765/\n"
+        "  scs-sim dashboard --port 8800\n"
+        "  scs-sim dashboard --host 0.0.0.0 --lecture   # a lecture hall's network\n",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument(
         "--host",
