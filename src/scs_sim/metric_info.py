@@ -350,7 +350,7 @@ def outputs_tables() -> str:
     ]
     for name in ("step", *METRIC_INFO):
         m = info(name)
-        note = " NaN while no score runs." if m.score else ""
+        note = "; NaN while no score runs" if m.score else ""
         lines.append(
             f"| `{name}` | {m.meaning} | {m.numerator}{note} | {m.denominator or '-'} | "
             f"{m.unit} | {m.kind} |"
