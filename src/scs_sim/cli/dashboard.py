@@ -17,6 +17,10 @@ DEFAULT_PORT = 8765
 APP = "scs_sim.viz.app"
 
 
+SOLARA_COOKIE_WARNING = "Cookies with samesite=none require https"
+"""Start of the warning Solara gives for each page served over http (see dashboard_command)."""
+
+
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
     """Add the ``dashboard`` subcommand."""
     p = subparsers.add_parser(
@@ -62,6 +66,10 @@ def dashboard_command(args: argparse.Namespace) -> int:
         )
     if args.lecture:
         os.environ["SCS_SIM_DASHBOARD_LECTURE"] = "1"
+    # Solara warns on every page served over plain http to a host other than "localhost"
+    # that its session cookie falls back to samesite=lax: expected here, so not shown.
+    quiet = f"ignore:{SOLARA_COOKIE_WARNING}:UserWarning"
+    os.environ["PYTHONWARNINGS"] = ",".join(filter(None, [os.environ.get("PYTHONWARNINGS"), quiet]))
     command = [
         sys.executable,
         "-m",

@@ -68,11 +68,11 @@ def _calibration_job(job: tuple[dict[str, Any], int]) -> tuple[dict[str, float],
 
 
 def _summarise_jobs(
-    executor: Any, arm_list: Sequence[Arm], seeds: Sequence[int], n: int, steps: int
+    executor: Any, arm_list: Sequence[Arm], seeds: Sequence[int], n: int, steps: int, desc: str
 ) -> dict[tuple[Arm, int], dict[str, float]]:
     jobs = [Job(arm.resolve(n), s, steps) for arm in arm_list for s in seeds]
     keys = [(arm, s) for arm in arm_list for s in seeds]
-    return dict(zip(keys, map_jobs(executor, summarise, jobs), strict=True))
+    return dict(zip(keys, map_jobs(executor, summarise, jobs, desc), strict=True))
 
 
 @dataclass
@@ -96,13 +96,23 @@ def compute(workers: int = 2) -> Results:
             update={"n_citizens": CALIBRATION_CITIZENS}
         )
         calibration = map_jobs(
-            executor, _calibration_job, [(calibrated.model_dump(), s) for s in CALIBRATION_SEEDS]
+            executor,
+            _calibration_job,
+            [(calibrated.model_dump(), s) for s in CALIBRATION_SEEDS],
+            "1/4 calibration",
         )
-        summaries = _summarise_jobs(executor, facts.arms(), FACT_SEEDS, FACT_CITIZENS, FACT_STEPS)
+        summaries = _summarise_jobs(
+            executor, facts.arms(), FACT_SEEDS, FACT_CITIZENS, FACT_STEPS, "2/4 stylised facts"
+        )
         comparisons = [facts.evaluate(c, FACT_SEEDS, summaries) for c in facts.COMPARISONS]
         dock = docking.points()
         dock_summaries = _summarise_jobs(
-            executor, [p.arm() for p in dock], DOCKING_SEEDS, DOCKING_CITIZENS, docking.STEPS
+            executor,
+            [p.arm() for p in dock],
+            DOCKING_SEEDS,
+            DOCKING_CITIZENS,
+            docking.STEPS,
+            "3/4 docking",
         )
         active = np.array(
             [
@@ -113,7 +123,12 @@ def compute(workers: int = 2) -> Results:
         sample = sensitivity.design()
         morris_arms = sensitivity.arms(sample)
         morris = _summarise_jobs(
-            executor, morris_arms, (sensitivity.RUN_SEED,), SENSITIVITY_CITIZENS, FACT_STEPS
+            executor,
+            morris_arms,
+            (sensitivity.RUN_SEED,),
+            SENSITIVITY_CITIZENS,
+            FACT_STEPS,
+            "4/4 sensitivity",
         )
         outputs = [morris[a, sensitivity.RUN_SEED] for a in morris_arms]
         screening = sensitivity.analyse(sample, outputs)
@@ -564,6 +579,10 @@ def run(args: argparse.Namespace) -> int:
         from scs_sim.cli import InputError
 
         raise InputError(f"--workers {args.workers}: allowed: an integer >= 1")
+    from scs_sim.kernel_cache import announce_compilation
+
+    announce_compilation()
+    print("running the validation runs (a few minutes on 2 cores)...", file=sys.stderr, flush=True)
     report = generate(args.workers)
     if args.check:
         diff = stale_diff(report, args.out)
