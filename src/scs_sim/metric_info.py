@@ -254,9 +254,20 @@ def info(column: str) -> MetricInfo:
 
 
 def axis_label(column: str) -> str:
-    """A figure's axis label: meaning and unit."""
-    m = info(column)
+    """A figure's axis label: meaning and unit (the column's name for other columns)."""
+    try:
+        m = info(column)
+    except KeyError:
+        return column.replace("_", " ")
     return f"{m.meaning} ({m.unit})"
+
+
+def unit(column: str) -> str:
+    """The unit of a column, for a y axis ("" for columns this module does not define)."""
+    try:
+        return info(column).unit
+    except KeyError:
+        return ""
 
 
 # ---------------------------------------------------------------------------------------------

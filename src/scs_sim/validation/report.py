@@ -31,6 +31,7 @@ from scs_sim.calibration import TARGETS, within_tolerance
 from scs_sim.calibration.fit import FREE_PARAMETERS
 from scs_sim.calibration.targets import simulate
 from scs_sim.loading import load_scenario, toml_value
+from scs_sim.metric_info import unit
 from scs_sim.validation import add_arguments, docking, facts, sensitivity
 from scs_sim.validation.runs import Arm, Job, map_jobs, open_pool, summarise
 
@@ -158,7 +159,9 @@ def _fact_figure(results: list[facts.ComparisonResult]):
         ax.set_xticks([0, 1], [left, right], fontsize=7)
         ax.set_xlim(-0.3, 1.3)
         ax.set_title(f"{c.metric}\np = {g(r.p_value)}", fontsize=8)
+        ax.set_ylabel(unit(c.metric) or "share 0-1", fontsize=7)
         ax.tick_params(axis="y", labelsize=7)
+    fig.suptitle("Mean over the last 26 weeks, one grey line per seed (red: mean)", fontsize=8)
     fig.tight_layout()
     return fig
 
@@ -184,6 +187,7 @@ def _calibration_figure(calibration: list[tuple[dict[str, float], np.ndarray]]):
     ax.scatter([0], [0.5], color="k", zorder=3, label="published")
     ax.set_xlabel("step (week); 0 = early 2017")
     ax.set_ylabel("% of citizens listed")
+    ax.set_title("listed_share over time", fontsize=9)
     ax.legend(fontsize=7)
     for ax, name in zip(axes[1:], ("flight_rail_ratio", "pressure_repayment_ratio"), strict=True):
         sims = [m[name] for m, _ in calibration]
@@ -193,8 +197,10 @@ def _calibration_figure(calibration: list[tuple[dict[str, float], np.ndarray]]):
         ax.scatter(range(len(sims)), sims, color="C3", label="simulated (seed)")
         ax.set_xticks(range(len(sims)), [str(s) for s in CALIBRATION_SEEDS])
         ax.set_xlabel("seed")
+        ax.set_ylabel("ratio", fontsize=8)
         ax.set_title(name, fontsize=9)
         ax.legend(fontsize=7)
+    fig.suptitle("Calibration: simulated (seeds) against published figures", fontsize=10)
     fig.tight_layout()
     return fig
 
@@ -225,6 +231,7 @@ def _docking_figure(results: Results):
         )
     ax.set_xlabel("expected sanction E = P(observed) x penalty (100 points)")
     ax.set_ylabel("share of wanted critical posts voiced")
+    ax.set_title("Docking with Epstein's civil violence model", fontsize=9)
     ax.legend(fontsize=7)
     fig.tight_layout()
     return fig
@@ -242,6 +249,9 @@ def _sensitivity_figure(screening: sensitivity.Screening):
     im = ax.imshow(data, cmap="viridis", vmin=0, vmax=1, aspect="auto")
     ax.set_xticks(range(len(sensitivity.OUTPUTS)), sensitivity.OUTPUTS, rotation=30, ha="right")
     ax.set_yticks(range(len(params)), params)
+    ax.set_xlabel("output (mean over the last 26 weeks)")
+    ax.set_ylabel("parameter")
+    ax.set_title("Morris screening: relative mu* of each parameter", fontsize=9)
     fig.colorbar(im, label="mu* / largest mu* of the output")
     fig.tight_layout()
     return fig
