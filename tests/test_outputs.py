@@ -97,3 +97,17 @@ def test_portable_paths_never_absolute(tmp_path: Path, monkeypatch):
     assert portable_path("/opt/x/scenarios/sweeps/s.toml") == "scenarios/sweeps/s.toml"
     assert portable_path("/somewhere/else/net.csv") == "net.csv"
     assert portable_path("sesame") == "sesame"
+
+
+def test_sweep_manifest_and_report_have_no_absolute_paths(tmp_path: Path):
+    from scs_sim.cli import main
+
+    root = Path(__file__).resolve().parents[1]
+    out = tmp_path / "st"
+    sweep_file = root / "scenarios" / "sweeps" / "surveillance-ties.toml"
+    args = ["--set", "replicates=1", "--set", "n_citizens=100", "--set", "steps=2", "--quiet"]
+    assert main(["sweep", str(sweep_file), "--out", str(out), *args]) == 0
+    assert main(["sweep-report", str(out)]) == 0
+    for text in ((out / "manifest.json").read_text(), (out / "report" / "report.md").read_text()):
+        assert str(tmp_path) not in text and str(root) not in text
+    assert "scenarios/sesame.toml" in (out / "report" / "report.md").read_text()

@@ -126,7 +126,8 @@ def portable_path(path: str | Path) -> str:
     return p.name
 
 
-def _portable_scenario(data: dict[str, Any]) -> dict[str, Any]:
+def portable_scenario(data: dict[str, Any]) -> dict[str, Any]:
+    """A dumped scenario with its ``edge_list`` path made portable (:func:`portable_path`)."""
     if data.get("edge_list"):
         return data | {"edge_list": portable_path(data["edge_list"])}
     return data
@@ -268,7 +269,7 @@ def manifest(result: RunResult, files: list[str], extra: dict[str, Any] | None =
         "scenario_source": portable_path(result.source),
         "seed": result.seed,
         "steps": int(result.series["step"].max()),
-        "scenario": _portable_scenario(result.params.model_dump(mode="json")),
+        "scenario": portable_scenario(result.params.model_dump(mode="json")),
         "timings": result.timings,
         "captions": result.captions,
         "files": files,
@@ -338,7 +339,7 @@ def write_comparison(
     w.text(f"{b}.toml", scenario_to_toml(scenario.params))
     w.file("comparison.png", _figure_writer(labels, title, scenario.captions))
     extra = {
-        "compared_with": _portable_scenario(scenario.params.model_dump(mode="json")),
+        "compared_with": portable_scenario(scenario.params.model_dump(mode="json")),
         "compared_source": portable_path(scenario.source),
     }
     return w.finish(manifest(control, list(w.written), extra))

@@ -592,7 +592,7 @@ def run(args: argparse.Namespace) -> int:
     from scs_sim.kernel_cache import announce_compilation
 
     announce_compilation()
-    print("running the validation runs (a few minutes on 2 cores)...", file=sys.stderr, flush=True)
+    print("running the validation runs (progress below)...", file=sys.stderr, flush=True)
     report = generate(args.workers)
     if args.check:
         diff = stale_diff(report, args.out)

@@ -261,20 +261,22 @@ class DashboardSession:
 
     def manifest_json(self) -> bytes:
         """Seed, resolved scenario(s), steps and versions of what the page shows."""
-        from scs_sim.output import provenance
+        from scs_sim.output import portable_path, portable_scenario, provenance
 
         with self.lock:
             data: dict[str, Any] = {
-                "scenario_source": self.source,
+                "scenario_source": portable_path(self.source),
                 "seed": self.seed,
                 "steps": self.steps,
-                "scenario": self.params.model_dump(mode="json"),
+                "scenario": portable_scenario(self.params.model_dump(mode="json")),
                 "captions": list(self.model.captions),
             }
             if self.counterfactual is not None:
                 data["counterfactual"] = {
                     "label": self.counterfactual.label,
-                    "scenario": self.counterfactual.params.model_dump(mode="json"),
+                    "scenario": portable_scenario(
+                        self.counterfactual.params.model_dump(mode="json")
+                    ),
                 }
         return (json.dumps(data | provenance(), indent=2) + "\n").encode("utf-8")
 
