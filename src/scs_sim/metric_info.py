@@ -284,6 +284,28 @@ COMPARISON_FILES: tuple[tuple[str, str], ...] = (
     ("comparison.png", "the key metrics of A and B over time, policy events marked"),
 )
 
+DASHBOARD_FILES: tuple[tuple[str, str], ...] = (
+    ("series CSV: step, METRIC", "the chosen run's series, as above"),
+    ("series CSV: cf_METRIC", "with a comparison: the counterfactual's value of the metric"),
+    ("series CSV: diff_METRIC", "with a comparison: the chosen run's value minus cf_METRIC"),
+    (
+        "manifest JSON",
+        "scenario_source, seed, steps, scenario, captions as in a run's manifest; "
+        "counterfactual.label and counterfactual.scenario with a comparison; versions",
+    ),
+    ("figures (PNG)", "what the page shows: network, metrics, scores, groups, comparison, citizen"),
+)
+
+CALIBRATION_FIELDS: tuple[tuple[str, str], ...] = (
+    ("scenario, method, n_citizens, seeds", "what was fitted, how, at what size, on which seeds"),
+    ("start, fitted, bounds", "the free parameters: first guess, fitted value and allowed range"),
+    ("targets", "the published figures: name, value, tolerance and source"),
+    ("moments, moments_per_seed", "the simulated figures at the fit: mean over seeds, and each"),
+    ("distance", "sum over targets of ((simulated - target) / tolerance) squared"),
+    ("evaluations, converged, history", "the optimiser's evaluations and whether it converged"),
+    ("provenance", "versions, commit and time, as in a run's manifest"),
+)
+
 SWEEP_RUN_COLUMNS: tuple[tuple[str, str], ...] = (
     ("run_id", "number of the run in the sweep (point x replicates + replicate), from 0"),
     ("point", "number of the design point (one combination of parameter values), from 0"),
@@ -396,6 +418,14 @@ def outputs_tables() -> str:
         "### Manifests: `manifest.json` (runs, comparisons, sweeps)",
         "",
         *_pairs(MANIFEST_FIELDS, "field"),
+        "",
+        "### Dashboard downloads",
+        "",
+        *_pairs(DASHBOARD_FILES, "file"),
+        "",
+        "### Calibration record: `scs-sim calibrate --out FILE.json`",
+        "",
+        *_pairs(CALIBRATION_FIELDS, "field"),
     ]
     return "\n".join(lines) + "\n"
 
