@@ -451,7 +451,9 @@ def _export_makers(
 @solara.component
 def Exports(session: DashboardSession, version: int, selected: int | None, large: bool):
     """Downloads: the series as CSV, the run's manifest, and every figure as PNG."""
-    stem = f"{session.params.name}-seed{session.seed}-week{session.steps}"
+    from scs_sim.output import slug
+
+    stem = f"{slug(session.params.name)}-seed{session.seed}-week{session.steps}"
     make = solara.use_memo(
         lambda: _export_makers(session, selected, large), [id(session), selected, large]
     )
