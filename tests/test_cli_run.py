@@ -150,7 +150,9 @@ def test_default_run_compares_full_scs_with_its_matched_no_score_control(
     assert control["mean_active_degree"].iloc[0] == scenario["mean_active_degree"].iloc[0]
     assert control["mean_score"].isna().all() and control["score_gini"].isna().all()
     assert scenario["mean_score"].notna().all()
-    printed = capsys.readouterr().out
+    captured = capsys.readouterr()
+    assert captured.err.startswith("running full-scs against baseline: 300 citizens, 6 weeks")
+    printed = captured.out
     for word in ("metric", "meaning", "full-scs", "(scenario)", "(control)", "difference"):
         assert word in printed
     assert "650" not in printed

@@ -172,6 +172,14 @@ def run_command(args: argparse.Namespace) -> int:
     except OutputError as exc:
         raise _out_error(exc) from None
     if not args.quiet:
+        first = scenario if pair is not None else params
+        steps = args.steps if args.steps is not None else first.steps
+        what = f"{scenario.name} against {control.name}" if pair is not None else params.name
+        print(
+            f"running {what}: {first.n_citizens:,} citizens, {steps} weeks, seed {args.seed}",
+            file=sys.stderr,
+            flush=True,
+        )
         announce_compilation()
     try:
         if pair is not None:
