@@ -76,7 +76,7 @@ def test_run_figure_has_titles_axis_labels_groups_and_events():
         assert any(t.get_text().strip() == "wk 2" for t in ax.texts)
     assert all(ax.get_xlabel() == "week" for ax in axes)
     labels = {line.get_label() for line in axes[0].get_lines()}
-    assert {"minority, majority", "minority, minority"} <= labels
+    assert {"all citizens", "majority", "minority"} <= labels
     assert any("week 2: an event" in t.get_text() for t in fig.texts)
 
 

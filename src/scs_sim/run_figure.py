@@ -47,10 +47,12 @@ def _event_lines(ax, captions: Sequence[tuple[int, str]]) -> None:
 def _panel(ax, metric: str, series: Mapping[str, pd.DataFrame]) -> None:
     about = info(metric)
     drawn = False
+    single = len(series) == 1  # one run: its lines are "all citizens" and the groups
     for (label, frame), colour in zip(series.items(), COLOURS, strict=False):
         values = frame[metric].to_numpy(dtype=np.float64)
         if np.isfinite(values).any():
-            ax.plot(frame["step"], values, color=colour, linewidth=1.4, label=label)
+            whole = "all citizens" if single else label
+            ax.plot(frame["step"], values, color=colour, linewidth=1.4, label=whole)
             drawn = True
         for g, style in enumerate(GROUP_STYLES):
             column = group_column(metric, g)
@@ -61,7 +63,7 @@ def _panel(ax, metric: str, series: Mapping[str, pd.DataFrame]) -> None:
                     color=colour,
                     linestyle=style,
                     linewidth=1.0,
-                    label=f"{label}, {tuple(GROUPS)[g]}",
+                    label=tuple(GROUPS)[g] if single else f"{label}, {tuple(GROUPS)[g]}",
                 )
     if not drawn:
         ax.text(0.5, 0.5, "no score in this run", transform=ax.transAxes, ha="center", color="#777")
