@@ -20,10 +20,3 @@ def test_model_description_mentions_every_parameter():
     text = (DOCS / "model.md").read_text()
     missing = [name for name in parameter_fields() if f"`{name}`" not in text]
     assert not missing, missing
-
-
-def test_readme_python_example_runs(capsys):
-    readme = (DOCS.parent / "README.md").read_text()
-    example = readme.split("```python\n", 1)[1].split("```", 1)[0]
-    exec(compile(example, "README.md", "exec"), {})
-    assert "self_censorship_rate" in capsys.readouterr().out

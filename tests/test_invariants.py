@@ -7,6 +7,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from scs_sim import SocialCreditModel
+from scs_sim.metric_info import info
 from scs_sim.population import KIND_BITS
 from scs_sim.scenario import Scenario
 
@@ -66,7 +67,11 @@ def test_any_scenario_keeps_the_invariants(params: dict, seed: int):
         assert np.all((state.score >= 350) & (state.score <= 950))
         for name in ("score", "strain", "fear", "perceived_surveillance", "credit_record"):
             assert np.isfinite(getattr(state, name)).all(), name
-        assert all(np.isfinite(v) for v in model.metrics.values())
+        # no NaN, except the score figures while no score runs (they are NaN then)
+        scored = model.params.scoring
+        unscored = set() if scored else {k for k in model.metrics if info(k).score}
+        assert all(np.isfinite(v) for k, v in model.metrics.items() if k not in unscored)
+        assert all(np.isnan(model.metrics[k]) for k in unscored)
         # a citizen is sanctioned only if a rule says so
         assert not np.any(state.restricted & ~allowed_bits(model))
         assert not np.any(state.justified & ~state.restricted)

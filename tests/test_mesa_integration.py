@@ -82,7 +82,7 @@ def test_datacollector_has_every_required_metric_each_step():
     frame = model.datacollector.get_model_vars_dataframe()
     assert len(frame) == 5
     assert set(REQUIRED_METRICS) <= set(frame.columns)
-    assert {"self_censorship_rate_group0", "self_censorship_rate_group1"} <= set(frame.columns)
+    assert {"self_censorship_rate_majority", "self_censorship_rate_minority"} <= set(frame.columns)
 
 
 def test_citizens_are_agent_views_onto_the_arrays():

@@ -361,8 +361,8 @@ def test_metrics_match_a_plain_numpy_computation():
     g1 = tr.group == 1
     sanctioned = s.restricted > 0
     assert got["mean_score"] == pytest.approx(s.score.mean(dtype=np.float64), rel=1e-12)
-    assert got["mean_score_group1"] == pytest.approx(s.score[g1].mean(dtype=np.float64))
-    assert got["self_censorship_rate_group0"] == pytest.approx(
+    assert got["mean_score_minority"] == pytest.approx(s.score[g1].mean(dtype=np.float64))
+    assert got["self_censorship_rate_majority"] == pytest.approx(
         s.self_censored[~g1].sum() / s.wants_critical[~g1].sum()
     )
     assert got["sanctioned_share"] == sanctioned.mean()

@@ -135,6 +135,11 @@ def scenario_dirs() -> list[Path]:
     return dirs
 
 
+def known_scenarios() -> list[str]:
+    """Names of the scenarios that can be given by name (``*.toml`` in :func:`scenario_dirs`)."""
+    return sorted({p.stem for d in scenario_dirs() if d.is_dir() for p in d.glob("*.toml")})
+
+
 def resolve_scenario_path(name_or_path: str | Path) -> Path:
     """Find a scenario by path, or by name (``sesame`` -> ``scenarios/sesame.toml``)."""
     path = Path(name_or_path)
@@ -144,7 +149,7 @@ def resolve_scenario_path(name_or_path: str | Path) -> Path:
         candidate = folder / f"{path.name}.toml"
         if candidate.exists():
             return candidate
-    known = sorted({p.stem for d in scenario_dirs() if d.is_dir() for p in d.glob("*.toml")})
+    known = known_scenarios()
     close = difflib.get_close_matches(path.name, known, n=1)
     hint = f"; did you mean '{close[0]}'?" if close else f"; known: {', '.join(known)}"
     raise ScenarioError(f"{name_or_path}: no such scenario{hint}")

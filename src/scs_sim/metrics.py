@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numba import njit, prange
 
+from scs_sim.metric_info import METRIC_INFO, group_column
 from scs_sim.parallel import block_bounds, block_count, citizen_kernel
 from scs_sim.population import RENTAL, TRAVEL, VISA
 from scs_sim.scoring import SCORE_MAX, SCORE_MIN
@@ -44,7 +45,8 @@ GROUP_METRICS: tuple[str, ...] = (
     "sanctioned_share",
     "false_positive_share",
 )
-"""Metrics also reported per group (``<name>_group0``, ``<name>_group1``) when there are groups."""
+"""Metrics also reported per group (``<name>_majority``, ``<name>_minority``) when there are
+groups (see :func:`scs_sim.metric_info.group_column`)."""
 
 
 def gini_of_scores(score: np.ndarray) -> float:
@@ -302,13 +304,13 @@ def compute_metrics(model: SocialCreditModel) -> dict[str, float]:
     out = _core(by_group.sum(axis=0))
     out |= {
         "expression_gap": _ratio(total[_GAP], n),
-        "score_gini": gini_of_counts(histogram) if model.params.scoring else 0.0,
+        "score_gini": gini_of_counts(histogram),
         "donation_rate": _ratio(total[_DONATED], n),
         "performative_donation_rate": _ratio(total[_PERFORMATIVE], n),
         "visa_restricted_share": _ratio(total[_VISA], n),
         "rental_restricted_share": _ratio(total[_RENTAL], n),
         "red_list_share": _ratio(total[_PERKS], n),
-        "score_assortativity": score_assortativity(model) if model.params.scoring else 0.0,
+        "score_assortativity": score_assortativity(model) if model.params.scoring else NO_SCORE,
         "mean_active_degree": _ratio(total[_DEGREE], n),
         "isolated_share": _ratio(total[_ISOLATED], n),
         "mean_perceived_surveillance": _ratio(total[_PERCEIVED], n),
@@ -320,8 +322,23 @@ def compute_metrics(model: SocialCreditModel) -> dict[str, float]:
     if model.group_members:
         for g in (0, 1):
             for name, value in _core(by_group[g]).items():
-                out[f"{name}_group{g}"] = value
+                out[group_column(name, g)] = value
+    if not model.params.scoring:
+        # Without a score everyone sits at the neutral 650: report no score figures at all.
+        for name in out.keys() & _SCORE_COLUMNS:
+            out[name] = NO_SCORE
     return out
+
+
+NO_SCORE = float("nan")
+"""Value of the score metrics (mean_score, score_gini, score_assortativity) while no score runs."""
+
+_SCORE_COLUMNS = frozenset(
+    name
+    for base, about in METRIC_INFO.items()
+    if about.score
+    for name in (base, group_column(base, 0), group_column(base, 1))
+)
 
 
 def metric_names(has_groups: bool) -> list[str]:
@@ -350,5 +367,5 @@ def metric_names(has_groups: bool) -> list[str]:
         *COUNTERS,
     ]
     if has_groups:
-        names += [f"{m}_group{g}" for g in (0, 1) for m in GROUP_METRICS]
+        names += [group_column(m, g) for g in (0, 1) for m in GROUP_METRICS]
     return names

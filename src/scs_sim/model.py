@@ -43,6 +43,36 @@ AGENT_VIEW_LIMIT = 50_000
 """Largest population that gets Mesa agent views by default; above it, arrays only."""
 
 
+EXPLAIN_DIGITS = 3
+"""Significant digits of the numbers :meth:`SocialCreditModel.explain` returns."""
+
+EXPLAIN_UNITS: dict[str, str] = {
+    "score": "points, 350-950 (None without a score)",
+    "own_conduct_score": "points, 350-950: the score its own records alone would earn",
+    "components": "score component per data source, standardised before weighting",
+    "true_weights": "share of the score, sums to 1 (hidden from citizens)",
+    "believed_weights": "share of the score the citizen believes each source has",
+    "traits.dissent": "probability 0-1 that a post it wants to make is critical",
+    "traits.risk_aversion": "0 (bold) to 1",
+    "traits.charity": "probability per week of a sincere donation",
+    "traits.income": "relative income, population mean 1",
+    "traits.violation_proneness": "relative violation risk, population mean 1",
+    "traits.activity": "probability per week of posting online",
+    "traits.group": "majority or minority",
+    "perceived_surveillance": "believed probability 0-1 that a post is observed",
+    "fear": "0-1, from sanctioned contacts",
+    "self_censorship_probability": "probability 0-1 of holding back a critical post",
+    "strain": "income strain: recent sanction costs relative to income",
+    "contacts": "active ties",
+}
+"""Units of the numbers in :meth:`SocialCreditModel.explain`, by key."""
+
+
+def _sig(value: Any) -> float:
+    """``value`` as a Python float with :data:`EXPLAIN_DIGITS` significant digits."""
+    return float(f"{float(value):.{EXPLAIN_DIGITS}g}")
+
+
 class ArraysOnlyWarning(UserWarning):
     """The population is too large for Mesa agent views; the model runs on arrays alone."""
 
@@ -212,23 +242,33 @@ class SocialCreditModel(mesa.Model):
         return frame.reset_index()
 
     def explain(self, index: int) -> dict[str, Any]:
-        """Why this citizen? Its hidden traits, score by component, beliefs and sanctions."""
+        """Why this citizen? Its hidden traits, score by component, beliefs and sanctions.
+
+        Numbers are rounded to :data:`EXPLAIN_DIGITS` significant digits (no float32 noise);
+        ``units`` gives the unit of every number, by key.
+        """
         traits, state = self.population.traits, self.population.state
         weights = self.params.weights() if self.params.scoring else {}
-        components = {name: float(values[index]) for name, values in self.score_components.items()}
+        components = {name: _sig(values[index]) for name, values in self.score_components.items()}
+        trait_values: dict[str, Any] = {
+            f.name: _sig(getattr(traits, f.name)[index])
+            for f in fields(Traits)
+            if f.name != "group"
+        }
+        trait_values["group"] = ("majority", "minority")[int(traits.group[index])]
         return {
             "index": index,
-            "traits": {f.name: getattr(traits, f.name)[index].item() for f in fields(Traits)},
-            "score": float(state.score[index]),
-            "own_conduct_score": float(self.own_score[index]),
+            "traits": trait_values,
+            "score": _sig(state.score[index]) if self.params.scoring else None,
+            "own_conduct_score": _sig(self.own_score[index]) if self.params.scoring else None,
             "components": components,
-            "true_weights": {k: float(v) for k, v in weights.items()},
+            "true_weights": {k: _sig(v) for k, v in weights.items()},
             "believed_weights": {
-                name: float(state.beliefs[index, k]) for k, name in enumerate(DATA_SOURCES)
+                name: _sig(state.beliefs[index, k]) for k, name in enumerate(DATA_SOURCES)
             },
-            "perceived_surveillance": float(state.perceived_surveillance[index]),
-            "fear": float(state.fear[index]),
-            "self_censorship_probability": float(state.censor_probability[index]),
+            "perceived_surveillance": _sig(state.perceived_surveillance[index]),
+            "fear": _sig(state.fear[index]),
+            "self_censorship_probability": _sig(state.censor_probability[index]),
             "debt": bool(state.debt[index]),
             "wrong_record": bool(state.false_record[index]),
             "blacklisted": bool(state.listed[index]),
@@ -240,8 +280,9 @@ class SocialCreditModel(mesa.Model):
                 if state.restricted[index] & ~state.justified[index] & b
             ],
             "red_list_perks": bool(state.perks[index]),
-            "strain": float(state.strain[index]),
+            "strain": _sig(state.strain[index]),
             "contacts": int(self.network.degree[index]),
+            "units": EXPLAIN_UNITS,
         }
 
     @property

@@ -18,8 +18,10 @@ from scs_sim.scenario import DEFAULT_SEED, Scenario
 __all__ = [
     "DEFAULT_SEED",
     "KEY_METRICS",
+    "NETWORK_FIELDS",
     "RunResult",
     "compare_runs",
+    "matched",
     "resolve",
     "run_scenario",
     "series_difference",
@@ -38,6 +40,29 @@ KEY_METRICS: tuple[str, ...] = (
     "score_assortativity",
 )
 """Metrics shown in summaries and figures."""
+
+
+NETWORK_FIELDS: tuple[str, ...] = (
+    "n_citizens",
+    "steps",
+    "network",
+    "mean_degree",
+    "rewiring",
+    "minority_share",
+    "homophily",
+    "edge_list",
+)
+"""Fields a counterfactual takes from the chosen scenario, so both share citizens and ties."""
+
+
+def matched(chosen: Scenario, other: Scenario) -> Scenario:
+    """``other``'s policies on ``chosen``'s population and network, for a fair comparison.
+
+    Run on the same seed, the two start from identical citizens and ties and differ only
+    by policy (:data:`NETWORK_FIELDS` come from ``chosen``).
+    """
+    data = other.model_dump() | {name: getattr(chosen, name) for name in NETWORK_FIELDS}
+    return Scenario.model_validate(data)
 
 
 @dataclass

@@ -57,7 +57,7 @@ def _job(job: tuple[dict[str, Any], int]) -> dict[str, float]:
 
 
 def profile(
-    params: Scenario, seeds: Sequence[int], executor: Executor | None = None
+    params: Scenario, seeds: Sequence[int], executor: Executor | None = None, desc: str = ""
 ) -> list[ProfilePoint]:
     """Scale each direction by each factor and average the moments over ``seeds``.
 
@@ -65,6 +65,7 @@ def profile(
         params: The calibrated scenario (at the population size to profile at).
         seeds: Seeds of every point (the same for all: common random numbers).
         executor: Optional ``concurrent.futures`` executor for the runs.
+        desc: With a label, a progress bar on stderr.
 
     Returns:
         One point per (direction, factor), in the order of DIRECTIONS and FACTORS.
@@ -75,7 +76,14 @@ def profile(
             update = {name: getattr(params, name) * factor for name in names}
             cases.append((direction, factor, params.model_copy(update=update).model_dump()))
     jobs = [(data, int(s)) for _, _, data in cases for s in seeds]
-    results = list(executor.map(_job, jobs) if executor else map(_job, jobs))
+    results = executor.map(_job, jobs) if executor else map(_job, jobs)
+    if desc:
+        import sys
+
+        from tqdm import tqdm
+
+        results = tqdm(results, total=len(jobs), desc=desc, unit="run", file=sys.stderr, delay=1)
+    results = list(results)
     points = []
     for k, (direction, factor, _) in enumerate(cases):
         runs = results[k * len(seeds) : (k + 1) * len(seeds)]

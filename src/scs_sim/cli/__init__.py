@@ -39,6 +39,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="scs-sim",
         description="Simulate social credit scoring on a synthetic population.",
+        epilog="examples:\n"
+        "  scs-sim run                        # full-scs against its no-score control\n"
+        "  scs-sim run --help                 # options, and the shipped scenarios\n"
+        "  scs-sim dashboard                  # the interactive dashboard in the browser\n\n"
+        "Every output column is defined in docs/outputs.md.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"scs-sim {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")

@@ -17,6 +17,10 @@ DEFAULT_PORT = 8765
 APP = "scs_sim.viz.app"
 
 
+SOLARA_COOKIE_WARNING = "Cookies with samesite=none require https"
+"""Start of the warning Solara gives for each page served over http (see dashboard_command)."""
+
+
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
     """Add the ``dashboard`` subcommand."""
     p = subparsers.add_parser(
@@ -25,6 +29,11 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         description="Serve the Solara dashboard. Each browser session gets its own model. "
         "It binds 127.0.0.1 (this machine only) unless --host is given; use --host 0.0.0.0 "
         "to let other devices (a lecture hall's) connect.",
+        epilog="examples:\n"
+        "  scs-sim dashboard                     # http://127.0.0.1:8765/\n"
+        "  scs-sim dashboard --port 8800\n"
+        "  scs-sim dashboard --host 0.0.0.0 --lecture   # a lecture hall's network\n",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument(
         "--host",
@@ -57,6 +66,10 @@ def dashboard_command(args: argparse.Namespace) -> int:
         )
     if args.lecture:
         os.environ["SCS_SIM_DASHBOARD_LECTURE"] = "1"
+    # Solara warns on every page served over plain http to a host other than "localhost"
+    # that its session cookie falls back to samesite=lax: expected here, so not shown.
+    quiet = f"ignore:{SOLARA_COOKIE_WARNING}:UserWarning"
+    os.environ["PYTHONWARNINGS"] = ",".join(filter(None, [os.environ.get("PYTHONWARNINGS"), quiet]))
     command = [
         sys.executable,
         "-m",

@@ -14,9 +14,17 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         help="run a parameter sweep (resumes when rerun)",
         description="Run a sweep file: one Parquet file per run under OUT/runs/, a manifest, "
         "and a design table. Rerunning the same command resumes an interrupted sweep.",
-        epilog="--set takes a dotted path into the sweep file: steps=10, replicates=1, "
-        "design.samples=16, base.surveillance=0.3, parameters.weight_ties.values=[0,0.4]. "
-        "A scenario field alone (n_citizens=200) is short for base.n_citizens.",
+        epilog="--set takes a dotted path into the sweep file: steps=10, replicates=1,\n"
+        "design.samples=16, base.surveillance=0.3, parameters.weight_ties.values=[0,0.4].\n"
+        "A scenario field alone (n_citizens=200) is short for base.n_citizens.\n\n"
+        "examples:\n"
+        "  scs-sim sweep scenarios/sweeps/surveillance-ties.toml --out results/st "
+        "--set replicates=1 --set n_citizens=300\n"
+        "  scs-sim sweep scenarios/sweeps/score-weights-sobol.toml --out results/sobol "
+        "--dry-run\n"
+        "  scs-sim sweep scenarios/sweeps/surveillance-ties.toml --out results/st "
+        "--workers 2 --csv\n",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("file", type=Path, help="sweep file (TOML), e.g. scenarios/sweeps/*.toml")
     p.add_argument("--out", type=Path, help="results folder (default: results/sweeps/<name>)")

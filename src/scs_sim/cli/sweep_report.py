@@ -13,6 +13,10 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         help="write a report of a sweep's results",
         description="Write DIR/report/report.md with replicate bands, outcomes and (Sobol or "
         "Morris designs) sensitivity indices, plus the figures and CSV tables.",
+        epilog="examples:\n"
+        "  scs-sim sweep-report results/st               # results/st/report/report.md\n"
+        "  scs-sim sweep-report results/st --metric ties_cut --metric expression_gap\n",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("dir", type=Path, help="sweep folder (the --out of scs-sim sweep)")
     p.add_argument(

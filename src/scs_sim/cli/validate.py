@@ -9,7 +9,17 @@ from scs_sim.loading import ScenarioError, load_scenario
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
     """Add the ``validate`` subcommand."""
-    p = subparsers.add_parser("validate", help="check scenario files")
+    p = subparsers.add_parser(
+        "validate",
+        help="check scenario files",
+        description="Check scenario files (or shipped names) without running them: one line "
+        "per file, exit code 2 if any fails.",
+        epilog="examples:\n"
+        "  scs-sim validate full-scs                 # a shipped scenario by name\n"
+        "  scs-sim validate scenarios/*.toml          # every file in a folder\n"
+        "  scs-sim validate my.toml                   # one line naming the key if it fails\n",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     p.add_argument("files", nargs="+", help="scenario files or names")
     p.set_defaults(func=validate_command)
 

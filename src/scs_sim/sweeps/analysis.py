@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from scs_sim.metric_info import axis_label, unit
 from scs_sim.sweeps.design import SENSITIVITY_KINDS, Design
 
 
@@ -176,8 +177,12 @@ def bands_figure(
             ax.set_xlabel(f"points, sorted (step {int(table['step'].iloc[0])})")
             ax.set_xticks([])
         ax.set_title(metric.replace("_", " "), fontsize=10)
+        ax.set_ylabel(unit(metric), fontsize=8)
     for ax in list(axes.flat)[len(metrics) :]:
         ax.set_visible(False)
+    fig.suptitle(
+        f"Replicates: {mid} (line or marker) and the {lo}-{hi} band, per design point", fontsize=11
+    )
     handles, labels = axes.flat[0].get_legend_handles_labels()
     if labels:
         ncol = min(4, len(labels))
@@ -213,7 +218,8 @@ def outcomes_figure(outcomes: pd.DataFrame, parameters: Sequence[str], metrics: 
             if r == len(metrics) - 1:
                 ax.set_xlabel(name, fontsize=9)
             if c == 0:
-                ax.set_ylabel(metric.replace("_", " "), fontsize=9)
+                ax.set_ylabel(axis_label(metric), fontsize=8)
+    fig.suptitle("Each run's outcome against each swept parameter", fontsize=11)
     fig.tight_layout()
     return fig
 
@@ -237,6 +243,11 @@ def sensitivity_figure(indices: pd.DataFrame, kind: str):
         ax.set_xticks(x, table["parameter"], rotation=30, ha="right", fontsize=8)
         ax.set_title(metric.replace("_", " "), fontsize=10)
         ax.axhline(0, color="grey", lw=0.5)
+    axes.flat[0].set_ylabel(
+        "share of variance (0-1)" if kind == "sobol" else "elementary effect (metric's unit)",
+        fontsize=8,
+    )
     axes.flat[0].legend(fontsize=8)
+    fig.suptitle(f"{kind.capitalize()} sensitivity indices, with 95% intervals", fontsize=11)
     fig.tight_layout()
     return fig

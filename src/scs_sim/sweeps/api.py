@@ -41,7 +41,9 @@ class SweepOutcome:
 
 def default_out(sweep: Sweep) -> Path:
     """Where a sweep writes when no folder is given."""
-    return Path("results") / "sweeps" / sweep.name
+    from scs_sim.output import slug
+
+    return Path("results") / "sweeps" / slug(sweep.name)  # a name is never a path
 
 
 def tasks_for(sweep: Sweep, out: Path, skip: set[int]) -> list[RunTask]:
@@ -72,6 +74,13 @@ def tasks_for(sweep: Sweep, out: Path, skip: set[int]) -> list[RunTask]:
     return tasks
 
 
+def _portable_sources(resolved: dict[str, Any]) -> dict[str, Any]:
+    # No absolute path of this machine in the manifest (the digest ignores both sources).
+    from scs_sim.output import portable_path
+
+    return resolved | {k: portable_path(resolved[k]) for k in ("source", "base_source")}
+
+
 def _manifest(
     sweep: Sweep, out: Path, status: str, executor: str, wall_s: float, csv: bool
 ) -> dict[str, Any]:
@@ -84,7 +93,7 @@ def _manifest(
         "kind": "scs_sim sweep",
         "status": status,
         "digest": sweep.digest(),
-        "sweep": sweep.resolved(),
+        "sweep": _portable_sources(sweep.resolved()),
         "runs_total": sweep.n_runs,
         "runs_done": len(storage.done_runs(out)),
         "seeds": [run.seed for run in sweep.runs()],

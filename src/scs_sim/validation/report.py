@@ -31,6 +31,7 @@ from scs_sim.calibration import TARGETS, uncertainty, within_tolerance
 from scs_sim.calibration.fit import FREE_PARAMETERS
 from scs_sim.calibration.targets import HORIZON, OUT_OF_SAMPLE, simulate
 from scs_sim.loading import load_scenario, toml_value
+from scs_sim.metric_info import unit
 from scs_sim.validation import add_arguments, docking, epstein, facts, sensitivity
 from scs_sim.validation.runs import Arm, Job, map_jobs, open_pool, summarise
 
@@ -72,11 +73,16 @@ def _calibration_job(job: tuple[dict[str, Any], int]) -> tuple[dict[str, float],
 
 
 def _summarise_jobs(
-    executor: Any, arm_list: Sequence[Arm], seeds: Sequence[int], n: int, steps: int
+    executor: Any,
+    arm_list: Sequence[Arm],
+    seeds: Sequence[int],
+    n: int,
+    steps: int,
+    desc: str = "",
 ) -> dict[tuple[Arm, int], dict[str, float]]:
     jobs = [Job(arm.resolve(n), s, steps) for arm in arm_list for s in seeds]
     keys = [(arm, s) for arm in arm_list for s in seeds]
-    return dict(zip(keys, map_jobs(executor, summarise, jobs), strict=True))
+    return dict(zip(keys, map_jobs(executor, summarise, jobs, desc), strict=True))
 
 
 @dataclass
@@ -102,14 +108,26 @@ def compute(workers: int = 2) -> Results:
             update={"n_citizens": CALIBRATION_CITIZENS}
         )
         calibration = map_jobs(
-            executor, _calibration_job, [(calibrated.model_dump(), s) for s in CALIBRATION_SEEDS]
+            executor,
+            _calibration_job,
+            [(calibrated.model_dump(), s) for s in CALIBRATION_SEEDS],
+            "1/6 calibration",
         )
-        profile = uncertainty.profile(calibrated, PROFILE_SEEDS, executor)
-        summaries = _summarise_jobs(executor, facts.arms(), FACT_SEEDS, FACT_CITIZENS, FACT_STEPS)
+        summaries = _summarise_jobs(
+            executor, facts.arms(), FACT_SEEDS, FACT_CITIZENS, FACT_STEPS, "3/6 stylised facts"
+        )
+        profile = uncertainty.profile(
+            calibrated, PROFILE_SEEDS, executor, "2/6 calibration profile"
+        )
         comparisons = [facts.evaluate(c, FACT_SEEDS, summaries) for c in facts.COMPARISONS]
         dock = docking.points()
         dock_summaries = _summarise_jobs(
-            executor, [p.arm() for p in dock], DOCKING_SEEDS, DOCKING_CITIZENS, docking.STEPS
+            executor,
+            [p.arm() for p in dock],
+            DOCKING_SEEDS,
+            DOCKING_CITIZENS,
+            docking.STEPS,
+            "4/6 verification",
         )
         active = np.array(
             [
@@ -117,11 +135,16 @@ def compute(workers: int = 2) -> Results:
                 for p in dock
             ]
         )
-        peer_docking = dock_with_peer(executor, PEER_SEEDS, DOCKING_CITIZENS)
+        peer_docking = dock_with_peer(executor, PEER_SEEDS, DOCKING_CITIZENS, "5/6 docking")
         sample = sensitivity.design()
         morris_arms = sensitivity.arms(sample)
         morris = _summarise_jobs(
-            executor, morris_arms, sensitivity.RUN_SEEDS, SENSITIVITY_CITIZENS, FACT_STEPS
+            executor,
+            morris_arms,
+            sensitivity.RUN_SEEDS,
+            SENSITIVITY_CITIZENS,
+            FACT_STEPS,
+            "6/6 sensitivity",
         )
         outputs = [[morris[a, s] for a in morris_arms] for s in sensitivity.RUN_SEEDS]
         screening = sensitivity.analyse(sample, outputs)
@@ -131,12 +154,14 @@ def compute(workers: int = 2) -> Results:
     return Results(comparisons, calibration, profile, dock, active, peer_docking, sample, screening)
 
 
-def dock_with_peer(executor: Any, seeds: Sequence[int], n_citizens: int) -> epstein.DockingCurve:
+def dock_with_peer(
+    executor: Any, seeds: Sequence[int], n_citizens: int, desc: str = ""
+) -> epstein.DockingCurve:
     """Run Mesa's Epstein example and the matched scs_sim reduction on ``seeds``."""
-    outcomes = map_jobs(executor, epstein.run_peer_job, epstein.peer_jobs(seeds))
+    outcomes = map_jobs(executor, epstein.run_peer_job, epstein.peer_jobs(seeds), desc)
     perceived, peer_relative, jailed = epstein.peer_curve(outcomes)
     arms = [epstein.matched_arm(p) for p in perceived]
-    summaries = _summarise_jobs(executor, arms, seeds, n_citizens, docking.STEPS)
+    summaries = _summarise_jobs(executor, arms, seeds, n_citizens, docking.STEPS, desc)
     ours = [np.mean([1.0 - summaries[a, s]["self_censorship_rate"] for s in seeds]) for a in arms]
     return epstein.DockingCurve(
         np.array(epstein.COP_DENSITIES), perceived, peer_relative, jailed, np.array(ours)
@@ -163,7 +188,9 @@ def _fact_figure(results: list[facts.ComparisonResult]):
         ax.set_xticks([0, 1], [left, right], fontsize=7)
         ax.set_xlim(-0.3, 1.3)
         ax.set_title(f"{c.metric}\np = {g(r.p_value)}", fontsize=8)
+        ax.set_ylabel(unit(c.metric) or "share 0-1", fontsize=7)
         ax.tick_params(axis="y", labelsize=7)
+    fig.suptitle("Mean over the last 26 weeks, one grey line per seed (red: mean)", fontsize=8)
     fig.tight_layout()
     return fig
 
@@ -197,6 +224,7 @@ def _calibration_figure(calibration: list[tuple[dict[str, float], np.ndarray]]):
     ax.set_xlabel("step (week); 104 = end of 2018")
     ax.set_title("court blacklist size", fontsize=9)
     ax.set_ylabel("% of citizens listed")
+    ax.set_title("listed_share over time", fontsize=9)
     ax.legend(fontsize=7)
     for ax, name in zip(axes[1:], ("flight_rail_ratio", "pressure_repayment_ratio"), strict=True):
         sims = [m[name] for m, _ in calibration]
@@ -206,8 +234,10 @@ def _calibration_figure(calibration: list[tuple[dict[str, float], np.ndarray]]):
         ax.scatter(range(len(sims)), sims, color="C3", label="simulated (seed)")
         ax.set_xticks(range(len(sims)), [str(s) for s in CALIBRATION_SEEDS])
         ax.set_xlabel("seed")
+        ax.set_ylabel("ratio", fontsize=8)
         ax.set_title(name, fontsize=9)
         ax.legend(fontsize=7)
+    fig.suptitle("Calibration: simulated (seeds) against published figures", fontsize=10)
     fig.tight_layout()
     return fig
 
@@ -238,6 +268,7 @@ def _docking_figure(results: Results):
         )
     ax.set_xlabel("expected sanction E = P(observed) x penalty (100 points)")
     ax.set_ylabel("share of wanted critical posts voiced")
+    ax.set_title("Docking with Epstein's civil violence model", fontsize=9)
     ax.legend(fontsize=7)
     fig.tight_layout()
     return fig
@@ -255,6 +286,9 @@ def _sensitivity_figure(screening: sensitivity.Screening):
     im = ax.imshow(data, cmap="viridis", vmin=0, vmax=1, aspect="auto")
     ax.set_xticks(range(len(sensitivity.OUTPUTS)), sensitivity.OUTPUTS, rotation=30, ha="right")
     ax.set_yticks(range(len(params)), params)
+    ax.set_xlabel("output (mean over the last 26 weeks)")
+    ax.set_ylabel("parameter")
+    ax.set_title("Morris screening: relative mu* of each parameter", fontsize=9)
     fig.colorbar(im, label="mu* / largest mu* of the output")
     fig.tight_layout()
     return fig
@@ -776,6 +810,10 @@ def run(args: argparse.Namespace) -> int:
         from scs_sim.cli import InputError
 
         raise InputError(f"--workers {args.workers}: allowed: an integer >= 1")
+    from scs_sim.kernel_cache import announce_compilation
+
+    announce_compilation()
+    print("running the validation runs (progress below)...", file=sys.stderr, flush=True)
     report = generate(args.workers)
     if args.check:
         diff = stale_diff(report, args.out)

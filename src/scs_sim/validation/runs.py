@@ -9,7 +9,8 @@ that order, so the report is identical whether it runs on one worker or two.
 from __future__ import annotations
 
 import multiprocessing
-from collections.abc import Callable, Sequence
+import sys
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Any
@@ -76,9 +77,18 @@ def open_pool(workers: int) -> Executor | None:
 
 
 def map_jobs[T, R](
-    executor: Executor | None, func: Callable[[T], R], items: Sequence[T]
+    executor: Executor | None, func: Callable[[T], R], items: Sequence[T], desc: str = ""
 ) -> list[R]:
-    """``func`` over ``items``, in order, on the executor (or here when it is None)."""
+    """``func`` over ``items``, in order, on the executor (or here when it is None).
+
+    With ``desc``, a progress bar on stderr (shown once the jobs take over a second).
+    """
     if executor is None or len(items) <= 1:
-        return [func(item) for item in items]
-    return list(executor.map(func, items, chunksize=2))
+        results: Iterable[R] = (func(item) for item in items)
+    else:
+        results = executor.map(func, items, chunksize=2)
+    if desc:
+        from tqdm import tqdm
+
+        results = tqdm(results, total=len(items), desc=desc, unit="run", file=sys.stderr, delay=1)
+    return list(results)

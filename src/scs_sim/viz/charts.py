@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from scs_sim.metric_info import group_column
 from scs_sim.model import SocialCreditModel
 from scs_sim.scoring import SCORE_MAX, SCORE_MIN
 from scs_sim.viz.panels import COMPARISON_METRICS, GROUP_LABELS, GROUP_METRICS, METRIC_PANELS
@@ -38,7 +39,9 @@ def font_px(large: bool) -> tuple[int, int]:
 
 def _points(x: np.ndarray, y: np.ndarray) -> list[list[float]]:
     # Rounded: the browser needs no more, and the message per step stays small.
-    return np.column_stack([x, np.round(np.asarray(y, dtype=np.float64), 5)]).tolist()
+    # NaN (a score metric while no score runs) becomes None: a gap in the line, valid JSON.
+    points = np.column_stack([x, np.round(np.asarray(y, dtype=np.float64), 5)]).tolist()
+    return [[px, None if py != py else py] for px, py in points]
 
 
 def panels_option(
@@ -165,9 +168,9 @@ def group_option(series: pd.DataFrame, *, large: bool = False) -> dict[str, Any]
         Panel(
             title,
             [
-                (GROUP_LABELS[g], steps, series[f"{name}_group{g}"].to_numpy(), colours[g])
+                (GROUP_LABELS[g], steps, series[group_column(name, g)].to_numpy(), colours[g])
                 for g in (0, 1)
-                if f"{name}_group{g}" in series
+                if group_column(name, g) in series
             ],
         )
         for name, title in GROUP_METRICS

@@ -288,10 +288,15 @@ def Inspector(
             return
         facts = session.model.explain(index)
         traits = facts["traits"]
+        score = (
+            f"score <b>{facts['score']:.0f}</b> (its own conduct alone would earn "
+            f"{facts['own_conduct_score']:.0f})"
+            if facts["score"] is not None
+            else "no score"
+        )
         _html(
-            f"<b>Citizen #{index}</b>, week {session.steps}: score <b>{facts['score']:.0f}</b> "
-            f"(its own conduct alone would earn {facts['own_conduct_score']:.0f}); "
-            f"{facts['contacts']} active contacts; group {traits['group']}."
+            f"<b>Citizen #{index}</b>, week {session.steps}: {score}; "
+            f"{facts['contacts']} active contacts; {traits['group']}."
         )
         weights = facts["true_weights"]
         believed = facts["believed_weights"]
@@ -315,7 +320,10 @@ def Inspector(
                 _html(
                     "<b>Hidden traits</b> (the scorer sees none of them)<br>"
                     + _table(
-                        [(k.replace("_", " "), f"{v:.2f}") for k, v in traits.items()],
+                        [
+                            (k.replace("_", " "), v if isinstance(v, str) else f"{v:.2f}")
+                            for k, v in traits.items()
+                        ],
                         ("trait", "value"),
                     )
                 )
@@ -355,9 +363,12 @@ def Inspector(
                 if session.twin is not None:
                     other = session.twin.explain(index)
                     label = session.counterfactual.label if session.counterfactual else ""
+                    twin_score = (
+                        "no score" if other["score"] is None else f"score {other['score']:.0f}"
+                    )
                     _html(
                         f"<b>Same citizen in the counterfactual</b> ({escape(label)}): "
-                        f"score {other['score']:.0f}, restrictions "
+                        f"{twin_score}, restrictions "
                         f"{', '.join(other['restrictions']) or 'none'}, chance it withholds a "
                         f"critical post {other['self_censorship_probability']:.2f}."
                     )
@@ -440,7 +451,9 @@ def _export_makers(
 @solara.component
 def Exports(session: DashboardSession, version: int, selected: int | None, large: bool):
     """Downloads: the series as CSV, the run's manifest, and every figure as PNG."""
-    stem = f"{session.params.name}-seed{session.seed}-week{session.steps}"
+    from scs_sim.output import slug
+
+    stem = f"{slug(session.params.name)}-seed{session.seed}-week{session.steps}"
     make = solara.use_memo(
         lambda: _export_makers(session, selected, large), [id(session), selected, large]
     )

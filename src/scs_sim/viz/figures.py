@@ -20,6 +20,7 @@ import pandas as pd
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from scs_sim.metric_info import group_column, unit
 from scs_sim.model import SocialCreditModel
 from scs_sim.scoring import SCORE_MAX, SCORE_MIN
 from scs_sim.viz.panels import (
@@ -83,11 +84,15 @@ def metrics_figure(
                 ax.plot(steps, series[name].to_numpy(), label=label, linewidth=1.4)
         _event_lines(ax, captions)
         _style(ax, text, panel.title, title_size)
+        ax.set_ylabel(unit(panel.lines[0][0]), fontsize=text * 0.9)
         ax.set_xlim(0, max(int(steps[-1]), 1))
         if len(panel.lines) > 1:
             ax.legend(fontsize=text * 0.75, frameon=False, loc="upper left")
     for ax in axes[1]:
         ax.set_xlabel("week", fontsize=text)
+    fig.suptitle(
+        "Metrics over time (dotted: policy events)", x=0.06, ha="left", fontsize=title_size
+    )
     return fig
 
 
@@ -138,11 +143,15 @@ def group_figure(series: pd.DataFrame, *, large: bool = False) -> Figure:
     steps = series["step"].to_numpy()
     for ax, (name, title) in zip(axes.flat, GROUP_METRICS, strict=True):
         for g, label in enumerate(GROUP_LABELS):
-            column = f"{name}_group{g}"
+            column = group_column(name, g)
             if column in series:
                 ax.plot(steps, series[column].to_numpy(), label=label, linewidth=1.4)
         _style(ax, text, title, title_size)
+        ax.set_ylabel(unit(name), fontsize=text * 0.9)
+    for ax in axes[1]:
+        ax.set_xlabel("week", fontsize=text)
     axes.flat[0].legend(fontsize=text * 0.8, frameon=False)
+    fig.suptitle("Majority and minority", x=0.1, ha="left", fontsize=title_size)
     return fig
 
 
@@ -166,6 +175,7 @@ def comparison_figure(
         top.plot(steps, a, label=label, color="#d62728", linewidth=1.4)
         top.plot(steps, b, label=twin_label, color="#1f77b4", linewidth=1.4)
         _style(top, text, title, title_size)
+        top.set_ylabel(unit(name), fontsize=text * 0.9)
         diff = a - b
         bottom.fill_between(steps, 0, diff, color="#9d4edd", alpha=0.5, linewidth=0)
         bottom.plot(steps, diff, color="#5a189a", linewidth=1.2)

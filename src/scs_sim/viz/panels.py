@@ -46,4 +46,4 @@ GROUP_METRICS: tuple[tuple[str, str], ...] = (
     ("sanctioned_share", "Sanctioned share"),
     ("false_positive_share", "False positives"),
 )
-GROUP_LABELS = ("majority (group 0)", "minority (group 1)")
+GROUP_LABELS = ("majority", "minority")

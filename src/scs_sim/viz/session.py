@@ -21,7 +21,7 @@ import pandas as pd
 from scs_sim.loading import ScenarioError, load_scenario, scenario_dirs
 from scs_sim.model import SocialCreditModel
 from scs_sim.population import KIND_BITS
-from scs_sim.runner import series_difference
+from scs_sim.runner import matched, series_difference
 from scs_sim.scenario import Scenario
 from scs_sim.viz.layout import NetworkView, network_signature, network_view
 
@@ -30,18 +30,6 @@ DASHBOARD_MAX_CITIZENS = 200_000
 
 HISTORY_MAX_CITIZENS = 200_000
 """Largest population whose per-citizen history is kept for the inspector."""
-
-NETWORK_FIELDS: tuple[str, ...] = (
-    "n_citizens",
-    "steps",
-    "network",
-    "mean_degree",
-    "rewiring",
-    "minority_share",
-    "homophily",
-    "edge_list",
-)
-"""Fields a counterfactual takes from the chosen scenario, so both share citizens and ties."""
 
 POLICY_OFF: dict[str, Any] = {
     "scoring": False,
@@ -92,12 +80,6 @@ def policy_off(params: Scenario) -> Scenario:
     data = params.model_dump() | POLICY_OFF
     data["name"] = f"{params.name} without policy"
     data["description"] = "The same citizens and ties, with no score and no sanctions."
-    return Scenario.model_validate(data)
-
-
-def matched(chosen: Scenario, other: Scenario) -> Scenario:
-    """``other``'s policies on ``chosen``'s population and network, for a fair comparison."""
-    data = other.model_dump() | {name: getattr(chosen, name) for name in NETWORK_FIELDS}
     return Scenario.model_validate(data)
 
 
@@ -279,20 +261,22 @@ class DashboardSession:
 
     def manifest_json(self) -> bytes:
         """Seed, resolved scenario(s), steps and versions of what the page shows."""
-        from scs_sim.output import provenance
+        from scs_sim.output import portable_path, portable_scenario, provenance
 
         with self.lock:
             data: dict[str, Any] = {
-                "scenario_source": self.source,
+                "scenario_source": portable_path(self.source),
                 "seed": self.seed,
                 "steps": self.steps,
-                "scenario": self.params.model_dump(mode="json"),
+                "scenario": portable_scenario(self.params.model_dump(mode="json")),
                 "captions": list(self.model.captions),
             }
             if self.counterfactual is not None:
                 data["counterfactual"] = {
                     "label": self.counterfactual.label,
-                    "scenario": self.counterfactual.params.model_dump(mode="json"),
+                    "scenario": portable_scenario(
+                        self.counterfactual.params.model_dump(mode="json")
+                    ),
                 }
         return (json.dumps(data | provenance(), indent=2) + "\n").encode("utf-8")
 
