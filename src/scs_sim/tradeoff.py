@@ -1,9 +1,11 @@
 """What each policy buys and what it costs: scenarios against their no-score controls.
 
-Every scenario runs on several seeds beside its *control*: the shipped ``baseline``
-policies (no score, no sanctions) on the scenario's own population and network
-(:func:`scs_sim.runner.matched`), on the same seed. Common random numbers make the
-citizens, ties and shocks identical, so each paired difference is the policy's effect.
+Every scenario runs on several seeds beside its *control*: the same scenario with every
+policy switch off (:data:`POLICY_SWITCHES`: no score, no threshold sanctions, no
+blacklist) and no policy events, on the same seed. Everything else (population,
+network, behaviour, violation and repayment rates) is the scenario's own, and common
+random numbers make the citizens, ties and shocks identical, so each paired difference
+is the effect of the policies alone.
 
 For each outcome the effect is reported as ``difference = scenario - control`` (mean
 over seeds, with a 95% t-interval over the paired differences) and as ``effect``, the
@@ -34,7 +36,6 @@ from scipy import stats
 
 from scs_sim.loading import ScenarioError, load_scenario
 from scs_sim.metrics import metric_names
-from scs_sim.runner import matched
 from scs_sim.scenario import Scenario
 from scs_sim.sweeps import storage
 from scs_sim.sweeps.execute import RunTask, run_tasks
@@ -42,7 +43,14 @@ from scs_sim.sweeps.execute import RunTask, run_tasks
 KIND = "scs_sim tradeoff"
 """The manifest's ``kind``: a trade-off folder is neither a run nor a sweep."""
 CONTROL = "baseline"
-"""The scenario whose policies make every control (no score, no sanctions)."""
+"""The shipped scenario that is itself a control (left out of the default list)."""
+POLICY_SWITCHES: dict[str, Any] = {
+    "scoring": False,
+    "threshold_sanctions": False,
+    "blacklist": False,
+    "events": [],
+}
+"""What a control turns off: every scoring and sanction path, and every policy event."""
 TAIL = 26
 """Rates are averaged over the last TAIL steps (half a simulated year)."""
 WEEKS_PER_YEAR = 52
@@ -213,7 +221,6 @@ def resolve_arms(
         raise ScenarioError("no seeds; allowed: one or more integer seeds")
     fixed = {"n_citizens": DEFAULT_CITIZENS, "steps": steps or DEFAULT_STEPS}
     fixed |= dict(overrides or {})
-    control_base = load_scenario(CONTROL)
     policies: dict[str, Scenario] = {}
     runs: list[tuple[Arm, Scenario]] = []
     for name in scenarios:
@@ -222,11 +229,16 @@ def resolve_arms(
         if key in policies:
             raise ScenarioError(f"scenario {name!r}: named {key!r} twice; allowed: distinct names")
         policies[key] = policy
-        control = matched(policy, control_base)
+        control = no_score_control(policy)
         for seed in seeds:
             runs.append((Arm(key, "policy", int(seed)), policy))
             runs.append((Arm(key, "control", int(seed)), control))
     return policies, runs
+
+
+def no_score_control(policy: Scenario) -> Scenario:
+    """``policy`` with every scoring and sanction path off and no events: its control."""
+    return Scenario.model_validate(policy.model_dump() | POLICY_SWITCHES)
 
 
 def digest(runs: Sequence[tuple[Arm, Scenario]]) -> str:
@@ -410,7 +422,8 @@ def _manifest(
     return {
         "kind": KIND,
         "digest": key,
-        "control": CONTROL,
+        "control": "each scenario with "
+        + ", ".join(f"{k} = {v!r}" for k, v in POLICY_SWITCHES.items()),
         "seeds": [int(s) for s in seeds],
         "scenarios": {k: p.model_dump(mode="json") for k, p in policies.items()},
         "runs": len(runs),

@@ -15,8 +15,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser(
         "tradeoff",
         help="benefits against costs of each scenario, vs its no-score control",
-        description="Run each scenario and its no-score control (the baseline's policies on "
-        "the same citizens and ties) on several seeds with common random numbers, and write "
+        description="Run each scenario and its no-score control (the same scenario with "
+        "scoring, threshold sanctions and the blacklist off, no events) on several seeds "
+        "with common random numbers, and write "
         "OUT/tradeoff.csv (one row per scenario and outcome: difference and effect with a 95% "
         "interval over seeds) and OUT/tradeoff.png (the frontier). Outcomes are defined in "
         "docs/outputs.md; rerunning the same command resumes.",
@@ -50,12 +51,51 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         help="run on Dask: the scheduler in DASK_SCHEDULER_ADDRESS, else a local cluster",
     )
     p.add_argument("--quiet", action="store_true", help="no progress and no summary")
+    p.add_argument(
+        "--doc",
+        action="store_true",
+        help="regenerate docs/tradeoffs.md from its fixed configuration (ignores the others)",
+    )
+    p.add_argument(
+        "--check", action="store_true", help="with --doc: exit 1 if docs/tradeoffs.md is stale"
+    )
     p.set_defaults(func=tradeoff_command)
+
+
+def doc_command(args: argparse.Namespace) -> int:
+    """Regenerate (or check) docs/tradeoffs.md."""
+    from scs_sim import tradeoff_report
+    from scs_sim.sweeps.execute import local_pool
+
+    if not args.quiet:
+        print(
+            "running every shipped scenario and its control for docs/tradeoffs.md "
+            f"(seeds {tradeoff_report.DOC_SEEDS}, {tradeoff_report.DOC_CITIZENS} citizens)...",
+            file=sys.stderr,
+        )
+    with local_pool(args.workers or 2) as pool:
+        table = tradeoff_report.compute(pool)
+    if args.check:
+        diff = tradeoff_report.stale_diff(table)
+        if diff:
+            print("\n".join(diff[:40]))
+            print("docs/tradeoffs.md is stale: run scs-sim tradeoff --doc", file=sys.stderr)
+            return 1
+        print("docs/tradeoffs.md is up to date")
+        return 0
+    tradeoff_report.write(table)
+    print(f"wrote {tradeoff_report.DOC} and docs/{tradeoff_report.FIGURE}")
+    return 0
 
 
 def tradeoff_command(args: argparse.Namespace) -> int:
     """Resolve, run (resuming), write, summarise."""
     from scs_sim.cli import InputError
+
+    if args.check and not args.doc:
+        raise InputError("--check: allowed only with --doc")
+    if args.doc:
+        return doc_command(args)
     from scs_sim.loading import parse_override
 
     if args.workers is not None and args.workers < 1:
