@@ -21,6 +21,7 @@ SUBCOMMANDS: tuple[str, ...] = (
     "validation-report",
     "sweep",
     "sweep-report",
+    "tradeoff",
     "dashboard",
 )
 """Modules of scs_sim.cli that each add one subcommand (``add_parser(subparsers)``)."""
