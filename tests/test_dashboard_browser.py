@@ -3,7 +3,9 @@ Debian's Chromium through Playwright.
 
 Python-side component tests pass even when the page stays blank (see the stack notes:
 ipyvue 3 left SolaraViz's main area empty); only a browser shows what a visitor sees.
-This module also writes docs/img/dashboard.png, the README's screenshot.
+The first test also takes the page's screenshot, into its temporary folder; with
+``SCS_SIM_SCREENSHOT_DIR`` set (``make screenshots``) it writes ``dashboard.png`` there
+instead, which is how the README's docs/img/dashboard.png is refreshed on purpose.
 """
 
 from __future__ import annotations
@@ -29,7 +31,8 @@ from scs_sim.viz.browser import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 pytestmark = pytest.mark.browser
 
 REPO = Path(__file__).resolve().parents[1]
-SCREENSHOT = REPO / "docs" / "img" / "dashboard.png"
+SCREENSHOT_ENV = "SCS_SIM_SCREENSHOT_DIR"
+"""Folder the README's screenshot is written to (``make screenshots``); unset in tests."""
 TIMEOUT_MS = 30_000
 
 # How many distinct colours an image or canvas has, and how much of it is not background.
@@ -249,18 +252,24 @@ def test_page_renders_steps_plays_compares_inspects_and_exports(browser, dashboa
     assert lines[0].startswith("step,") and "cf_self_censorship_rate" in lines[0]
     assert len(lines) == 1 + 35  # weeks 0..34
 
-    SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
     page.evaluate("() => document.querySelectorAll('*').forEach(e => { e.scrollTop = 0; })")
     page.wait_for_timeout(300)
     shot = page.screenshot()
-    tmp = SCREENSHOT.with_suffix(".png.tmp")
-    tmp.write_bytes(shot)
-    tmp.replace(SCREENSHOT)
+    assert shot.startswith(b"\x89PNG") and len(shot) > 10_000
+    _save_screenshot(shot, Path(os.environ.get(SCREENSHOT_ENV) or tmp_path) / "dashboard.png")
 
     page.get_by_text("Lecture mode").click()
     page.locator(".scs-lecture .scs-caption").wait_for()
     assert visitor.errors == []
     visitor.close()
+
+
+def _save_screenshot(png: bytes, path: Path) -> None:
+    """Write ``png`` to ``path`` atomically (a half-written README image is never seen)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".png.tmp")
+    tmp.write_bytes(png)
+    tmp.replace(path)
 
 
 def _clear_citizen() -> tuple[int, tuple[float, float]]:
