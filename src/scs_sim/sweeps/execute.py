@@ -15,6 +15,7 @@ worker runs tasks in its own threads) and restores it afterwards.
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import multiprocessing
 import os
 import signal
@@ -158,10 +159,50 @@ def run_tasks(
             future.cancel()
 
 
-def _ignore_sigint() -> None:
+PR_SET_PDEATHSIG = 1
+"""Linux ``prctl`` option: the signal this process gets when its parent dies."""
+
+PARENT_POLL_S = 1.0
+"""How often a worker without ``PR_SET_PDEATHSIG`` (not Linux) checks that its parent lives."""
+
+
+def _exit_with_parent(parent: int | None) -> None:
+    """Make this worker end when the process that started it dies.
+
+    A sweep killed with ``kill -9`` (or SIGTERM, which Python does not catch) leaves its
+    pool's workers behind: they keep running and writing runs nobody waits for, and hold
+    the terminal's pipes. On Linux the kernel sends this worker SIGTERM when its parent
+    (the sweep, or a fork server that exits with the sweep) dies (``PR_SET_PDEATHSIG``);
+    elsewhere a daemon thread polls the parent's pid. A run cut short leaves only a
+    temporary file, which resuming removes.
+
+    Args:
+        parent: The pid this worker must have as parent (the sweep's, for forked and
+            spawned workers), or ``None`` to take the current parent (a fork server's).
+    """
+    expected = os.getppid() if parent is None else parent
+    armed = False
+    if sys.platform == "linux":
+        with contextlib.suppress(OSError, AttributeError):
+            libc = ctypes.CDLL(None, use_errno=True)
+            armed = libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0) == 0
+    if os.getppid() != expected:  # the parent died before the signal was armed
+        os._exit(1)
+    if not armed:
+
+        def watch() -> None:
+            while os.getppid() == expected:
+                time.sleep(PARENT_POLL_S)
+            os._exit(1)
+
+        threading.Thread(target=watch, name="scs-sim-parent-watch", daemon=True).start()
+
+
+def _init_worker(parent: int | None) -> None:
     # Ctrl-C reaches the whole process group: the parent cancels pending runs and lets the
     # running ones finish their files, so workers must not die with a traceback each.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _exit_with_parent(parent)
 
 
 def warm_kernels() -> None:
@@ -207,7 +248,7 @@ def _can_fork() -> bool:
 
 @contextlib.contextmanager
 def local_pool(workers: int) -> Iterator[Executor]:
-    """A local process pool of ``workers`` processes.
+    """A local process pool of ``workers`` processes, which end when this process dies.
 
     On Linux, workers are forked when this process runs no other Python thread and
     numba's threading layer allows it (:func:`numba_fork_safe`): they then start in
@@ -216,15 +257,19 @@ def local_pool(workers: int) -> Iterator[Executor]:
     (a notebook kernel's threads, GNU OpenMP started here), a fork server is used.
     """
     methods = multiprocessing.get_all_start_methods()
+    parent: int | None = os.getpid()
     if threading.active_count() == 1 and _can_fork():
         context = multiprocessing.get_context("fork")
         warm_kernels()
     elif "forkserver" in methods:
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(["scs_sim.sweeps.execute"])
+        parent = None  # workers are the fork server's children; it exits with this process
     else:
         context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(workers, mp_context=context, initializer=_ignore_sigint) as pool:
+    with ProcessPoolExecutor(
+        workers, mp_context=context, initializer=_init_worker, initargs=(parent,)
+    ) as pool:
         yield pool
 
 
