@@ -31,7 +31,12 @@ from scs_sim.runner import DEFAULT_SEED
 from scs_sim.scenario import Scenario
 from scs_sim.viz import charts
 from scs_sim.viz.click_image import ClickImage
-from scs_sim.viz.edge_lists import EDGE_LIST_MAX_BYTES, Uploads, list_edge_lists
+from scs_sim.viz.edge_lists import (
+    EDGE_LIST_MAX_BYTES,
+    EDGE_LIST_SUFFIXES,
+    Uploads,
+    list_edge_lists,
+)
 from scs_sim.viz.fields import FieldSpec, sections
 from scs_sim.viz.limits import SLOTS, full_message
 from scs_sim.viz.merged_echarts import chart
@@ -179,6 +184,37 @@ def Picker(label: str, values: list[str], in_force: str, on_pick: Callable[[str]
     solara.Select(label, values=values, value=shown, on_value=pick)
 
 
+@solara.component
+def UploadField(on_file: Callable[[dict], None], accept: str = "") -> None:
+    """A file chooser; ``on_file`` gets ``{"name", "size", "file_obj"}`` in a thread.
+
+    Solara's own ``FileDrop`` only takes files dragged onto it; this is a plain file
+    input (a button that opens the browser's file dialog), wired the same way: the
+    file's bytes come from the browser as ``file_obj`` is read.
+    """
+    from ipyvuetify.extra import FileInput
+
+    info, set_info = solara.use_state(None)
+    files, set_files = solara.use_state(None)
+    element = FileInput.element(multiple=False, accept=accept, on_file_info=set_info)
+
+    def wire() -> None:
+        if not info:
+            return
+        widget = solara.get_widget(element)
+        widget.version += 1  # as solara.FileDrop does: a new read for each new file
+        widget.reset_stats()
+        set_files(widget.get_files())
+
+    solara.use_effect(wire, [info])
+
+    def deliver(cancel: threading.Event) -> None:
+        if files:
+            on_file(files[0])
+
+    solara.use_thread(deliver, [files])
+
+
 NO_EDGE_LIST = "none"
 """The edge-list picker's entry for no file."""
 
@@ -205,11 +241,11 @@ def EdgeListControl(
             on_change(spec.name, str(choices[label]))
 
     solara.Select(spec.label, values=labels, value=shown, on_value=pick)
-    solara.FileDrop(
-        label=f"Drop an edge-list file here (up to {EDGE_LIST_MAX_BYTES // 2**20} MB)",
-        on_file=on_upload,
-        lazy=True,
+    solara.Text(
+        f"or upload an edge-list file (up to {EDGE_LIST_MAX_BYTES // 2**20} MB):",
+        classes=["scs-help"],
     )
+    UploadField(on_upload, accept=",".join(EDGE_LIST_SUFFIXES))
     solara.Text(
         spec.help + " Files come from the scenario folders (and their networks/ "
         "subfolders) or an upload.",
