@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 PIP := $(PY) -m pip install --disable-pip-version-check --progress-bar on
 FAST := not slow and not browser and not cluster
 
-.PHONY: run test test-fast baseline screenshots chromium install install-test lint format clean
+.PHONY: run test test-notice test-fast baseline screenshots chromium install install-test lint format clean
 
 run: install
 	$(VENV)/bin/scs-sim run
@@ -39,11 +39,14 @@ format: install-test
 
 # The browser tests drive Debian's Chromium; installing it uses apt-get as root (or sudo).
 chromium:
-	@echo "make: the browser tests need Chromium; if it is missing, tools/ensure-chromium.sh" \
-		"installs Debian's package with apt-get (as root or through sudo)"
 	tools/ensure-chromium.sh
 
-test: install-test chromium lint
+test-notice:
+	@echo "make test: installs the test extras into $(VENV) with pip, and Debian's Chromium" \
+		"with apt-get (as root or through sudo) if /usr/bin/chromium is missing; then lints" \
+		"and runs every tier (make test-fast: the fast tier only, no browser)"
+
+test: test-notice install-test chromium lint
 	$(VENV)/bin/pytest
 
 test-fast: install-test lint
