@@ -126,3 +126,38 @@ def test_a_killed_worker_gives_one_line_and_a_resume_hint(tmp_path, started):
     while _alive(workers) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert not _alive(workers)
+
+
+FORKSERVER_SWEEP = """
+import sys, threading, time
+from scs_sim.sweeps.execute import local_pool
+
+# A thread already running (a notebook's, a client's): the pool uses a fork server.
+threading.Thread(target=time.sleep, args=(600,), daemon=True).start()
+with local_pool(2) as pool:
+    futures = [pool.submit(time.sleep, 120) for _ in range(4)]
+    time.sleep(1.0)
+    print("running", flush=True)
+    time.sleep(600)
+"""
+
+
+def test_fork_server_workers_end_when_the_sweep_is_killed(tmp_path, started):
+    proc = subprocess.Popen(
+        [sys.executable, "-c", FORKSERVER_SWEEP],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    started.add(proc.pid)
+    assert proc.stdout.readline().strip() == "running", proc.stderr.read()
+    below = _descendants(proc.pid)
+    started.update(below)
+    workers = {pid for pid in below if _stat(pid) and _stat(pid)[1] != proc.pid}
+    assert len(workers) >= 2, below  # the fork server's children
+    proc.kill()
+    proc.communicate(timeout=GONE_WITHIN_S + 10)  # EOF: nobody holds the pipes
+    deadline = time.monotonic() + GONE_WITHIN_S
+    while _alive(below) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not _alive(below), f"still running {GONE_WITHIN_S} s after the sweep died"

@@ -163,46 +163,64 @@ PR_SET_PDEATHSIG = 1
 """Linux ``prctl`` option: the signal this process gets when its parent dies."""
 
 PARENT_POLL_S = 1.0
-"""How often a worker without ``PR_SET_PDEATHSIG`` (not Linux) checks that its parent lives."""
+"""How often a worker that cannot rely on ``PR_SET_PDEATHSIG`` checks that the sweep lives."""
 
 
-def _exit_with_parent(parent: int | None) -> None:
-    """Make this worker end when the process that started it dies.
+def _process_alive(pid: int) -> bool:
+    """Whether process ``pid`` runs (a zombie, dead but not yet reaped, does not)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except FileNotFoundError:
+        return False
+    except (OSError, IndexError):  # no /proc (not Linux)
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return False
+        except PermissionError:
+            return True
+        return True
+    return state not in ("Z", "X")
 
-    A sweep killed with ``kill -9`` (or SIGTERM, which Python does not catch) leaves its
-    pool's workers behind: they keep running and writing runs nobody waits for, and hold
-    the terminal's pipes. On Linux the kernel sends this worker SIGTERM when its parent
-    (the sweep, or a fork server that exits with the sweep) dies (``PR_SET_PDEATHSIG``);
-    elsewhere a daemon thread polls the parent's pid. A run cut short leaves only a
-    temporary file, which resuming removes.
+
+def _exit_with_sweep(sweep: int) -> None:
+    """Make this worker end when the sweep's process dies.
+
+    A sweep killed with ``kill -9`` (or SIGTERM, which Python does not catch) would leave
+    its pool's workers behind: running and writing runs nobody waits for, and holding the
+    terminal's pipes. On Linux the kernel sends a worker SIGTERM when its parent dies
+    (``PR_SET_PDEATHSIG``). A worker whose parent is not the sweep (a fork server's
+    child; the fork server itself lives as long as its children) or that cannot ask the
+    kernel (not Linux) watches the sweep's pid from a daemon thread instead, every
+    :data:`PARENT_POLL_S` seconds. A run cut short leaves only a temporary file, which
+    resuming removes.
 
     Args:
-        parent: The pid this worker must have as parent (the sweep's, for forked and
-            spawned workers), or ``None`` to take the current parent (a fork server's).
+        sweep: The pid of the process that made the pool.
     """
-    expected = os.getppid() if parent is None else parent
     armed = False
     if sys.platform == "linux":
         with contextlib.suppress(OSError, AttributeError):
             libc = ctypes.CDLL(None, use_errno=True)
             armed = libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0) == 0
-    if os.getppid() != expected:  # the parent died before the signal was armed
+    if not _process_alive(sweep):  # it died before the signal was armed
         os._exit(1)
-    if not armed:
+    if armed and os.getppid() == sweep:
+        return
 
-        def watch() -> None:
-            while os.getppid() == expected:
-                time.sleep(PARENT_POLL_S)
-            os._exit(1)
+    def watch() -> None:
+        while _process_alive(sweep):
+            time.sleep(PARENT_POLL_S)
+        os._exit(1)
 
-        threading.Thread(target=watch, name="scs-sim-parent-watch", daemon=True).start()
+    threading.Thread(target=watch, name="scs-sim-sweep-watch", daemon=True).start()
 
 
-def _init_worker(parent: int | None) -> None:
+def _init_worker(sweep: int) -> None:
     # Ctrl-C reaches the whole process group: the parent cancels pending runs and lets the
     # running ones finish their files, so workers must not die with a traceback each.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _exit_with_parent(parent)
+    _exit_with_sweep(sweep)
 
 
 def warm_kernels() -> None:
@@ -257,18 +275,16 @@ def local_pool(workers: int) -> Iterator[Executor]:
     (a notebook kernel's threads, GNU OpenMP started here), a fork server is used.
     """
     methods = multiprocessing.get_all_start_methods()
-    parent: int | None = os.getpid()
     if threading.active_count() == 1 and _can_fork():
         context = multiprocessing.get_context("fork")
         warm_kernels()
     elif "forkserver" in methods:
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(["scs_sim.sweeps.execute"])
-        parent = None  # workers are the fork server's children; it exits with this process
     else:
         context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(
-        workers, mp_context=context, initializer=_init_worker, initargs=(parent,)
+        workers, mp_context=context, initializer=_init_worker, initargs=(os.getpid(),)
     ) as pool:
         yield pool
 
