@@ -206,7 +206,13 @@ def _asgi(gate, path: str = "/", query: bytes = b"", cookie: str | None = None, 
     async def send(message):
         sent.append(message)
 
-    asyncio.run(gate(scope, receive, send))
+    # A loop of its own: asyncio.run would leave this thread without a current loop, which
+    # Solara's tasks in later tests ask for.
+    loop = asyncio.new_event_loop()
+    try:
+        loop.run_until_complete(gate(scope, receive, send))
+    finally:
+        loop.close()
     return sent, bool(reached)
 
 
