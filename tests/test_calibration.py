@@ -20,6 +20,7 @@ from scs_sim.model import SocialCreditModel
 from scs_sim.validation.report import CALIBRATION_SEEDS, shared_results
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("target", TARGETS, ids=lambda t: t.name)
 def test_calibrated_scenario_reproduces_target_within_tolerance(target):
     moments = [m for m, _ in shared_results(2).calibration]

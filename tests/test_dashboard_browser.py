@@ -3,7 +3,9 @@ Debian's Chromium through Playwright.
 
 Python-side component tests pass even when the page stays blank (see the stack notes:
 ipyvue 3 left SolaraViz's main area empty); only a browser shows what a visitor sees.
-This module also writes docs/img/dashboard.png, the README's screenshot.
+The first test also takes the page's screenshot, into its temporary folder; with
+``SCS_SIM_SCREENSHOT_DIR`` set (``make screenshots``) it writes ``dashboard.png`` there
+instead, which is how the README's docs/img/dashboard.png is refreshed on purpose.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -29,7 +32,8 @@ from scs_sim.viz.browser import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 pytestmark = pytest.mark.browser
 
 REPO = Path(__file__).resolve().parents[1]
-SCREENSHOT = REPO / "docs" / "img" / "dashboard.png"
+SCREENSHOT_ENV = "SCS_SIM_SCREENSHOT_DIR"
+"""Folder the README's screenshot is written to (``make screenshots``); unset in tests."""
 TIMEOUT_MS = 30_000
 
 # How many distinct colours an image or canvas has, and how much of it is not background.
@@ -56,17 +60,22 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def dashboard_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """`scs-sim dashboard` on a free port, with one invalid scenario file in the picker."""
-    extra = tmp_path_factory.mktemp("scenarios")
+@contextlib.contextmanager
+def _serve(folder: Path, *args: str, query: str = "") -> Iterator[str]:
+    """`scs-sim dashboard ARGS` on a free port; yields its address (without ``query``)."""
+    extra = folder / "scenarios"
+    extra.mkdir()
     (extra / "broken.toml").write_text('name = "broken"\nsurveillance = 7.0\n')
-    log = tmp_path_factory.mktemp("server") / "server.log"
+    (extra / "networks").mkdir()
+    ring = "\n".join(f"{i} {(i + 1) % 1000}" for i in range(1000))
+    (extra / "networks" / "ring.txt").write_text(ring + "\n")
+    log = folder / "server.log"
     port = _free_port()
     env = os.environ | {"SCS_SIM_SCENARIOS": str(extra)}
+    env.pop("SCS_SIM_TOKEN", None)
     with log.open("w") as out:
         server = subprocess.Popen(
-            [sys.executable, "-m", "scs_sim.cli", "dashboard", "--port", str(port)],
+            [sys.executable, "-m", "scs_sim.cli", "dashboard", "--port", str(port), *args],
             cwd=REPO,
             env=env,
             stdout=out,
@@ -79,7 +88,7 @@ def dashboard_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             if server.poll() is not None:
                 pytest.fail(f"dashboard exited: {log.read_text()[-2000:]}")
             with contextlib.suppress(OSError):
-                if urllib.request.urlopen(url, timeout=2).status == 200:
+                if urllib.request.urlopen(url + query, timeout=2).status == 200:
                     break
             if time.monotonic() > deadline:
                 pytest.fail(f"dashboard not up after 60 s: {log.read_text()[-2000:]}")
@@ -91,6 +100,14 @@ def dashboard_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             server.wait(10)
         except subprocess.TimeoutExpired:
             server.kill()
+
+
+@pytest.fixture(scope="module")
+def dashboard_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """`scs-sim dashboard` on a free port, with one invalid scenario file in the picker
+    and an edge list (a ring of 1,000 citizens) in its networks/ folder."""
+    with _serve(tmp_path_factory.mktemp("server")) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -107,7 +124,7 @@ def browser() -> Iterator:
 class Visitor:
     """One browser context (one session) on the dashboard, recording page errors."""
 
-    def __init__(self, browser, url: str) -> None:
+    def __init__(self, browser, url: str, wait: bool = True) -> None:
         self.context = browser.new_context(
             viewport={"width": 1600, "height": 1200}, accept_downloads=True
         )
@@ -120,7 +137,8 @@ class Visitor:
             lambda msg: self.errors.append(f"console: {msg.text}") if msg.type == "error" else None,
         )
         self.page.goto(url)
-        self.week(0)
+        if wait:
+            self.week(0)
 
     def week(self, n: int) -> None:
         """Wait until the status line shows week ``n``."""
@@ -249,18 +267,24 @@ def test_page_renders_steps_plays_compares_inspects_and_exports(browser, dashboa
     assert lines[0].startswith("step,") and "cf_self_censorship_rate" in lines[0]
     assert len(lines) == 1 + 35  # weeks 0..34
 
-    SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
     page.evaluate("() => document.querySelectorAll('*').forEach(e => { e.scrollTop = 0; })")
     page.wait_for_timeout(300)
     shot = page.screenshot()
-    tmp = SCREENSHOT.with_suffix(".png.tmp")
-    tmp.write_bytes(shot)
-    tmp.replace(SCREENSHOT)
+    assert shot.startswith(b"\x89PNG") and len(shot) > 10_000
+    _save_screenshot(shot, Path(os.environ.get(SCREENSHOT_ENV) or tmp_path) / "dashboard.png")
 
     page.get_by_text("Lecture mode").click()
     page.locator(".scs-lecture .scs-caption").wait_for()
     assert visitor.errors == []
     visitor.close()
+
+
+def _save_screenshot(png: bytes, path: Path) -> None:
+    """Write ``png`` to ``path`` atomically (a half-written README image is never seen)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".png.tmp")
+    tmp.write_bytes(png)
+    tmp.replace(path)
 
 
 def _clear_citizen() -> tuple[int, tuple[float, float]]:
@@ -294,3 +318,88 @@ def test_two_browser_sessions_have_separate_models(browser, dashboard_url):
     assert first.errors == [] and second.errors == []
     first.close()
     second.close()
+
+
+SECRET = "root:x:0:0:SECRET-LINE:/root:/bin/bash"
+
+
+def _upload(page, name: str, content: bytes) -> None:
+    page.locator("input[type=file]").set_input_files(
+        files=[{"name": name, "mimeType": "text/plain", "buffer": content}]
+    )
+
+
+def test_edge_list_comes_from_the_picker_or_an_upload_never_a_typed_path(browser, dashboard_url):
+    visitor = Visitor(browser, dashboard_url)
+    page = visitor.page
+    visitor.choose("Parameter section", "network")
+    # The edge list is a picker (a read-only input), and there is no other field for it.
+    field = page.get_by_label("edge list", exact=True)
+    assert field.get_attribute("readonly") is not None
+    assert page.locator("input[type=text]:not([readonly])", has_text="edge list").count() == 0
+
+    # A system file uploaded as an edge list: refused by name, its contents never shown.
+    _upload(page, "passwd", (SECRET + "\n").encode())
+    page.get_by_text("edge list upload 'passwd' is not valid").first.wait_for()
+    assert "SECRET" not in page.content() and "x:0:0" not in page.content()
+
+    # A file of the scenario folders, picked, then used by the network.
+    visitor.choose("edge list", "ring.txt")
+    page.locator('.v-select:has(label:text-is("network"))').click()  # not the section's
+    page.get_by_role("option", name="edge_list", exact=True).click()
+    visitor.week(0)
+    page.locator(".scs-error").wait_for(state="detached")
+    visitor.click("Step")
+    visitor.week(1)
+
+    # An upload of a valid file becomes a choice of the picker and the network's ties.
+    ring2 = "\n".join(f"{i} {(i + 2) % 1000}" for i in range(1000)).encode()
+    _upload(page, "ring2.txt", ring2)
+    picker = page.locator(".v-select", has_text="edge list").first
+    sync_api.expect(picker).to_contain_text("upload: ring2.txt")
+    visitor.week(0)  # rebuilt on the new network
+    assert page.locator(".scs-error").count() == 0
+
+    # A jump past the session's step cap is refused on the page.
+    visitor.type("jump N", "5000")
+    visitor.click("Jump 5000")
+    page.get_by_text("jump = 5000 is not valid: this session stops at week 1040").wait_for()
+    visitor.week(0)
+    assert visitor.errors == []
+    visitor.close()
+
+
+def test_token_and_session_limit_on_a_served_dashboard(browser, tmp_path):
+    token = "test-token-1234"
+    with _serve(tmp_path, "--token", token, "--max-sessions", "1", query=f"?token={token}") as url:
+        # No token, a wrong one: 401 and no page, for the page and its websocket alike.
+        for address in (url, url + "?token=wrong-token-99"):
+            with pytest.raises(urllib.error.HTTPError) as refused:
+                urllib.request.urlopen(address, timeout=10)
+            assert refused.value.code == 401
+        stranger = Visitor(browser, url, wait=False)
+        stranger.page.get_by_text("this server needs its access token").wait_for()
+        assert stranger.page.locator(".scs-status").count() == 0
+        stranger.close()
+
+        first = Visitor(browser, url + f"?token={token}")
+        first.click("Step")
+        first.week(1)
+        # The token stays in a cookie: the page's own requests need not repeat it.
+        assert first.page.evaluate("() => document.cookie").count(token) == 0  # HttpOnly
+        second = Visitor(browser, url + f"?token={token}", wait=False)
+        second.page.get_by_text("The dashboard is full: 1 sessions are open").wait_for()
+        assert second.page.locator(".scs-status").count() == 0
+        second.close()
+        first.close()  # closing the tab frees its slot
+        deadline = time.monotonic() + 30
+        while True:
+            third = Visitor(browser, url + f"?token={token}", wait=False)
+            status = third.page.locator(".scs-status, .v-alert").first
+            status.wait_for()
+            if "Week 0 of" in status.inner_text():
+                break
+            third.close()
+            assert time.monotonic() < deadline, "the closed session's slot was never freed"
+            time.sleep(1)
+        third.close()

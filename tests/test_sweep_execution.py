@@ -140,6 +140,7 @@ def test_cli_dask_without_a_scheduler_address_starts_a_local_cluster(serial, tmp
     assert {m["numba_threads"] for m in meta.values()} == {1}
 
 
+@pytest.mark.slow
 def test_killed_sweep_resumes_with_every_run_exactly_once(tmp_path):
     spec = tmp_path / "resume.toml"
     spec.write_text(
@@ -183,6 +184,7 @@ def _ctrl_c_as_in_a_terminal() -> None:
     signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
+@pytest.mark.slow
 def test_ctrl_c_stops_a_pool_sweep_cleanly_and_it_resumes(tmp_path):
     spec = tmp_path / "interrupt.toml"
     spec.write_text(

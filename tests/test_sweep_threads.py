@@ -93,6 +93,7 @@ def probe(mode: str, tmp_path) -> dict:
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
+@pytest.mark.slow
 def test_pool_runs_use_one_numba_thread_and_serial_runs_keep_all(tmp_path):
     report = probe("pool", tmp_path)
     assert report["parallel"] == [{"numba_threads": 1, "probe_threads": 1}] * 4
@@ -109,6 +110,7 @@ def test_dask_worker_threads_use_one_numba_thread(tmp_path):
     assert report["serial"] == [{"numba_threads": None, "probe_threads": 2}] * 4
 
 
+@pytest.mark.slow
 def test_pool_works_after_this_process_started_numba_threads(tmp_path):
     # With GNU OpenMP (numba's layer on Linux without TBB) already started here, forked
     # workers abort; the pool must then start its workers another way.

@@ -41,6 +41,7 @@ def small_parallel_threshold(monkeypatch):
     monkeypatch.setattr(parallel, "PARALLEL_MIN", 1_000)
 
 
+@pytest.mark.slow  # 2 x 2 runs of 136,000 citizens: 45 s on 2 busy cores
 @needs_two_threads
 @pytest.mark.parametrize("scenario", ["full-scs", "minority"])
 def test_threaded_run_equals_single_threaded_run(small_parallel_threshold, scenario):

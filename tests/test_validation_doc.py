@@ -5,7 +5,11 @@ from __future__ import annotations
 import argparse
 import re
 
+import pytest
+
 from scs_sim.validation import report
+
+pytestmark = pytest.mark.slow  # the validation runs: ten seeds of 1,000 citizens, 104 steps
 
 
 def test_validation_doc_is_not_stale(repo):

@@ -11,6 +11,7 @@ citizens networkx takes tens of seconds where numpy takes about one.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -124,7 +125,11 @@ def edge_list(params: Scenario, gen: np.random.Generator) -> tuple[np.ndarray, .
     try:
         edges = np.loadtxt(path, dtype=np.int64, comments="#", ndmin=2)
     except ValueError as exc:
-        raise NetworkFileError(f"{path}: not two integer columns ({exc})") from None
+        # Where, never what: numpy's message quotes the line, and the file may be anything.
+        where = re.search(r"at row \d+, column \d+", str(exc))
+        raise NetworkFileError(
+            f"{path}: not two integer columns" + (f" ({where.group()})" if where else "")
+        ) from None
     if edges.shape[1] < 2 or (edges.size and (edges.min() < 0 or edges.max() >= params.n_citizens)):
         raise NetworkFileError(
             f"{path}: ids must be integers in [0, {params.n_citizens}) (n_citizens)"

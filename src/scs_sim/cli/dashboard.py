@@ -9,12 +9,38 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
+import ipaddress
 import os
 import sys
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8765
 APP = "scs_sim.viz.app"
+CULL_TIMEOUT = "10m"
+# The same as scs_sim.viz.access.TOKEN_ENV and scs_sim.viz.limits' (a test checks): the
+# parser is built without importing scs_sim.viz.
+TOKEN_ENV = "SCS_SIM_TOKEN"
+MAX_SESSIONS_ENV = "SCS_SIM_MAX_SESSIONS"
+MAX_SESSIONS = 50
+
+OPEN_PORT_WARNING = """
+!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!
+!! scs-sim dashboard: WARNING: serving on {host} with NO ACCESS TOKEN.
+!! Anyone who can reach this port can open sessions on this machine. Give a token:
+!!   scs-sim dashboard --host {host} --token "$(openssl rand -hex 16)"
+!! (or set SCS_SIM_TOKEN) and share the printed address, which ends in ?token=...
+!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!
+"""
+
+
+def _loopback(host: str) -> bool:
+    """Whether ``host`` is reachable from this machine only."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 SOLARA_COOKIE_WARNING = "Cookies with samesite=none require https"
@@ -32,7 +58,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         epilog="examples:\n"
         "  scs-sim dashboard                     # http://127.0.0.1:8765/\n"
         "  scs-sim dashboard --port 8800\n"
-        "  scs-sim dashboard --host 0.0.0.0 --lecture   # a lecture hall's network\n",
+        '  scs-sim dashboard --host 0.0.0.0 --lecture --token "$(openssl rand -hex 16)"\n'
+        "                                        # a lecture hall: share the ?token= address\n",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument(
@@ -41,6 +68,18 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         help=f"interface to bind (default {DEFAULT_HOST}; 0.0.0.0 = every interface)",
     )
     p.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT})")
+    p.add_argument(
+        "--token",
+        default=os.environ.get(TOKEN_ENV) or None,
+        help=f"access token (default ${TOKEN_ENV}): visitors open the printed address "
+        "ending in ?token=...; without it they get 401. Strongly advised with --host",
+    )
+    p.add_argument(
+        "--max-sessions",
+        type=int,
+        default=None,
+        help=f"browser sessions at once (default {MAX_SESSIONS}); one more sees a message",
+    )
     p.add_argument("--scenario", help="scenario shown first (default: full-scs)")
     p.add_argument("--lecture", action="store_true", help="start in lecture mode")
     p.add_argument("--dev", action="store_true", help="Solara development mode (auto-reload)")
@@ -66,6 +105,24 @@ def dashboard_command(args: argparse.Namespace) -> int:
         )
     if args.lecture:
         os.environ["SCS_SIM_DASHBOARD_LECTURE"] = "1"
+    if args.max_sessions is not None:
+        if args.max_sessions < 1:
+            raise InputError(f"--max-sessions {args.max_sessions}: allowed: an integer >= 1")
+        os.environ[MAX_SESSIONS_ENV] = str(args.max_sessions)
+    if args.token is not None:
+        from scs_sim.viz.access import valid_token
+
+        if not valid_token(args.token):
+            raise InputError(
+                "--token: allowed: 8 to 200 letters, digits or . _ ~ - "
+                '(e.g. --token "$(openssl rand -hex 16)")'
+            )
+        os.environ[TOKEN_ENV] = args.token
+    elif not _loopback(args.host):
+        print(OPEN_PORT_WARNING.format(host=args.host), file=sys.stderr, flush=True)
+    # A browser that vanished without closing its tab frees its session after 10 minutes
+    # (Solara's default is 24 hours).
+    os.environ.setdefault("SOLARA_KERNEL_CULL_TIMEOUT", CULL_TIMEOUT)
     # Solara warns on every page served over plain http to a host other than "localhost"
     # that its session cookie falls back to samesite=lax: expected here, so not shown.
     quiet = f"ignore:{SOLARA_COOKIE_WARNING}:UserWarning"
@@ -84,8 +141,11 @@ def dashboard_command(args: argparse.Namespace) -> int:
     ]
     if not args.dev:
         command.append("--production")
+    query = f"?token={args.token}" if args.token else ""
     print(
-        f"scs-sim dashboard: serving http://{args.host}:{args.port}/", file=sys.stderr, flush=True
+        f"scs-sim dashboard: serving http://{args.host}:{args.port}/{query}",
+        file=sys.stderr,
+        flush=True,
     )
     # exec keeps one process: Ctrl-C and the caller's kill reach the server directly.
     os.execv(sys.executable, command)

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import sys
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
+
+from scs_sim.cli import USAGE_ERROR
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -71,22 +75,30 @@ def sweep_command(args: argparse.Namespace) -> int:
 
     out = args.out or default_out(sweep)
     storage.check_folder(out, sweep.digest())  # before starting any cluster
-    with contextlib.ExitStack() as stack:
-        if args.dask:
-            executor, name = stack.enter_context(dask_executor(args.workers))
-        elif args.workers and args.workers > 1:
-            executor = stack.enter_context(local_pool(args.workers))
-            name = f"local process pool ({args.workers} workers)"
-        else:
-            executor, name = None, "serial"
-        outcome = run_sweep(
-            sweep,
-            out,
-            executor=executor,
-            csv=args.csv,
-            progress=not args.quiet,
-            executor_name=name,
+    try:
+        with contextlib.ExitStack() as stack:
+            if args.dask:
+                executor, name = stack.enter_context(dask_executor(args.workers))
+            elif args.workers and args.workers > 1:
+                executor = stack.enter_context(local_pool(args.workers))
+                name = f"local process pool ({args.workers} workers)"
+            else:
+                executor, name = None, "serial"
+            outcome = run_sweep(
+                sweep,
+                out,
+                executor=executor,
+                csv=args.csv,
+                progress=not args.quiet,
+                executor_name=name,
+            )
+    except BrokenProcessPool:
+        print(
+            f"scs-sim: error: a worker process died (killed, or out of memory); the runs "
+            f"written in {out}/ are complete: rerun the same command to resume",
+            file=sys.stderr,
         )
+        return USAGE_ERROR
     if not args.quiet:
         resumed = f", {outcome.skipped} already done" if outcome.skipped else ""
         print(

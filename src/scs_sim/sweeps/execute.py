@@ -15,6 +15,7 @@ worker runs tasks in its own threads) and restores it afterwards.
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import multiprocessing
 import os
 import signal
@@ -158,10 +159,68 @@ def run_tasks(
             future.cancel()
 
 
-def _ignore_sigint() -> None:
+PR_SET_PDEATHSIG = 1
+"""Linux ``prctl`` option: the signal this process gets when its parent dies."""
+
+PARENT_POLL_S = 1.0
+"""How often a worker that cannot rely on ``PR_SET_PDEATHSIG`` checks that the sweep lives."""
+
+
+def _process_alive(pid: int) -> bool:
+    """Whether process ``pid`` runs (a zombie, dead but not yet reaped, does not)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except FileNotFoundError:
+        return False
+    except (OSError, IndexError):  # no /proc (not Linux)
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return False
+        except PermissionError:
+            return True
+        return True
+    return state not in ("Z", "X")
+
+
+def _exit_with_sweep(sweep: int) -> None:
+    """Make this worker end when the sweep's process dies.
+
+    A sweep killed with ``kill -9`` (or SIGTERM, which Python does not catch) would leave
+    its pool's workers behind: running and writing runs nobody waits for, and holding the
+    terminal's pipes. On Linux the kernel sends a worker SIGTERM when its parent dies
+    (``PR_SET_PDEATHSIG``). A worker whose parent is not the sweep (a fork server's
+    child; the fork server itself lives as long as its children) or that cannot ask the
+    kernel (not Linux) watches the sweep's pid from a daemon thread instead, every
+    :data:`PARENT_POLL_S` seconds. A run cut short leaves only a temporary file, which
+    resuming removes.
+
+    Args:
+        sweep: The pid of the process that made the pool.
+    """
+    armed = False
+    if sys.platform == "linux":
+        with contextlib.suppress(OSError, AttributeError):
+            libc = ctypes.CDLL(None, use_errno=True)
+            armed = libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0) == 0
+    if not _process_alive(sweep):  # it died before the signal was armed
+        os._exit(1)
+    if armed and os.getppid() == sweep:
+        return
+
+    def watch() -> None:
+        while _process_alive(sweep):
+            time.sleep(PARENT_POLL_S)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="scs-sim-sweep-watch", daemon=True).start()
+
+
+def _init_worker(sweep: int) -> None:
     # Ctrl-C reaches the whole process group: the parent cancels pending runs and lets the
     # running ones finish their files, so workers must not die with a traceback each.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _exit_with_sweep(sweep)
 
 
 def warm_kernels() -> None:
@@ -207,7 +266,7 @@ def _can_fork() -> bool:
 
 @contextlib.contextmanager
 def local_pool(workers: int) -> Iterator[Executor]:
-    """A local process pool of ``workers`` processes.
+    """A local process pool of ``workers`` processes, which end when this process dies.
 
     On Linux, workers are forked when this process runs no other Python thread and
     numba's threading layer allows it (:func:`numba_fork_safe`): they then start in
@@ -224,7 +283,9 @@ def local_pool(workers: int) -> Iterator[Executor]:
         context.set_forkserver_preload(["scs_sim.sweeps.execute"])
     else:
         context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(workers, mp_context=context, initializer=_ignore_sigint) as pool:
+    with ProcessPoolExecutor(
+        workers, mp_context=context, initializer=_init_worker, initargs=(os.getpid(),)
+    ) as pool:
         yield pool
 
 

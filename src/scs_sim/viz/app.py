@@ -15,6 +15,9 @@ Rendering. Reacton's faster renderer (``REACTON_FAST=1``, opt-in in reacton 1.11
 the components whose inputs and state did not change; a step then re-renders only the
 live views, about half of a step's server time with the default renderer. Set
 ``REACTON_FAST=0`` to use the default renderer.
+
+Access. With ``SCS_SIM_TOKEN`` set (``scs-sim dashboard --token``), every request must
+carry the token (:mod:`scs_sim.viz.access`).
 """
 
 from __future__ import annotations
@@ -59,6 +62,11 @@ def warm_up() -> None:
 
 _warming = threading.Thread(target=warm_up, name="scs-sim-dashboard-warm-up", daemon=True)
 _warming.start()
+
+if os.environ.get("SCS_SIM_TOKEN"):  # scs-sim dashboard --token: before any visitor gets in
+    from scs_sim.viz.access import install
+
+    install(os.environ["SCS_SIM_TOKEN"])
 
 
 @solara.component

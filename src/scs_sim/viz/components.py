@@ -31,7 +31,14 @@ from scs_sim.runner import DEFAULT_SEED
 from scs_sim.scenario import Scenario
 from scs_sim.viz import charts
 from scs_sim.viz.click_image import ClickImage
+from scs_sim.viz.edge_lists import (
+    EDGE_LIST_MAX_BYTES,
+    EDGE_LIST_SUFFIXES,
+    Uploads,
+    list_edge_lists,
+)
 from scs_sim.viz.fields import FieldSpec, sections
+from scs_sim.viz.limits import SLOTS, full_message
 from scs_sim.viz.merged_echarts import chart
 from scs_sim.viz.network_image import citizen_at, network_png
 from scs_sim.viz.session import (
@@ -178,7 +185,81 @@ def Picker(label: str, values: list[str], in_force: str, on_pick: Callable[[str]
 
 
 @solara.component
-def ParameterPanel(params: Scenario, on_change: Callable[[str, Any], None]) -> None:
+def UploadField(on_file: Callable[[dict], None], accept: str = "") -> None:
+    """A file chooser; ``on_file`` gets ``{"name", "size", "file_obj"}`` in a thread.
+
+    Solara's own ``FileDrop`` only takes files dragged onto it; this is a plain file
+    input (a button that opens the browser's file dialog), wired the same way: the
+    file's bytes come from the browser as ``file_obj`` is read.
+    """
+    from ipyvuetify.extra import FileInput
+
+    info, set_info = solara.use_state(None)
+    files, set_files = solara.use_state(None)
+    element = FileInput.element(multiple=False, accept=accept, on_file_info=set_info)
+
+    def wire() -> None:
+        if not info:
+            return
+        widget = solara.get_widget(element)
+        widget.version += 1  # as solara.FileDrop does: a new read for each new file
+        widget.reset_stats()
+        set_files(widget.get_files())
+
+    solara.use_effect(wire, [info])
+
+    def deliver(cancel: threading.Event) -> None:
+        if files:
+            on_file(files[0])
+
+    solara.use_thread(deliver, [files])
+
+
+NO_EDGE_LIST = "none"
+"""The edge-list picker's entry for no file."""
+
+
+@solara.component
+def EdgeListControl(
+    spec: FieldSpec,
+    value: str,
+    choices: dict[str, Path],
+    on_change: Callable[[str, Any], None],
+    on_upload: Callable[[dict], None],
+) -> None:
+    """The edge list: a file from the scenario folders or an upload, never a typed path
+    (see :mod:`scs_sim.viz.edge_lists`)."""
+    by_path = {str(path): label for label, path in choices.items()}
+    own = f"scenario's own ({Path(value).name})" if value and value not in by_path else None
+    labels = [NO_EDGE_LIST, *([own] if own else []), *choices]
+    shown = by_path.get(value) or own or NO_EDGE_LIST
+
+    def pick(label: str) -> None:
+        if label == NO_EDGE_LIST:
+            on_change(spec.name, "")
+        elif label in choices:
+            on_change(spec.name, str(choices[label]))
+
+    solara.Select(spec.label, values=labels, value=shown, on_value=pick)
+    solara.Text(
+        f"or upload an edge-list file (up to {EDGE_LIST_MAX_BYTES // 2**20} MB):",
+        classes=["scs-help"],
+    )
+    UploadField(on_upload, accept=",".join(EDGE_LIST_SUFFIXES))
+    solara.Text(
+        spec.help + " Files come from the scenario folders (and their networks/ "
+        "subfolders) or an upload.",
+        classes=["scs-help"],
+    )
+
+
+@solara.component
+def ParameterPanel(
+    params: Scenario,
+    on_change: Callable[[str, Any], None],
+    edge_lists: dict[str, Path] | None = None,
+    on_upload: Callable[[dict], None] | None = None,
+) -> None:
     """Every tunable field of the scenario schema, one section at a time.
 
     One section's controls exist at a time: with all sixty on the page, Solara's
@@ -189,7 +270,12 @@ def ParameterPanel(params: Scenario, on_change: Callable[[str, Any], None]) -> N
     _html("<b>Parameters</b> (a change restarts the run on the same seed)")
     solara.Select("Parameter section", values=list(groups), value=section)
     for spec in groups[section.value]:
-        FieldControl(spec, getattr(params, spec.name), on_change)
+        if spec.name == "edge_list":
+            EdgeListControl(
+                spec, params.edge_list, edge_lists or {}, on_change, on_upload or (lambda _: None)
+            )
+        else:
+            FieldControl(spec, getattr(params, spec.name), on_change)
 
 
 @solara.component
@@ -488,6 +574,20 @@ def Exports(session: DashboardSession, version: int, selected: int | None, large
             )
 
 
+def _take_slot() -> tuple[object, bool]:
+    """This page's session slot: its key (its kernel) and whether it got one.
+
+    Rendered outside a server (``solara.render`` in tests) a page has no kernel and
+    takes no slot.
+    """
+    try:
+        key: object = solara.get_kernel_id()
+        closed = solara.kernel_closed_event()
+    except Exception:
+        return None, True
+    return key, SLOTS.acquire(key, lambda: not closed.is_set())
+
+
 @solara.component
 def Dashboard(scenario_dirs: list[Path] | None = None, initial: str | None = None) -> None:
     """The whole page: picker, parameters, controls, views, comparison, inspector, exports.
@@ -497,10 +597,15 @@ def Dashboard(scenario_dirs: list[Path] | None = None, initial: str | None = Non
         initial: Scenario shown first (default ``$SCS_SIM_DASHBOARD_SCENARIO`` or full-scs).
     """
     scenarios = solara.use_memo(lambda: list_scenarios(scenario_dirs), [])
+    edge_files = solara.use_memo(lambda: list_edge_lists(scenario_dirs), [])
     first = initial or os.environ.get(SCENARIO_ENV) or INITIAL_SCENARIO
+    slot = solara.use_memo(_take_slot, [])
+    solara.use_effect(lambda: lambda: SLOTS.release(slot[0]), [])
 
     def first_session() -> tuple[str, DashboardSession | None, str]:
         # Per page, hence per browser session: never a module-level model.
+        if not slot[1]:
+            return "", None, full_message(SLOTS.limit)
         problems = []
         for name in dict.fromkeys([first, *scenarios]):
             if name not in scenarios:
@@ -521,13 +626,18 @@ def Dashboard(scenario_dirs: list[Path] | None = None, initial: str | None = Non
         [],
     )
     if control is None:
-        solara.Error("No scenario could be loaded: " + error.value)
+        solara.Error(error.value if not slot[1] else "No scenario could be loaded: " + error.value)
     else:
-        DashboardView(control, scenarios, start_name)
+        DashboardView(control, scenarios, start_name, edge_files)
 
 
 @solara.component
-def DashboardView(control: Controller, scenarios: dict[str, Path], start_name: str) -> None:
+def DashboardView(
+    control: Controller,
+    scenarios: dict[str, Path],
+    start_name: str,
+    edge_files: dict[str, Path] | None = None,
+) -> None:
     """The page once a session exists (see :func:`Dashboard`).
 
     This component never reads the step counter (``control.version``): a step re-renders
@@ -546,6 +656,9 @@ def DashboardView(control: Controller, scenarios: dict[str, Path], start_name: s
     selected = solara.use_reactive(None)
     lecture = solara.use_reactive(os.environ.get(LECTURE_ENV, "") not in ("", "0"))
     built = solara.use_reactive(0)  # bumped when the session is replaced
+    edge_files = edge_files or {}
+    uploads = solara.use_memo(Uploads, [])
+    solara.use_effect(lambda: uploads.close, [])
     session = control.session
     _ = built.value  # subscribe: a new session re-renders the panel with its parameters
 
@@ -561,6 +674,7 @@ def DashboardView(control: Controller, scenarios: dict[str, Path], start_name: s
             new_overrides,
             None if cf == NO_COMPARISON else cf,
             scenarios,
+            edge_lists=[*edge_files.values(), *uploads.files.values()],
         )
         playing.value = False
         control.replace(fresh)
@@ -589,6 +703,16 @@ def DashboardView(control: Controller, scenarios: dict[str, Path], start_name: s
     def on_parameter(name: str, value: Any) -> None:
         control.attempt(lambda: rebuild(overrides=overrides.peek() | {name: value}))
 
+    def on_upload(file: dict) -> None:
+        """An uploaded edge list: saved, checked, then used like a picked file."""
+
+        def apply() -> None:
+            n = control.session.params.n_citizens
+            _, path = uploads.add(str(file.get("name", "")), file["file_obj"], n)
+            rebuild(overrides=overrides.peek() | {"edge_list": str(path)})
+
+        control.attempt(apply)
+
     def on_compare(value: str) -> bool:
         def apply() -> None:
             cf = None if value == NO_COMPARISON else value
@@ -603,9 +727,9 @@ def DashboardView(control: Controller, scenarios: dict[str, Path], start_name: s
 
     def jump_ahead() -> None:
         def apply() -> None:
-            if not 1 <= int(jump.peek()) <= 10_000:
-                raise ScenarioError(f"jump = {jump.peek()} is not valid; allowed: 1 to 10000")
-            control.session.step(int(jump.peek()))
+            if int(jump.peek()) < 1:
+                raise ScenarioError(f"jump = {jump.peek()} is not valid; allowed: 1 or more")
+            control.session.step(int(jump.peek()))  # refuses to pass the step cap
 
         control.attempt(apply)
 
@@ -669,7 +793,12 @@ def DashboardView(control: Controller, scenarios: dict[str, Path], start_name: s
                         compare.value,
                         on_compare,
                     )
-                    ParameterPanel(session.params, on_parameter)
+                    ParameterPanel(
+                        session.params,
+                        on_parameter,
+                        edge_lists=edge_files | uploads.files,
+                        on_upload=on_upload,
+                    )
             with solara.Column():
                 with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}):
                     solara.Button("Step", on_click=step_once, color="primary")

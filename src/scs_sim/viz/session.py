@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import json
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,7 +24,9 @@ from scs_sim.model import SocialCreditModel
 from scs_sim.population import KIND_BITS
 from scs_sim.runner import matched, series_difference
 from scs_sim.scenario import Scenario
+from scs_sim.viz.edge_lists import check_edge_list
 from scs_sim.viz.layout import NetworkView, network_signature, network_view
+from scs_sim.viz.limits import check_steps
 
 DASHBOARD_MAX_CITIZENS = 200_000
 """Largest population the dashboard builds; bigger runs belong to ``scs-sim run``."""
@@ -208,8 +211,13 @@ class DashboardSession:
             self.twin = twin
 
     def step(self, n: int = 1) -> None:
-        """Advance both runs ``n`` steps together."""
+        """Advance both runs ``n`` steps together, within the session's step cap.
+
+        Raises:
+            ScenarioError: ``n`` steps would pass :func:`scs_sim.viz.limits.step_cap`.
+        """
         with self.lock:
+            check_steps(self.steps, n, self.model.population.n)
             for _ in range(n):
                 self.model.step()
                 if self.twin is not None:
@@ -287,6 +295,7 @@ def load_session(
     overrides: dict[str, Any] | None = None,
     compare: str | None = None,
     scenarios: dict[str, Path] | None = None,
+    edge_lists: Iterable[Path] | None = None,
 ) -> DashboardSession:
     """Build a session from a scenario file, page overrides and a comparison choice.
 
@@ -296,10 +305,16 @@ def load_session(
         overrides: Fields changed on the page.
         compare: ``None``, :data:`BASELINE`, or the name of another scenario in ``scenarios``.
         scenarios: Scenario files by name, for ``compare``.
+        edge_lists: The edge-list files the page offers (scenario folders and this
+            session's uploads); an ``edge_list`` override must be one of them or the
+            scenario's own (see :mod:`scs_sim.viz.edge_lists`).
 
     Raises:
         ScenarioError: A file or a value that fails validation (one line).
     """
+    if overrides and "edge_list" in overrides:
+        own = load_scenario(path).edge_list
+        check_edge_list(overrides["edge_list"], edge_lists or (), own)
     params = load_scenario(path, overrides or None)
     source = str(path) + (" with page overrides" if overrides else "")
     return DashboardSession(params, seed, source, counterfactual_for(params, compare, scenarios))
