@@ -14,7 +14,7 @@ import pytest
 from scs_sim.validation import docking, facts
 from scs_sim.validation.report import FACT_SEEDS, shared_results
 
-pytestmark = pytest.mark.slow  # ten seeds of 1,000 citizens over 104 steps
+pytestmark = pytest.mark.slow  # twenty seeds of 1,000 citizens over 104 steps
 
 PRIMARY = [c for c in facts.COMPARISONS if c.primary]
 
