@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
+import warnings
 from collections.abc import Sequence
 
 from scs_sim.loading import NetworkFileError, ScenarioError
@@ -30,6 +31,17 @@ USAGE_ERROR = 2
 
 class InputError(ValueError):
     """Bad input given on the command line; the message is one line."""
+
+
+def _one_line_warning(message, category, filename, lineno, file=None, line=None) -> None:
+    from scs_sim.input_errors import ScenarioWarning
+
+    if issubclass(category, ScenarioWarning):
+        print(f"scs-sim: warning: {message}", file=sys.stderr)
+    else:
+        warnings._showwarnmsg_impl(  # type: ignore[attr-defined]
+            warnings.WarningMessage(message, category, filename, lineno, file, line)
+        )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -55,7 +67,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return USAGE_ERROR
     try:
-        return int(args.func(args) or 0)
+        with warnings.catch_warnings():
+            warnings.showwarning = _one_line_warning
+            return int(args.func(args) or 0)
     except (ScenarioError, NetworkFileError, InputError) as exc:
         print(f"scs-sim: error: {exc}", file=sys.stderr)
         return USAGE_ERROR

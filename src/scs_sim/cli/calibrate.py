@@ -61,7 +61,7 @@ def calibrate_command(args: argparse.Namespace) -> int:
     from scs_sim.runner import resolve
 
     _check(args)
-    base, source = resolve(args.scenario)
+    base, source = resolve(args.scenario, caller="cli")
 
     def progress(k: int, d: float) -> None:
         if not args.quiet:

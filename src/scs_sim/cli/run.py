@@ -34,6 +34,11 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--out", type=Path, help="output folder (default: results/<name>-seed<S>)")
     p.add_argument("--quiet", action="store_true", help="no progress bar and no summary")
+    p.add_argument(
+        "--allow-large",
+        action="store_true",
+        help="run even if the memory estimate exceeds the available memory",
+    )
     p.set_defaults(func=run_command)
 
 
@@ -49,7 +54,7 @@ def _progress_bar(total: int, n: int, quiet: bool, label: str):
 def _run(scenario: str | None, args: argparse.Namespace, overrides: dict) -> RunResult:
     from scs_sim.runner import resolve, run_scenario
 
-    params, source = resolve(scenario, overrides)
+    params, source = resolve(scenario, overrides, caller="cli")
     steps = args.steps if args.steps is not None else params.steps
     bar, progress = _progress_bar(steps, params.n_citizens, args.quiet, params.name)
     try:
@@ -83,14 +88,16 @@ def _summary(results: dict[str, RunResult]) -> None:
 def run_command(args: argparse.Namespace) -> int:
     """Run, write and summarise."""
     from scs_sim.cli import InputError
+    from scs_sim.cli.checks import allow_large, check_seed, check_steps
     from scs_sim.output import write_comparison, write_run
     from scs_sim.runner import compare_runs
 
-    if args.steps is not None and args.steps < 1:
-        raise InputError(f"--steps {args.steps}: allowed: an integer >= 1")
+    check_steps(args.steps)
+    check_seed(args.seed)
+    allow_large(args.allow_large)
     if args.compare and args.scenario:
         raise InputError("give either SCENARIO or --compare A B, not both")
-    overrides = dict(parse_override(item) for item in args.set)
+    overrides = dict(parse_override(item, "cli") for item in args.set)
     if args.compare:
         a, b = (_run(name, args, overrides) for name in args.compare)
         out = (
