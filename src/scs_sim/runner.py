@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from scs_sim.input_errors import Caller
-from scs_sim.loading import resolve_scenario, resolve_scenario_path
+from scs_sim.loading import resolve_scenario
 from scs_sim.model import SocialCreditModel
 from scs_sim.scenario import DEFAULT_SEED, Scenario
 
@@ -64,14 +64,10 @@ def resolve(
     Returns:
         The scenario (see :func:`scs_sim.loading.resolve_scenario`) and where it came from.
     """
+    params = resolve_scenario(scenario, overrides, caller=caller)
     if scenario is None:
-        label = "embedded baseline defaults"
-    elif isinstance(scenario, Scenario):
-        label = scenario.name
-    else:
-        label = str(resolve_scenario_path(scenario))
-    params = resolve_scenario(scenario, overrides, caller=caller, label=label)
-    return params, label
+        return params, "embedded baseline defaults"
+    return params, scenario.name if isinstance(scenario, Scenario) else str(scenario)
 
 
 def run_scenario(

@@ -92,7 +92,7 @@ def is_name(text: str | Path) -> bool:
 def find(name_or_path: str | Path, kind: Kind = "scenario") -> Path:
     """A scenario (or sweep) file by path, or by name along the search path.
 
-    A bare name that is also an existing file in the working directory is that file.
+    A bare name that is also an entry of the working directory is that entry.
 
     Raises:
         ScenarioError: one line naming the close matches, or the known names.
@@ -100,8 +100,8 @@ def find(name_or_path: str | Path, kind: Kind = "scenario") -> Path:
     path = Path(name_or_path)
     if not is_name(path):
         return path
-    with contextlib.suppress(OSError):
-        if path.is_file():
+    with contextlib.suppress(OSError, ValueError):
+        if os.path.lexists(path):  # a file here, even a FIFO or a broken link: read_toml says
             return path
     for folder in _folders(kind):
         candidate = folder / f"{path.name}.toml"

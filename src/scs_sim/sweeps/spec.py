@@ -34,6 +34,10 @@ from scs_sim.sweeps import design as designs
 NOT_SWEPT: tuple[str, ...] = ("steps",)
 """Scenario fields a sweep cannot vary: every run of a sweep has the same length."""
 
+MAX_POINTS = 100_000
+"""Largest design: drawing it (SALib's Morris sampler is the slowest, about 4 s for 100,000
+points) and checking it stays quick, even for a dry run."""
+
 MAX_RUNS = 1_000_000
 """More runs than this is surely a typo (e.g. a Sobol sample size meant as a total).
 
@@ -440,6 +444,20 @@ def _levels(name: str, par: ParameterSpec) -> list[Any]:
     return [float(v) for v in grid]
 
 
+def _check_size(points: int, replicates: int, src: str) -> None:
+    """Refuse a design too large to draw quickly or to run, before drawing it."""
+    if points > MAX_POINTS:
+        raise ScenarioError(
+            f"{src}: {points} points is too many; allowed: at most {MAX_POINTS} points "
+            "(lower design.samples, levels or values)"
+        )
+    if points * replicates > MAX_RUNS:
+        raise ScenarioError(
+            f"{src}: {points} points x {replicates} replicates is too many; allowed: at most "
+            f"{MAX_RUNS} runs"
+        )
+
+
 def _design(spec: SweepSpec, src: str) -> designs.Design:
     kind = spec.design.kind
     if kind == "factorial":
@@ -449,8 +467,7 @@ def _design(spec: SweepSpec, src: str) -> designs.Design:
                 "remove samples or choose kind = 'latin', 'sobol' or 'morris'"
             )
         total = math.prod(len(_levels(n, p)) for n, p in spec.parameters.items())
-        if total * spec.replicates > MAX_RUNS:
-            raise ScenarioError(f"{src}: {total} points x {spec.replicates} replicates is too many")
+        _check_size(total, spec.replicates, src)
         return designs.factorial({n: _levels(n, p) for n, p in spec.parameters.items()})
     samples = spec.design.samples
     if samples is None:
@@ -463,8 +480,7 @@ def _design(spec: SweepSpec, src: str) -> designs.Design:
     total = designs.n_points(
         kind, len(spec.parameters), samples, second_order=spec.design.second_order
     )
-    if total * spec.replicates > MAX_RUNS:
-        raise ScenarioError(f"{src}: {total} points x {spec.replicates} replicates is too many")
+    _check_size(total, spec.replicates, src)
     return designs.sample(
         kind,
         {n: (p.low, p.high) for n, p in spec.parameters.items()},
