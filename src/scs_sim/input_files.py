@@ -162,9 +162,9 @@ def read_edge_list(path: Path | str, n_citizens: int) -> np.ndarray:
     Raises:
         NetworkFileError: one line naming the file and what is wrong.
     """
-    path = Path(path)
-    if not str(path):
+    if not str(path).strip():
         raise NetworkFileError("edge_list = '': no such file; network = 'edge_list' needs one")
+    path = Path(path)
     try:
         check_regular_file(path, "an edge-list file")
         info = path.stat()

@@ -24,8 +24,14 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from scs_sim import scenario_library
-from scs_sim.input_errors import Caller, ScenarioError, overrides_label, validation_error
-from scs_sim.input_files import file_digest, read_toml
+from scs_sim.input_errors import (
+    Caller,
+    NetworkFileError,
+    ScenarioError,
+    overrides_label,
+    validation_error,
+)
+from scs_sim.input_files import file_digest, read_edge_list, read_toml
 from scs_sim.loading import _allowed, check_runnable, parse_override, resolve_scenario_path
 from scs_sim.metrics import metric_names
 from scs_sim.scenario import Scenario, field_kind, parameter_fields
@@ -557,25 +563,24 @@ def _check_points(base: Scenario, design: designs.Design, path: Path | None, src
         mapping = dict(zip(edge_lists, resolved, strict=True))
         design.points["edge_list"] = points["edge_list"].map(mapping)
         edge_lists = resolved
-    extremes: list[dict[str, Any]] = []
     largest = {
         name: _plain(points[name].max()) for name in ("n_citizens", "mean_degree") if name in points
     }
-    extremes.append(largest)
-    smallest_n = (
-        {"n_citizens": _plain(points["n_citizens"].min())} if "n_citizens" in points else {}
-    )
+    if base.network == "edge_list" and edge_lists:
+        largest["edge_list"] = edge_lists[0]
+    try:
+        scenario = Scenario.model_validate(base.model_dump(mode="json") | largest)
+    except ValidationError as exc:
+        raise validation_error(exc, src, Scenario, prefix="parameters") from None
+    check_runnable(scenario, src)  # score rules, memory of the largest run, its edge list
     networks = set(points["network"]) if "network" in points else {base.network}
-    for edge_list in edge_lists or ([base.edge_list] if "edge_list" in networks else []):
-        extremes.append(smallest_n | {"network": "edge_list", "edge_list": edge_list})
-    data = base.model_dump(mode="json")
-    for changes in extremes:
-        try:
-            scenario = Scenario.model_validate(data | changes)
-        except ValidationError as exc:
-            raise validation_error(exc, src, Scenario, prefix="parameters") from None
-        if scenario.network == "edge_list" or changes is largest:
-            check_runnable(scenario, src)
+    if "edge_list" in networks:
+        smallest = int(points["n_citizens"].min()) if "n_citizens" in points else base.n_citizens
+        for edge_list in edge_lists or [base.edge_list]:
+            try:
+                read_edge_list(edge_list, smallest)
+            except NetworkFileError as exc:
+                raise NetworkFileError(f"{src}: {exc}") from None
 
 
 def _metrics(spec: SweepSpec, src: str, has_groups: bool) -> tuple[tuple, tuple]:
