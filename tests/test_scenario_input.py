@@ -246,10 +246,14 @@ def test_allow_large_lets_validate_pass(tmp_path, capsys, monkeypatch):
 
 def test_memory_estimate_matches_the_measured_peaks():
     # docs/scale.md, "Memory needed before a run starts": /usr/bin/time -v peaks (MB).
+    # Cached kernels, and (1M first) the first run, which also compiles the kernels.
     measured = {(1_000_000, 10): 532, (4_000_000, 10): 1167, (2_000_000, 40): 988}
+    first_run = {(1_000_000, 10): 745}
     for (n, degree), peak_mb in measured.items():
         estimate = estimate_bytes(Scenario(n_citizens=n, mean_degree=degree)) / 1e6
-        assert peak_mb <= estimate <= 1.25 * peak_mb, (n, degree, estimate, peak_mb)
+        assert peak_mb <= estimate <= peak_mb + 350, (n, degree, estimate, peak_mb)
+    for (n, degree), peak_mb in first_run.items():
+        assert estimate_bytes(Scenario(n_citizens=n, mean_degree=degree)) / 1e6 >= peak_mb
 
 
 # --- custom weights and data protection ------------------------------------------------------
