@@ -446,3 +446,14 @@ def test_one_formatter_one_kind_mapping():
     ]
     assert hits == [], hits
     assert math.isfinite(estimate_bytes(Scenario()))
+
+
+def test_sweep_folder_errors_in_python_name_no_flags(tmp_path):
+    from scs_sim.sweeps import storage
+
+    (tmp_path / "stray.txt").write_text("x")
+    with pytest.raises(ScenarioError) as info:
+        storage.check_folder(tmp_path, "0" * 16)
+    assert str(info.value).startswith(f"out = {str(tmp_path)!r}: folder is not empty")
+    with pytest.raises(ScenarioError, match=r"^--out "):
+        storage.check_folder(tmp_path, "0" * 16, "cli")

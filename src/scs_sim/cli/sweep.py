@@ -72,7 +72,7 @@ def sweep_command(args: argparse.Namespace) -> int:
     from scs_sim.sweeps.execute import dask_executor, local_pool
 
     out = args.out or default_out(sweep)
-    storage.check_folder(out, sweep.digest())  # before starting any cluster
+    storage.check_folder(out, sweep.digest(), "cli")  # before starting any cluster
     with contextlib.ExitStack() as stack:
         if args.dask:
             executor, name = stack.enter_context(dask_executor(args.workers))
