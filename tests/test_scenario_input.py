@@ -457,3 +457,11 @@ def test_sweep_folder_errors_in_python_name_no_flags(tmp_path):
     assert str(info.value).startswith(f"out = {str(tmp_path)!r}: folder is not empty")
     with pytest.raises(ScenarioError, match=r"^--out "):
         storage.check_folder(tmp_path, "0" * 16, "cli")
+
+
+def test_edge_list_errors_never_echo_the_file(tmp_path, capsys):
+    (tmp_path / "secret.txt").write_text("0 1\nAWS_SECRET=hunter2 3\n")
+    path = write(tmp_path, 'network = "edge_list"\nedge_list = "secret.txt"\n')
+    code, _, err = cli(capsys, "validate", str(path))
+    assert_one_line_error(code, err, "secret.txt: not two integer columns (at row 1, column 1)")
+    assert "hunter2" not in err and "AWS" not in err

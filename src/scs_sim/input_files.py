@@ -12,6 +12,7 @@ import errno
 import functools
 import hashlib
 import os
+import re
 import stat
 import tomllib
 from pathlib import Path
@@ -184,8 +185,10 @@ def _parse_edges(path: str, size: int, mtime_ns: int) -> np.ndarray:
     try:
         edges = np.loadtxt(path, dtype=np.int64, comments="#", ndmin=2)
     except (ValueError, UnicodeDecodeError) as exc:
-        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise NetworkFileError(f"{_shown(path)}: not two integer columns ({reason})") from None
+        # Where, never what: the message must not echo the file's contents.
+        where = re.search(r"row \d+(, column \d+)?", str(exc))
+        detail = f" (at {where.group(0)})" if where else ""
+        raise NetworkFileError(f"{_shown(path)}: not two integer columns{detail}") from None
     except OSError as exc:
         raise NetworkFileError(os_error_text(path, exc)) from None
     if edges.ndim != 2 or (edges.size and edges.shape[1] < 2):
