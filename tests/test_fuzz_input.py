@@ -357,7 +357,16 @@ SUBPROCESS_CASES = {
 }
 
 
-@pytest.mark.parametrize("case", list(SUBPROCESS_CASES))
+FAST_SUBPROCESS = ("deep", "huge", "binary")
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        c if c in FAST_SUBPROCESS else pytest.param(c, marks=pytest.mark.slow)
+        for c in SUBPROCESS_CASES
+    ],
+)
 def test_real_subprocess_cases_end_in_one_line(tmp_path, case):
     path = tmp_path / "case.toml"
     path.write_bytes(SUBPROCESS_CASES[case].encode("utf-8", "surrogateescape"))
