@@ -242,6 +242,9 @@ def test_allow_large_lets_validate_pass(tmp_path, capsys, monkeypatch):
     path = write(tmp_path, "n_citizens = 50000000\nmean_degree = 200\n")
     code, out, err = cli(capsys, "validate", str(path), "--allow-large")
     assert code == 0 and "ok:" in out, err
+    assert ALLOW_LARGE_ENV not in os.environ  # the flag lasts for one command
+    code, _, err = cli(capsys, "validate", str(path))
+    assert_one_line_error(code, err, "needs about")
 
 
 def test_memory_estimate_matches_the_measured_peaks():

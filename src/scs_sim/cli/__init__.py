@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 import warnings
 from collections.abc import Sequence
@@ -66,8 +67,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return USAGE_ERROR
+    from scs_sim.memory import ALLOW_LARGE_ENV
+
+    allow_large = os.environ.get(ALLOW_LARGE_ENV)
     try:
         with warnings.catch_warnings():
+            from scs_sim.input_errors import ScenarioWarning
+
+            warnings.simplefilter("always", ScenarioWarning)  # every command says it again
             warnings.showwarning = _one_line_warning
             return int(args.func(args) or 0)
     except (ScenarioError, NetworkFileError, InputError) as exc:
@@ -76,6 +83,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("scs-sim: interrupted; files already written are complete", file=sys.stderr)
         return 130
+    finally:  # --allow-large lasts for one command, also when main() runs in process
+        if allow_large is None:
+            os.environ.pop(ALLOW_LARGE_ENV, None)
+        else:
+            os.environ[ALLOW_LARGE_ENV] = allow_large
 
 
 if __name__ == "__main__":

@@ -29,7 +29,11 @@ def check_steps(steps: int | None) -> None:
 
 
 def allow_large(enabled: bool) -> None:
-    """``--allow-large``: let this process run scenarios beyond the memory estimate."""
+    """``--allow-large``: let this command run scenarios beyond the memory estimate.
+
+    Set in the environment, so a sweep's worker processes inherit it; :func:`scs_sim.cli.main`
+    restores the environment when the command ends (it may run in process, e.g. in tests).
+    """
     from scs_sim.memory import ALLOW_LARGE_ENV
 
     if enabled:
