@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import math
+import signal
 import subprocess
 import sys
 import textwrap
@@ -164,11 +165,26 @@ def _out(tmp_path: Path) -> Path:
     return tmp_path / f"out-{uuid.uuid4().hex[:8]}"
 
 
+CASE_TIMEOUT_S = 60
+"""A command that takes longer than this on a tiny case hangs (e.g. reading a FIFO)."""
+
+
+def _hung(signum, frame):
+    raise TimeoutError(f"a command took more than {CASE_TIMEOUT_S} s")
+
+
 def _cli(capsys, args: list[str]) -> tuple[int, str]:
+    previous = signal.signal(signal.SIGALRM, _hung) if hasattr(signal, "SIGALRM") else None
+    if previous is not None:
+        signal.alarm(CASE_TIMEOUT_S)
     try:
         code = main(args)
     except SystemExit as exc:  # argparse: usage errors
         code = exc.code if isinstance(exc.code, int) else 2
+    finally:
+        if previous is not None:
+            signal.alarm(0)
+            signal.signal(signal.SIGALRM, previous)
     err = capsys.readouterr().err
     note(f"{args[0]}{' --dry-run' if '--dry-run' in args else ''}: exit {code}")
     return code, err
