@@ -30,7 +30,7 @@ from scs_sim import metrics, scoring
 from scs_sim.agents import Citizen
 from scs_sim.behaviour import beliefs, donations, expression, ties, violations
 from scs_sim.consequences import bear_costs
-from scs_sim.loading import ScenarioError, build_scenario, load_scenario
+from scs_sim.loading import ScenarioError, resolve_scenario
 from scs_sim.network import SocialNetwork
 from scs_sim.population import KIND_BITS, Traits, create_population
 from scs_sim.sanctions import impose
@@ -90,15 +90,13 @@ def _coerce_rng(rng: Any) -> Any:
 def resolve_params(
     scenario: str | Path | Scenario | dict | None, overrides: dict[str, Any]
 ) -> Scenario:
-    """Turn the model's ``scenario`` argument plus keyword overrides into a Scenario."""
-    if scenario is None:
-        return build_scenario(overrides, "SocialCreditModel()")
-    if isinstance(scenario, Scenario):
-        data = scenario.model_dump()
-        return build_scenario(data, f"scenario {scenario.name!r}", overrides or None)
-    if isinstance(scenario, dict):
-        return build_scenario(scenario, "SocialCreditModel(scenario={...})", overrides or None)
-    return load_scenario(scenario, overrides or None)
+    """Turn the model's ``scenario`` argument plus keyword overrides into a Scenario.
+
+    The one resolver (:func:`scs_sim.loading.resolve_scenario`), in Python's words.
+    """
+    labels = {type(None): "SocialCreditModel()", dict: "SocialCreditModel(scenario={...})"}
+    label = labels.get(type(scenario))
+    return resolve_scenario(scenario, overrides or None, caller="python", label=label)
 
 
 class SocialCreditModel(mesa.Model):

@@ -11,16 +11,15 @@ citizens networkx takes tens of seconds where numpy takes about one.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
-from pathlib import Path
 
 import numpy as np
 import scipy.sparse as sp
 from numba import njit, prange
 
 from scs_sim.contact_layout import CENTRE, ContactLayout, add_tie_moments, contact_terms
-from scs_sim.loading import NetworkFileError
+from scs_sim.input_errors import NetworkFileError
+from scs_sim.input_files import read_edge_list
 from scs_sim.parallel import block_bounds, block_count, citizen_kernel
 from scs_sim.prefetch import PREFETCH_DISTANCE, prefetch
 from scs_sim.scenario import Scenario
@@ -119,22 +118,9 @@ def communities(params: Scenario, gen: np.random.Generator) -> tuple[np.ndarray,
 @register_generator("edge_list")
 def edge_list(params: Scenario, gen: np.random.Generator) -> tuple[np.ndarray, ...]:
     """Read an edge list: two integer columns of citizen ids in [0, n_citizens)."""
-    path = Path(params.edge_list)
-    if not params.edge_list or not path.is_file():
-        raise NetworkFileError(f"edge_list = {params.edge_list!r}: no such file")
-    try:
-        edges = np.loadtxt(path, dtype=np.int64, comments="#", ndmin=2)
-    except ValueError as exc:
-        # Where, never what: numpy's message quotes the line, and the file may be anything.
-        where = re.search(r"at row \d+, column \d+", str(exc))
-        raise NetworkFileError(
-            f"{path}: not two integer columns" + (f" ({where.group()})" if where else "")
-        ) from None
-    if edges.shape[1] < 2 or (edges.size and (edges.min() < 0 or edges.max() >= params.n_citizens)):
-        raise NetworkFileError(
-            f"{path}: ids must be integers in [0, {params.n_citizens}) (n_citizens)"
-        )
-    return edges[:, 0], edges[:, 1], _groups_at_random(params, gen)
+    edges = read_edge_list(params.edge_list, params.n_citizens)
+    src, dst = np.array(edges[:, 0]), np.array(edges[:, 1])  # the cached array is read-only
+    return src, dst, _groups_at_random(params, gen)
 
 
 class SocialNetwork:
