@@ -72,7 +72,9 @@ def _ratio(num: float, den: float) -> float:
     return float(num) / float(den) if den else 0.0
 
 
-def _sanctioned_share(restricted: np.ndarray, members: np.ndarray) -> float:
+def _sanctioned_share(restricted: np.ndarray, members: np.ndarray, compiled: bool) -> float:
+    if not compiled:
+        return _ratio(int(np.count_nonzero(restricted[members])), len(members))
     return _ratio(_count_restricted(members, restricted), len(members))
 
 
@@ -293,12 +295,23 @@ def _core(t: np.ndarray) -> dict[str, float]:
     }
 
 
-def compute_metrics(model: SocialCreditModel) -> dict[str, float]:
-    """All metrics for the current step, by reporter name."""
+def compute_metrics(model: SocialCreditModel, compiled: bool = True) -> dict[str, float]:
+    """All metrics for the current step, by reporter name.
+
+    Args:
+        model: The model (any :class:`scs_sim.context.Context`).
+        compiled: Tally with the numba kernel; else with the numpy rule
+            (:func:`scs_sim.rules.metrics.tally_blocks`, the same sums).
+    """
     pop = model.population
     n = pop.n
     restricted = pop.state.restricted
-    by_group, total, histogram = _tally_blocks(model)
+    if compiled:
+        by_group, total, histogram = _tally_blocks(model)
+    else:
+        from scs_sim.rules.metrics import tally_blocks
+
+        by_group, total, histogram = tally_blocks(model)
     out = _core(by_group.sum(axis=0))
     out |= {
         "expression_gap": _ratio(total[_GAP], n),
@@ -313,8 +326,10 @@ def compute_metrics(model: SocialCreditModel) -> dict[str, float]:
         "isolated_share": _ratio(total[_ISOLATED], n),
         "mean_perceived_surveillance": _ratio(total[_PERCEIVED], n),
         "debtor_share": _ratio(total[_DEBT], n),
-        "sanctioned_share_bottom_income": _sanctioned_share(restricted, pop.bottom_income),
-        "sanctioned_share_top_income": _sanctioned_share(restricted, pop.top_income),
+        "sanctioned_share_bottom_income": _sanctioned_share(
+            restricted, pop.bottom_income, compiled
+        ),
+        "sanctioned_share_top_income": _sanctioned_share(restricted, pop.top_income, compiled),
     }
     out |= {name: float(model.counters[name]) for name in COUNTERS}
     if model.group_members:

@@ -26,15 +26,13 @@ from typing import Any
 import mesa
 import numpy as np
 
-from scs_sim import metrics, scoring
+from scs_sim import metrics
 from scs_sim.agents import Citizen
-from scs_sim.behaviour import beliefs, donations, expression, ties, violations
-from scs_sim.consequences import bear_costs
+from scs_sim.behaviour import beliefs
 from scs_sim.loading import ScenarioError, build_scenario, load_scenario
+from scs_sim.mechanisms import STEP_ORDER, Mechanism, resolve_backend
 from scs_sim.network import SocialNetwork
 from scs_sim.population import KIND_BITS, Traits, create_population
-from scs_sim.sanctions import impose
-from scs_sim.sanctions.appeals import hear_appeals
 from scs_sim.sanctions.initial_listings import seed_initial_listings
 from scs_sim.scenario import DATA_SOURCES, Scenario
 from scs_sim.streams import RandomStreams
@@ -83,6 +81,9 @@ class SocialCreditModel(mesa.Model):
         rng: Seed or generator, as in Mesa. Every random draw derives from it.
         agent_views: Create a :class:`Citizen` agent per citizen. ``None`` means
             "if there are at most AGENT_VIEW_LIMIT citizens".
+        backend: ``"numba"`` runs each mechanism's compiled kernel, ``"numpy"`` its numpy
+            rule (:mod:`scs_sim.rules`), with the same results bit for bit; ``"auto"``
+            picks numpy below ``mechanisms.AUTO_NUMBA_FROM`` citizens (no compilation).
         **params: Scenario fields overriding the scenario's values.
 
     Attributes:
@@ -99,6 +100,7 @@ class SocialCreditModel(mesa.Model):
         *,
         rng: Any = None,
         agent_views: bool | None = None,
+        backend: str = "auto",
         **params: Any,
     ) -> None:
         seed = params.pop("seed", None)
@@ -106,8 +108,13 @@ class SocialCreditModel(mesa.Model):
         super().__init__(rng=rng) if seed is None else super().__init__(seed=seed)
         self.params: Scenario = resolve_params(scenario, params)
         self.initial_params: Scenario = self.params
+        try:
+            self.backend = resolve_backend(backend, self.params.n_citizens)
+        except ValueError as error:
+            raise ScenarioError(str(error)) from None
+        self.step_order: list[Mechanism] = list(STEP_ORDER)
         self.root_entropy = int(self.rng.integers(2**63))
-        self.streams = RandomStreams(self.root_entropy)
+        self.streams = RandomStreams(self.root_entropy, compiled=self.backend == "numba")
         self.counters: Counter[str] = Counter(dict.fromkeys(metrics.COUNTERS, 0))
         self.captions: list[tuple[int, str]] = []
 
@@ -128,8 +135,9 @@ class SocialCreditModel(mesa.Model):
         self.score_components: Mapping[str, np.ndarray] = {}
         self.score_reference: tuple[float, float] | None = None
         self._apply_events(0)
+        scores = self.mechanism("scores")
         for _ in range(2):  # the ties rule reads last step's scores: settle them first
-            scoring.update_scores(self)
+            scores.run(self, 0, self.backend)
 
         names = metrics.metric_names(has_groups)
         self.datacollector = mesa.DataCollector(
@@ -148,8 +156,16 @@ class SocialCreditModel(mesa.Model):
         if agent_views:
             for index in range(self.population.n):
                 Citizen(self, index)
-        self.metrics = metrics.compute_metrics(self)
+        self.metrics: dict[str, float] = {}
+        self.mechanism("metrics").run(self, 0, self.backend)
         self.datacollector.collect(self)
+
+    def mechanism(self, name: str) -> Mechanism:
+        """The mechanism of this model's step order called ``name``."""
+        for mechanism in self.step_order:
+            if mechanism.name == name:
+                return mechanism
+        raise KeyError(f"no mechanism {name!r}; known: {[m.name for m in self.step_order]}")
 
     def _sample_tie_slots(self) -> np.ndarray:
         nnz = self.network.adjacency.nnz
@@ -171,21 +187,11 @@ class SocialCreditModel(mesa.Model):
                 self.captions.append((step, event.caption))
 
     def step(self) -> None:
-        """Advance one week. The order of mechanisms is the module docstring's."""
+        """Advance one week: policy events, then ``step_order`` (scs_sim.mechanisms)."""
         t = self.steps
         self._apply_events(t)
-        expression.express(self, t)
-        donations.donate(self, t)
-        violations.offend(self, t)
-        violations.repay(self, t)
-        violations.update_records(self)
-        scoring.update_scores(self)
-        hear_appeals(self, t)
-        impose(self, t)
-        bear_costs(self, t)
-        ties.review_ties(self, t)
-        beliefs.learn(self, t)
-        self.metrics = metrics.compute_metrics(self)
+        for mechanism in self.step_order:
+            mechanism.run(self, t, self.backend)
         self.datacollector.collect(self)
 
     def run(self, steps: int | None = None, progress: Any = None) -> None:

@@ -45,11 +45,13 @@ class RandomStreams:
 
     Args:
         root: Entropy drawn once from the model's generator (``model.rng``).
+        compiled: Hash keys with the compiled SeedSequence copy (same keys, faster).
     """
 
-    def __init__(self, root: int) -> None:
+    def __init__(self, root: int, compiled: bool = True) -> None:
         self.root = int(root)
-        self._root_state = seed_sequence.root_state(self.root)
+        # Without the compiled hash, numpy's SeedSequence makes the same keys (slower).
+        self._root_state = seed_sequence.root_state(self.root) if compiled else None
 
     @staticmethod
     def _key(mechanism: str) -> int:
