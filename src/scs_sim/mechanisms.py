@@ -37,11 +37,12 @@ Step = Callable[["Context", int], None]
 
 BACKENDS = ("numpy", "numba", "auto")
 
-AUTO_NUMBA_FROM = 20_000
+AUTO_NUMBA_FROM = 10_000
 """Smallest population that the ``"auto"`` backend runs on numba kernels.
 
-Below it the numpy rules are as fast or faster and need no compilation; the
-crossover is measured by benchmarks/backends.py (table in benchmarks/results/backends.md).
+Below it the numpy rules' slower steps cost less over a run than loading (or, the
+first time, compiling) the kernels, and need no compiled code at all. The crossover is
+measured by benchmarks/backends.py (table in benchmarks/results/backends.md).
 """
 
 
