@@ -153,7 +153,7 @@ def test_a_small_model_on_auto_compiles_no_kernel():
         import sys
         from numba.core.registry import CPUDispatcher
         from scs_sim import SocialCreditModel
-        from scs_sim.parallel import CitizenKernel
+        from scs_sim.kernels.parallel import CitizenKernel
 
         model = SocialCreditModel("full-scs", rng=1, n_citizens=500)
         model.run(3)

@@ -13,17 +13,17 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numba import njit, prange
 
-from scs_sim.parallel import block_bounds, block_count, citizen_kernel
+from scs_sim.kernels.parallel import block_bounds, block_count, citizen_kernel
 from scs_sim.population import FLIGHT, RAIL, RENTAL, TRAVEL, VISA
 from scs_sim.streams import uniform
 
 if TYPE_CHECKING:
-    from scs_sim.model import SocialCreditModel
+    from scs_sim.context import Context
 
 STRAIN_MEMORY = 0.9
 
 
-def bear_costs(model: SocialCreditModel, step: int) -> None:
+def bear_costs(model: Context, step: int) -> None:
     """Update strain from this step's restrictions and count blocked ticket purchases.
 
     Draws: travel lane 0 (a flight wanted) and lane 1 (a train), per banned citizen.

@@ -10,17 +10,10 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from scs_sim.errors import NetworkFileError, ScenarioError  # noqa: F401 (re-exported)
 from scs_sim.scenario import PolicyEvent, Scenario, field_bounds, field_choices
 
 SCENARIO_DIR_ENV = "SCS_SIM_SCENARIOS"
-
-
-class ScenarioError(ValueError):
-    """A scenario file, override or keyword that cannot be used. The message is one line."""
-
-
-class NetworkFileError(ScenarioError):
-    """An edge-list file that cannot be used; the message is one line."""
 
 
 def _allowed(model: type, key: str) -> str:

@@ -11,12 +11,12 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numba import njit, prange
 
-from scs_sim.parallel import block_bounds, block_count, citizen_kernel
+from scs_sim.kernels.parallel import block_bounds, block_count, citizen_kernel
 from scs_sim.population import RENTAL, TRAVEL, VISA
 from scs_sim.scoring import SCORE_MAX, SCORE_MIN
 
 if TYPE_CHECKING:
-    from scs_sim.model import SocialCreditModel
+    from scs_sim.context import Context
 
 ASSORTATIVITY_SAMPLE = 200_000
 """Tie slots sampled (once per run) to estimate score assortativity on large networks."""
@@ -96,7 +96,7 @@ def _pearson(x: np.ndarray, y: np.ndarray) -> float:
     return float((x * y).sum() / den) if den > 0 else 0.0
 
 
-def score_assortativity(model: SocialCreditModel) -> float:
+def score_assortativity(model: Context) -> float:
     """Pearson correlation of scores across active ties.
 
     Exact over every tie when the step's contact pass has just seen them (see
@@ -267,7 +267,7 @@ def _tally_block(
     total[_DEBT] = n_debt
 
 
-def _tally_blocks(model: SocialCreditModel) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _tally_blocks(model: Context) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     # Per-block tallies, added up over blocks in order (so whatever the threads, the same sums).
     state, traits = model.population.state, model.population.traits
     blocks = block_count(model.population.n)
@@ -295,7 +295,7 @@ def _core(t: np.ndarray) -> dict[str, float]:
     }
 
 
-def compute_metrics(model: SocialCreditModel, compiled: bool = True) -> dict[str, float]:
+def compute_metrics(model: Context, compiled: bool = True) -> dict[str, float]:
     """All metrics for the current step, by reporter name.
 
     Args:

@@ -18,10 +18,10 @@ import numpy as np
 import scipy.sparse as sp
 from numba import njit, prange
 
-from scs_sim.contact_layout import CENTRE, ContactLayout, add_tie_moments, contact_terms
-from scs_sim.loading import NetworkFileError
-from scs_sim.parallel import block_bounds, block_count, citizen_kernel
-from scs_sim.prefetch import PREFETCH_DISTANCE, prefetch
+from scs_sim.errors import NetworkFileError
+from scs_sim.kernels.contact_layout import CENTRE, ContactLayout, add_tie_moments, contact_terms
+from scs_sim.kernels.parallel import block_bounds, block_count, citizen_kernel
+from scs_sim.kernels.prefetch import PREFETCH_DISTANCE, prefetch
 from scs_sim.scenario import Scenario
 
 __all__ = ["GENERATORS", "NetworkFileError", "SocialNetwork", "register_generator"]

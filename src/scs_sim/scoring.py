@@ -22,16 +22,16 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numba import prange
 
-from scs_sim.parallel import block_bounds, block_count, citizen_kernel
+from scs_sim.kernels.parallel import block_bounds, block_count, citizen_kernel
 from scs_sim.scenario import DATA_SOURCES
 
 if TYPE_CHECKING:
-    from scs_sim.model import SocialCreditModel
+    from scs_sim.context import Context
 
 SCORE_MIN, SCORE_MAX = 350.0, 950.0
 NEUTRAL_SCORE = 650.0
 
-Rule = Callable[["SocialCreditModel"], np.ndarray]
+Rule = Callable[["Context"], np.ndarray]
 RULES: dict[str, Rule] = {}
 """Score rules by name. Each maps a model to one float32 component per citizen in [0, 1]."""
 
@@ -52,19 +52,19 @@ def register_rule(name: str) -> Callable[[Rule], Rule]:
 
 
 @register_rule("donations")
-def donations(model: SocialCreditModel) -> np.ndarray:
+def donations(model: Context) -> np.ndarray:
     """Charity: regular donations raise the score (the rule is hidden from citizens)."""
     return np.minimum(1.0, DONATION_SCALE * model.population.state.donation_record)
 
 
 @register_rule("online")
-def online(model: SocialCreditModel) -> np.ndarray:
+def online(model: Context) -> np.ndarray:
     """Online behaviour as observed by surveillance: observed critical posts lower it."""
     return np.maximum(0.0, 1.0 - ONLINE_SCALE * model.population.state.online_record)
 
 
 @register_rule("ties")
-def ties(model: SocialCreditModel) -> np.ndarray:
+def ties(model: Context) -> np.ndarray:
     """Social ties: the mean score of a citizen's active contacts, last step."""
     score = model.population.state.score
     mean = model.network.neighbour_mean(score, NEUTRAL_SCORE)
@@ -75,14 +75,14 @@ CAPACITY_SHARE = 0.6
 """Part of the credit component that fulfilment capacity (income) can take away."""
 
 
-def fulfilment(model: SocialCreditModel, record: np.ndarray) -> np.ndarray:
+def fulfilment(model: Context, record: np.ndarray) -> np.ndarray:
     """Credit history times fulfilment capacity: Sesame scores assets and income too."""
     capacity = np.minimum(np.float32(1.0), model.population.traits.income / np.float32(2.0))
     return record * (np.float32(1.0 - CAPACITY_SHARE) + np.float32(CAPACITY_SHARE) * capacity)
 
 
 @register_rule("credit")
-def credit(model: SocialCreditModel) -> np.ndarray:
+def credit(model: Context) -> np.ndarray:
     """Credit history as recorded (record errors included), scaled by fulfilment capacity."""
     return fulfilment(model, model.population.state.credit_record)
 
@@ -114,7 +114,7 @@ def to_points(raw: np.ndarray, reference: tuple[float, float]) -> np.ndarray:
     return np.clip(score, SCORE_MIN, SCORE_MAX, out=score)
 
 
-def active_weights(model: SocialCreditModel) -> dict[str, float]:
+def active_weights(model: Context) -> dict[str, float]:
     """The weights in force, with unknown custom rules reported clearly."""
     weights = model.params.weights()
     unknown = [name for name, w in weights.items() if w > 0 and name not in RULES]
@@ -124,7 +124,7 @@ def active_weights(model: SocialCreditModel) -> dict[str, float]:
     return weights
 
 
-def compute_components(model: SocialCreditModel) -> dict[str, np.ndarray]:
+def compute_components(model: Context) -> dict[str, np.ndarray]:
     """All components with positive weight, by rule name."""
     weights = active_weights(model)
     return {
@@ -146,7 +146,7 @@ def _builtin_only(weights: dict[str, float]) -> bool:
     )
 
 
-def update_scores(model: SocialCreditModel) -> None:
+def update_scores(model: Context) -> None:
     """Recompute every citizen's score, and the score its own conduct alone would earn.
 
     The second, "own-conduct" score uses the true credit record (no record errors)
@@ -178,7 +178,7 @@ def update_scores(model: SocialCreditModel) -> None:
     model.score_components = components
 
 
-def _update_builtin(model: SocialCreditModel, weights: dict[str, float]) -> None:
+def _update_builtin(model: Context, weights: dict[str, float]) -> None:
     # The same arithmetic as the rules above, in float32 and in the same order,
     # fused into one pass over citizens (plus the contact pass of the ties rule).
     state, traits, n = model.population.state, model.population.traits, model.population.n
@@ -230,7 +230,7 @@ class RecordedComponents(Mapping):
     ties component (contact scores move on) is the one the kernel kept.
     """
 
-    def __init__(self, model: SocialCreditModel, names: list[str], ties: np.ndarray) -> None:
+    def __init__(self, model: Context, names: list[str], ties: np.ndarray) -> None:
         self._model, self._names, self._ties = model, names, ties
 
     def __getitem__(self, name: str) -> np.ndarray:

@@ -21,7 +21,7 @@ import zlib
 import numpy as np
 from numba import njit
 
-from scs_sim import seed_sequence
+from scs_sim.kernels import seed_sequence
 
 MECHANISMS: tuple[str, ...] = (
     "network",

@@ -12,13 +12,13 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numba import prange
 
-from scs_sim.parallel import citizen_kernel
+from scs_sim.kernels.parallel import citizen_kernel
 from scs_sim.population import initial_beliefs
 from scs_sim.scenario import DATA_SOURCES, Scenario
 from scs_sim.scoring import NEUTRAL_SCORE
 
 if TYPE_CHECKING:
-    from scs_sim.model import SocialCreditModel
+    from scs_sim.context import Context
 
 BACKGROUND_LEARNING = 0.1
 """Learning about the ties and credit weights, relative to learning from one's own acts."""
@@ -30,7 +30,7 @@ def true_weights(params: Scenario) -> np.ndarray:
     return np.array([weights[k] for k in DATA_SOURCES], dtype=np.float32)
 
 
-def learn(model: SocialCreditModel, step: int) -> None:
+def learn(model: Context, step: int) -> None:
     """Move beliefs toward what each citizen observed this step.
 
     Fear moves toward the share of a citizen's active contacts under any
@@ -78,7 +78,7 @@ def _learn(
         beliefs[i, 3] += slow * (truth[3] - beliefs[i, 3])
 
 
-def on_policy_change(model: SocialCreditModel, before: Scenario, step: int) -> None:
+def on_policy_change(model: Context, before: Scenario, step: int) -> None:
     """Reset beliefs where citizens would know of the change.
 
     Published weights (``opacity = 0``) are known at once; a score that starts

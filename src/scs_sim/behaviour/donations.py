@@ -13,18 +13,18 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numba import njit, prange
 
-from scs_sim.parallel import block_bounds, block_count, citizen_kernel
+from scs_sim.kernels.parallel import block_bounds, block_count, citizen_kernel
 from scs_sim.streams import NEXT_DRAW, position, uniform_from
 
 if TYPE_CHECKING:
-    from scs_sim.model import SocialCreditModel
+    from scs_sim.context import Context
 
 DONATIONS = 0  # column of the donation weight in beliefs
 FULL_BELIEF = 0.3
 """A believed weight at which the pull to donate for the score is at its maximum."""
 
 
-def donate(model: SocialCreditModel, step: int) -> None:
+def donate(model: Context, step: int) -> None:
     """Decide sincere (donations lane 0) and performative (lane 1) donations for this step."""
     traits, state, streams = model.population.traits, model.population.state, model.streams
     _donate(

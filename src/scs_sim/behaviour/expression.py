@@ -16,12 +16,12 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numba import njit, prange
 
-from scs_sim.parallel import block_bounds, block_count, citizen_kernel
+from scs_sim.kernels.parallel import block_bounds, block_count, citizen_kernel
 from scs_sim.scoring import ONLINE_SCALE, SCORE_MAX, SCORE_MIN
 from scs_sim.streams import NEXT_DRAW, position, uniform_from
 
 if TYPE_CHECKING:
-    from scs_sim.model import SocialCreditModel
+    from scs_sim.context import Context
 
 ONLINE = 1  # column of the online weight in beliefs (DATA_SOURCES order)
 FEAR_WEIGHT = 2.0
@@ -33,7 +33,7 @@ def post_penalty(record_memory: float) -> float:
     return (SCORE_MAX - SCORE_MIN) * ONLINE_SCALE * (1.0 - record_memory) / 100.0
 
 
-def _rate_by_group(model: SocialCreditModel) -> np.ndarray:
+def _rate_by_group(model: Context) -> np.ndarray:
     # Probability that a critical post is observed, per group: surveillance, times
     # minority_surveillance for group 1 (capped at 1), as float32 thresholds.
     params = model.params
@@ -45,7 +45,7 @@ def _rate_by_group(model: SocialCreditModel) -> np.ndarray:
     )
 
 
-def fear_weight(model: SocialCreditModel) -> float:
+def fear_weight(model: Context) -> float:
     """Cost per unit of fear: under published rules citizens know why a contact was sanctioned.
 
     Under opaque ones any sanction nearby might be for speech, so fear deters posts
@@ -54,7 +54,7 @@ def fear_weight(model: SocialCreditModel) -> float:
     return FEAR_WEIGHT * min(1.0, model.params.opacity)
 
 
-def express(model: SocialCreditModel, step: int) -> None:
+def express(model: Context, step: int) -> None:
     """Decide who posts, who wants to be critical, who self-censors, and who is observed.
 
     Draws (counter-based, see scs_sim.streams): posting lane 0 against activity,

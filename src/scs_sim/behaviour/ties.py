@@ -15,24 +15,24 @@ import numpy as np
 from numba import njit, prange
 
 from scs_sim.behaviour.donations import FULL_BELIEF
-from scs_sim.parallel import (
+from scs_sim.kernels.parallel import (
     block_bounds,
     block_count,
     citizen_kernel,
     join_pieces,
     tie_pieces,
 )
-from scs_sim.prefetch import prefetch
+from scs_sim.kernels.prefetch import prefetch
 from scs_sim.streams import choice, gap, uniform
 
 if TYPE_CHECKING:
-    from scs_sim.model import SocialCreditModel
+    from scs_sim.context import Context
     from scs_sim.network import SocialNetwork
 
 TIES = 2  # column of the ties weight in beliefs
 
 
-def review_ties(model: SocialCreditModel, step: int) -> None:
+def review_ties(model: Context, step: int) -> None:
     """Let a share of citizens review their contacts, cut liabilities and rewire.
 
     Draws (counter-based): ties lane 0 gives the gaps between reviewing citizens

@@ -13,14 +13,14 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numba import njit, prange
 
-from scs_sim.parallel import block_bounds, block_count, citizen_kernel
+from scs_sim.kernels.parallel import block_bounds, block_count, citizen_kernel
 from scs_sim.streams import NEXT_DRAW, position, uniform, uniform_from
 
 if TYPE_CHECKING:
-    from scs_sim.model import SocialCreditModel
+    from scs_sim.context import Context
 
 
-def offend(model: SocialCreditModel, step: int) -> None:
+def offend(model: Context, step: int) -> None:
     """Draw new violations and new record errors; age existing bad records."""
     params, traits, state = model.params, model.population.traits, model.population.state
     violations, errors = _offend(
@@ -96,7 +96,7 @@ def _offend_block(
     return violations, errors
 
 
-def repay(model: SocialCreditModel, step: int) -> None:
+def repay(model: Context, step: int) -> None:
     """Settle debts; listed debtors pay more often ("under the pressure" of the list)."""
     params, traits, state = model.params, model.population.traits, model.population.state
     repayments, under_pressure = _repay(
@@ -133,7 +133,7 @@ def _repay(income, strain, rate, pressure, key, listed, debt, false_record, reco
     return repayments, under_pressure
 
 
-def update_records(model: SocialCreditModel) -> None:
+def update_records(model: Context) -> None:
     """Fold this step's conduct into the scorer's records (exponential memory)."""
     state = model.population.state
     keep = np.float32(model.params.record_memory)

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from scs_sim.parallel import BLOCK
+from scs_sim.kernels.parallel import BLOCK
 from scs_sim.streams import counter_uniforms
 
 if TYPE_CHECKING:

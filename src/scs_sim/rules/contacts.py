@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import scipy.sparse as sp
 
-from scs_sim.contact_layout import CENTRE
-from scs_sim.parallel import BLOCK
+from scs_sim.kernels.contact_layout import CENTRE
+from scs_sim.kernels.parallel import BLOCK
 from scs_sim.rules import F
 
 if TYPE_CHECKING:

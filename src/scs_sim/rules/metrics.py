@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from scs_sim.parallel import BLOCK
+from scs_sim.kernels.parallel import BLOCK
 from scs_sim.population import RENTAL, TRAVEL, VISA
 from scs_sim.scoring import SCORE_MAX, SCORE_MIN
 

@@ -12,16 +12,16 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numba import prange
 
-from scs_sim.parallel import citizen_kernel
+from scs_sim.kernels.parallel import citizen_kernel
 from scs_sim.streams import uniform
 
 if TYPE_CHECKING:
-    from scs_sim.model import SocialCreditModel
+    from scs_sim.context import Context
 
 NONE, LOST = -1, -2
 
 
-def hear_appeals(model: SocialCreditModel, step: int) -> None:
+def hear_appeals(model: Context, step: int) -> None:
     """File new appeals, advance pending ones, and decide those that are due.
 
     Draws: appeals lane 0, only for citizens whose appeal is decided (counter-based).

@@ -14,16 +14,16 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numba import prange
 
-from scs_sim.parallel import citizen_kernel
+from scs_sim.kernels.parallel import citizen_kernel
 from scs_sim.population import KIND_BITS
-from scs_sim.sanctions import Restrictions, register_sanction
+from scs_sim.sanctions.registry import Restrictions, register_sanction
 from scs_sim.streams import uniform
 
 if TYPE_CHECKING:
-    from scs_sim.model import SocialCreditModel
+    from scs_sim.context import Context
 
 
-def joint_punishment_bits(model: SocialCreditModel) -> np.uint8:
+def joint_punishment_bits(model: Context) -> np.uint8:
     """The restriction bits that one listing triggers under the scenario's matrix."""
     bits = 0
     for kind, on in model.params.joint_punishment().items():
@@ -32,7 +32,7 @@ def joint_punishment_bits(model: SocialCreditModel) -> np.uint8:
 
 
 @register_sanction("blacklist", enabled=lambda p: p.blacklist)
-def apply_blacklist(model: SocialCreditModel, step: int) -> Restrictions:
+def apply_blacklist(model: Context, step: int) -> Restrictions:
     """List eligible debtors, remove cleared or expired listings, apply joint punishment.
 
     Draws: blacklist lane 0, only for eligible records (counter-based).

@@ -11,12 +11,12 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numba import prange
 
-from scs_sim.parallel import citizen_kernel
+from scs_sim.kernels.parallel import citizen_kernel
 from scs_sim.population import KIND_BITS
-from scs_sim.sanctions import Restrictions, register_sanction
+from scs_sim.sanctions.registry import Restrictions, register_sanction
 
 if TYPE_CHECKING:
-    from scs_sim.model import SocialCreditModel
+    from scs_sim.context import Context
 
 
 def _threshold_table(thresholds: dict[str, float]) -> tuple[tuple, tuple]:
@@ -43,7 +43,7 @@ def _restrict(score, own_score, limits, kind_bits, perk_threshold, imposed, just
 
 
 @register_sanction("thresholds", enabled=lambda p: p.threshold_sanctions and p.scoring)
-def apply_thresholds(model: SocialCreditModel, step: int) -> Restrictions:
+def apply_thresholds(model: Context, step: int) -> Restrictions:
     """Restrict citizens below each threshold; grant red-list perks above ``perk_threshold``."""
     params, state = model.params, model.population.state
     imposed = np.empty(model.population.n, dtype=np.uint8)

@@ -26,14 +26,14 @@ from __future__ import annotations
 import numpy as np
 from numba import njit, prange
 
-from scs_sim.parallel import (
+from scs_sim.kernels.parallel import (
     block_bounds,
     block_count,
     citizen_kernel,
     join_pieces,
     tie_pieces,
 )
-from scs_sim.prefetch import PREFETCH_DISTANCE, prefetch
+from scs_sim.kernels.prefetch import PREFETCH_DISTANCE, prefetch
 
 __all__ = ["CENTRE", "NEAR", "ContactLayout", "add_tie_moments", "contact_terms"]
 
