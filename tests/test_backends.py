@@ -173,3 +173,18 @@ def test_a_small_model_on_auto_compiles_no_kernel():
         [sys.executable, "-c", script], capture_output=True, text=True, check=True
     ).stdout.split(None, 1)
     assert out[0] == "numpy" and out[1].strip() == "[]", out
+
+
+def test_long_kernels_take_their_arrays_by_name():
+    from scs_sim.behaviour.violations import _update_records
+
+    arrays = [np.zeros(4, np.float32) for _ in range(4)]
+    flags = [np.zeros(4, bool) for _ in range(4)]
+    with pytest.raises(TypeError, match="by name"):
+        _update_records(np.float32(0.9), np.float32(0.1), *flags, *arrays)
+    with pytest.raises(TypeError, match=r"missing \['true_credit_record'\]"):
+        _update_records(
+            keep=np.float32(0.9), fresh=np.float32(0.1), donated=flags[0], observed=flags[1],
+            debt=flags[2], false_record=flags[3], donation_record=arrays[0],
+            online_record=arrays[1], credit_record=arrays[2], true_credit=arrays[3],
+        )  # fmt: skip

@@ -31,11 +31,17 @@ def bear_costs(model: Context, step: int) -> None:
     params, traits, state = model.params, model.population.traits, model.population.state
     prices = np.array([params.cost_travel, params.cost_visa, params.cost_rental], np.float32)
     flights, trains = _bear_costs(
-        state.restricted, traits.income, prices,
-        np.float32(STRAIN_MEMORY), np.float32(1.0 - STRAIN_MEMORY),
-        np.float32(params.flight_demand), np.float32(params.rail_demand),
-        model.streams.key("travel", step, 0), model.streams.key("travel", step, 1), state.strain,
-    )  # fmt: skip
+        restricted=state.restricted,
+        income=traits.income,
+        prices=prices,
+        memory=np.float32(STRAIN_MEMORY),
+        fresh=np.float32(1.0 - STRAIN_MEMORY),
+        flight_demand=np.float32(params.flight_demand),
+        rail_demand=np.float32(params.rail_demand),
+        flight_key=model.streams.key("travel", step, 0),
+        rail_key=model.streams.key("travel", step, 1),
+        strain=state.strain,
+    )
     model.counters["flights_blocked"] += flights
     model.counters["rail_blocked"] += trains
 

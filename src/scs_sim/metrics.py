@@ -275,11 +275,25 @@ def _tally_blocks(model: Context) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     total = np.empty((blocks, 10))
     histogram = np.empty((blocks, int(SCORE_MAX - SCORE_MIN) + 1), dtype=np.int64)
     _tally(
-        state.score, traits.group, state.self_censored, state.wants_critical, state.listed,
-        state.restricted, state.justified, traits.dissent, state.censor_probability,
-        state.donated, state.performative, state.perks, model.network.degree,
-        state.perceived_surveillance, state.debt, by_group, total, histogram,
-    )  # fmt: skip
+        score=state.score,
+        group=traits.group,
+        self_censored=state.self_censored,
+        wants=state.wants_critical,
+        listed=state.listed,
+        restricted=state.restricted,
+        justified=state.justified,
+        dissent=traits.dissent,
+        censor_probability=state.censor_probability,
+        donated=state.donated,
+        performative=state.performative,
+        perks=state.perks,
+        degree=model.network.degree,
+        perceived=state.perceived_surveillance,
+        debt=state.debt,
+        by_group=by_group,
+        total=total,
+        histogram=histogram,
+    )
     return by_group.sum(axis=0), total.sum(axis=0), histogram.sum(axis=0)
 
 

@@ -253,9 +253,17 @@ class SocialNetwork:
             )  # fmt: skip
         else:
             _contact_pass(
-                adj.indptr, adj.indices, adj.data, self.degree, sanctioned, score,
-                np.float32(default_score), share, mean, moments,
-            )  # fmt: skip
+                indptr=adj.indptr,
+                indices=adj.indices,
+                data=adj.data,
+                degree=self.degree,
+                sanctioned=sanctioned,
+                score=score,
+                default=np.float32(default_score),
+                share=share,
+                mean=mean,
+                moments=moments,
+            )
         seen = self._buffer("seen_score")
         np.copyto(seen, score)
         # Block totals summed in block order: the moments do not depend on the threads used.

@@ -205,11 +205,21 @@ def _update_builtin(model: Context, weights: dict[str, float]) -> None:
     mean, spread = model.score_reference or (0.0, 1.0)
     own = buffers["own"]
     _score(
-        coef.astype(np.float32), used, fit,
-        np.float32(mean), np.float32(POINTS_PER_SD / spread), own_ties,
-        state.donation_record, state.online_record, buffers["ties"] if used[2] else dummy,
-        state.credit_record, state.true_credit_record, traits.income, state.score, own,
-    )  # fmt: skip
+        coef=coef.astype(np.float32),
+        used=used,
+        fit=fit,
+        mean=np.float32(mean),
+        scale=np.float32(POINTS_PER_SD / spread),
+        own_ties=own_ties,
+        donation_record=state.donation_record,
+        online_record=state.online_record,
+        ties_component=buffers["ties"] if used[2] else dummy,
+        credit_record=state.credit_record,
+        true_credit_record=state.true_credit_record,
+        income=traits.income,
+        score=state.score,
+        own=own,
+    )
     if fit:  # the kernel left raw weighted means: fit the scorecard on them, then scale
         raw = state.score
         model.score_reference = (float(raw.mean()), max(float(raw.std()), MIN_SPREAD))

@@ -40,10 +40,18 @@ def learn(model: Context, step: int) -> None:
     params, state = model.params, model.population.state
     share = model.network.contact_pass(state.score, state.restricted, NEUTRAL_SCORE)
     _learn(
-        share, np.float32(params.learning_rate), bool(params.scoring), true_weights(params),
-        np.float32(BACKGROUND_LEARNING), state.donated, state.expressed_critical,
-        state.observed_critical, state.fear, state.beliefs, state.perceived_surveillance,
-    )  # fmt: skip
+        contacts_sanctioned=share,
+        rate=np.float32(params.learning_rate),
+        scoring=bool(params.scoring),
+        truth=true_weights(params),
+        background=np.float32(BACKGROUND_LEARNING),
+        donated=state.donated,
+        critics=state.expressed_critical,
+        observed=state.observed_critical,
+        fear=state.fear,
+        beliefs=state.beliefs,
+        perceived=state.perceived_surveillance,
+    )
 
 
 @citizen_kernel("fear")

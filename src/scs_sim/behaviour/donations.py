@@ -28,13 +28,13 @@ def donate(model: Context, step: int) -> None:
     """Decide sincere (donations lane 0) and performative (lane 1) donations for this step."""
     traits, state, streams = model.population.traits, model.population.state, model.streams
     _donate(
-        traits.charity,
-        state.beliefs[:, DONATIONS],
-        np.float32(model.params.performative_propensity),
-        streams.key("donations", step, 0),
-        streams.key("donations", step, 1),
-        state.performative,
-        state.donated,
+        charity=traits.charity,
+        believed_donations=state.beliefs[:, DONATIONS],
+        propensity=np.float32(model.params.performative_propensity),
+        sincere_key=streams.key("donations", step, 0),
+        score_key=streams.key("donations", step, 1),
+        performative=state.performative,
+        donated=state.donated,
     )
 
 

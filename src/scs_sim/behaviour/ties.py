@@ -52,13 +52,26 @@ def review_ties(model: Context, step: int) -> None:
     liable = net.scratch("liable", (net.n + 7) // 8, np.uint8)
     perk_threshold = np.float32(params.perk_threshold)
     high_counts = np.empty(block_count(net.n), dtype=np.int64)
-    _liabilities(state.listed, state.score, low, perk_threshold, liable, high_counts)
+    _liabilities(
+        listed=state.listed,
+        score=state.score,
+        low=low,
+        high=perk_threshold,
+        out=liable,
+        high_counts=high_counts,
+    )
     slots, owners, rewired = _decide(
-        adj.indptr, adj.indices, adj.data, liable, state.beliefs[:, TIES], traits.risk_aversion,
-        np.float32(params.tie_cut_propensity),
-        _reviewers(keys[0], math.log1p(-rate) if rate < 1 else -math.inf, net),
-        np.float32(params.rewire_share), keys,
-    )  # fmt: skip
+        indptr=adj.indptr,
+        indices=adj.indices,
+        data=adj.data,
+        liable=liable,
+        believed=state.beliefs[:, TIES],
+        risk_aversion=traits.risk_aversion,
+        propensity=np.float32(params.tie_cut_propensity),
+        reviewers=_reviewers(keys[0], math.log1p(-rate) if rate < 1 else -math.inf, net),
+        rewire_share=np.float32(params.rewire_share),
+        keys=keys,
+    )
     if len(slots) == 0:
         return
     model.counters["ties_cut"] += len(slots)
@@ -66,7 +79,16 @@ def review_ties(model: Context, step: int) -> None:
     if rewired.any():
         high = _at_least(state.score, perk_threshold, high_counts, adj.indices.dtype)
     contacts = adj.indices[slots]
-    _apply(slots, owners, rewired, high, keys[3], adj.indices, adj.data, net.degree)
+    _apply(
+        slots=slots,
+        owners=owners,
+        rewired=rewired,
+        high=high,
+        key=keys[3],
+        indices=adj.indices,
+        data=adj.data,
+        degree=net.degree,
+    )
     net.retied(slots, owners, contacts)
 
 

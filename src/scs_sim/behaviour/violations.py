@@ -24,17 +24,17 @@ def offend(model: Context, step: int) -> None:
     """Draw new violations and new record errors; age existing bad records."""
     params, traits, state = model.params, model.population.traits, model.population.state
     violations, errors = _offend(
-        traits.violation_proneness,
-        state.strain,
-        np.float32(params.violation_rate),
-        np.float32(params.strain_sensitivity),
-        np.float32(params.record_error_rate),
-        params.blacklist_term,
-        model.streams.key("violations", step),
-        model.streams.key("records", step),
-        state.debt,
-        state.false_record,
-        state.record_age,
+        proneness=traits.violation_proneness,
+        strain=state.strain,
+        rate=np.float32(params.violation_rate),
+        sensitivity=np.float32(params.strain_sensitivity),
+        error_rate=np.float32(params.record_error_rate),
+        term=params.blacklist_term,
+        violation_key=model.streams.key("violations", step),
+        record_key=model.streams.key("records", step),
+        debt=state.debt,
+        false_record=state.false_record,
+        record_age=state.record_age,
     )
     model.counters["violations"] += violations
     model.counters["record_errors"] += errors
@@ -100,15 +100,15 @@ def repay(model: Context, step: int) -> None:
     """Settle debts; listed debtors pay more often ("under the pressure" of the list)."""
     params, traits, state = model.params, model.population.traits, model.population.state
     repayments, under_pressure = _repay(
-        traits.income,
-        state.strain,
-        np.float32(params.repayment_rate),
-        np.float32(params.listing_pressure),
-        model.streams.key("repayment", step),
-        state.listed,
-        state.debt,
-        state.false_record,
-        state.record_age,
+        income=traits.income,
+        strain=state.strain,
+        rate=np.float32(params.repayment_rate),
+        pressure=np.float32(params.listing_pressure),
+        key=model.streams.key("repayment", step),
+        listed=state.listed,
+        debt=state.debt,
+        false_record=state.false_record,
+        record_age=state.record_age,
     )
     model.counters["repayments"] += repayments
     model.counters["repaid_under_pressure"] += under_pressure
@@ -138,16 +138,16 @@ def update_records(model: Context) -> None:
     state = model.population.state
     keep = np.float32(model.params.record_memory)
     _update_records(
-        keep,
-        np.float32(1.0) - keep,
-        state.donated,
-        state.observed_critical,
-        state.debt,
-        state.false_record,
-        state.donation_record,
-        state.online_record,
-        state.credit_record,
-        state.true_credit_record,
+        keep=keep,
+        fresh=np.float32(1.0) - keep,
+        donated=state.donated,
+        observed=state.observed_critical,
+        debt=state.debt,
+        false_record=state.false_record,
+        donation_record=state.donation_record,
+        online_record=state.online_record,
+        credit_record=state.credit_record,
+        true_credit_record=state.true_credit_record,
     )
 
 

@@ -128,8 +128,10 @@ class ContactLayout:
             return
         turned = tuple(np.empty(len(slots), dtype=a.dtype) for a in self.far)
         count = _follow(
-            self.n, slots, owners, old_targets, indices, data, self.mask, self.near_slot,
-            self.far[0], self.far[1], self.pending[0], self.pending[1], *turned,
+            n=self.n, slots=slots, owners=owners, old_targets=old_targets, indices=indices,
+            data=data, mask=self.mask, near_slot=self.near_slot, far_slot=self.far[0],
+            far_target=self.far[1], pending_slot=self.pending[0], pending_target=self.pending[1],
+            turned_slot=turned[0], turned_target=turned[1], turned_owner=turned[2],
         )  # fmt: skip
         if count:
             self.pending = self._merged("pending", self.pending, tuple(a[:count] for a in turned))
@@ -144,7 +146,11 @@ class ContactLayout:
         spare = self._spare[name]
         if spare is None or len(spare[0]) < size:
             spare = tuple(np.empty(_with_room(size), dtype=a.dtype) for a in current)
-        kept = _merge(self.n, *current, *more, *spare)
+        kept = _merge(
+            n=self.n, a_slot=current[0], a_target=current[1], a_owner=current[2],
+            b_slot=more[0], b_target=more[1], b_owner=more[2],
+            slot=spare[0], target=spare[1], owner=spare[2],
+        )  # fmt: skip
         self._starts.pop(name, None)
         # The storage under the current list becomes the spare for the next merge.
         self._spare[name] = tuple(a if a.base is None else a.base for a in current)
@@ -174,9 +180,11 @@ class ContactLayout:
             moments: Out: per block of citizens, (ties, sx, sy, sxx, syy, sxy) centred on 650.
         """
         _pass(
-            self.mask, score, restricted, sanctioned, self.far[1], self.far[2],
-            self._sub_block_starts("far"), self.pending[1], self.pending[2],
-            self._sub_block_starts("pending"), degree, default, share, mean, moments,
+            mask=self.mask, score=score, restricted=restricted, sanctioned=sanctioned,
+            far_target=self.far[1], far_owner=self.far[2],
+            far_start=self._sub_block_starts("far"), pending_target=self.pending[1],
+            pending_owner=self.pending[2], pending_start=self._sub_block_starts("pending"),
+            degree=degree, default=default, share=share, mean=mean, moments=moments,
         )  # fmt: skip
 
     def _sub_block_starts(self, name: str) -> np.ndarray:

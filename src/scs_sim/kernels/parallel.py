@@ -136,6 +136,14 @@ def _clone(func: Callable, suffix: str) -> Callable:
     return twin
 
 
+POSITIONAL_MAX = 6
+"""Most arguments a kernel takes by position: beyond, every one is passed by name.
+
+Kernels take up to 18 arrays, many of one dtype: two swapped positional arrays would
+run silently wrong, two swapped keywords cannot.
+"""
+
+
 class CitizenKernel:
     """A numba kernel over citizens, compiled serially and with threads.
 
@@ -151,13 +159,34 @@ class CitizenKernel:
         if citizens not in names:
             raise TypeError(f"{func.__name__} has no argument {citizens!r}")
         self._size_at = names.index(citizens)
+        self._names = names
         self.serial = njit(cache=True, **options)(func)
         self.threaded = njit(cache=True, parallel=True, **options)(_clone(func, "__threaded"))
         self.__wrapped__ = func
         self.__doc__ = func.__doc__
         self.__name__ = func.__name__
 
-    def __call__(self, *args: Any) -> Any:
+    def _bind(self, args: tuple, named: dict[str, Any]) -> tuple:
+        # Keyword arguments in the kernel's parameter order (numba's dispatchers would take
+        # them too, but the size lookup and the byte views need them by position).
+        if len(args) > POSITIONAL_MAX:
+            raise TypeError(
+                f"{self.__name__}: pass its {len(self._names)} arguments by name "
+                f"(at most {POSITIONAL_MAX} by position)"
+            )
+        rest = self._names[len(args) :]
+        unknown = set(named) - set(rest)
+        missing = [name for name in rest if name not in named]
+        if unknown or missing:
+            raise TypeError(
+                f"{self.__name__}: unknown {sorted(unknown)}, missing {missing} "
+                f"(parameters: {', '.join(self._names)})"
+            )
+        return args + tuple(named[name] for name in rest)
+
+    def __call__(self, *args: Any, **named: Any) -> Any:
+        if named or len(args) > POSITIONAL_MAX:
+            args = self._bind(args, named)
         args = tuple(_as_bytes(a) for a in args)
         size = args[self._size_at]
         if uses_threads(size if isinstance(size, int | np.integer) else len(size)):

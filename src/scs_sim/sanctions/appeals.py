@@ -28,9 +28,14 @@ def hear_appeals(model: Context, step: int) -> None:
     """
     params, state = model.params, model.population.state
     won, lost = _hear(
-        bool(params.appeals), params.appeal_delay, np.float32(params.appeal_success),
-        model.streams.key("appeals", step), state.debt, state.false_record, state.appeal_left,
-    )  # fmt: skip
+        appeals=bool(params.appeals),
+        delay=params.appeal_delay,
+        success=np.float32(params.appeal_success),
+        key=model.streams.key("appeals", step),
+        debt=state.debt,
+        false_record=state.false_record,
+        appeal_left=state.appeal_left,
+    )
     if params.appeals:
         model.counters["appeals_won"] += won
         model.counters["appeals_lost"] += lost

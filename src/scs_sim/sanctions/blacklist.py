@@ -42,11 +42,20 @@ def apply_blacklist(model: Context, step: int) -> Restrictions:
     imposed = np.empty(n, dtype=np.uint8)
     justified = np.empty(n, dtype=np.uint8)
     listings, wrongful = _blacklist(
-        params.listing_delay, np.float32(params.enforcement_rate), params.blacklist_term,
-        joint_punishment_bits(model), model.streams.key("blacklist", step),
-        state.debt, state.false_record, state.record_age, state.listed, state.listing_left,
-        state.listed_wrongly, imposed, justified,
-    )  # fmt: skip
+        delay=params.listing_delay,
+        enforcement=np.float32(params.enforcement_rate),
+        term=params.blacklist_term,
+        bits=joint_punishment_bits(model),
+        key=model.streams.key("blacklist", step),
+        debt=state.debt,
+        false_record=state.false_record,
+        record_age=state.record_age,
+        listed=state.listed,
+        listing_left=state.listing_left,
+        listed_wrongly=state.listed_wrongly,
+        imposed=imposed,
+        justified=justified,
+    )
     model.counters["listings"] += listings
     model.counters["wrongful_listings"] += wrongful
     return Restrictions(imposed, justified)

@@ -48,8 +48,15 @@ def apply_thresholds(model: Context, step: int) -> Restrictions:
     params, state = model.params, model.population.state
     imposed = np.empty(model.population.n, dtype=np.uint8)
     justified = np.empty(model.population.n, dtype=np.uint8)
+    limits, kind_bits = _threshold_table(params.thresholds())
     _restrict(
-        state.score, model.own_score, *_threshold_table(params.thresholds()),
-        np.float32(params.perk_threshold), imposed, justified, state.perks,
-    )  # fmt: skip
+        score=state.score,
+        own_score=model.own_score,
+        limits=limits,
+        kind_bits=kind_bits,
+        perk_threshold=np.float32(params.perk_threshold),
+        imposed=imposed,
+        justified=justified,
+        perks=state.perks,
+    )
     return Restrictions(imposed, justified)
