@@ -68,7 +68,7 @@ def test_shocks_are_shared_until_policies_diverge():
 
 
 def test_stream_keys_are_numpys_seed_sequence_states():
-    # The compiled hash (scs_sim.seed_sequence) must give numpy's key for every root,
+    # The compiled hash (scs_sim.kernels.seed_sequence) must give numpy's key for every root,
     # including roots of one word, of the full pool, and beyond it (numpy's own path).
     gen = np.random.default_rng(0)
     roots = [0, 1, 2**32 - 1, 2**32, 2**63 - 1, 2**128 - 1, 2**128, 3**90]

@@ -18,25 +18,24 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ValidationError
 
+from scs_sim.errors import NetworkFileError, ScenarioError, ScenarioWarning
 from scs_sim.scenario import allowed_values
+
+__all__ = [
+    "Caller",
+    "NetworkFileError",
+    "ScenarioError",
+    "ScenarioWarning",
+    "describe_error",
+    "overrides_label",
+    "validation_error",
+]
 
 Caller = Literal["cli", "python", "dashboard"]
 """Who gave the input: the command line, Python code, or the dashboard's page."""
 
 MAX_LISTED_KEYS = 12
 """A model with at most this many keys lists them all when a key is unknown."""
-
-
-class ScenarioError(ValueError):
-    """A scenario file, override or keyword that cannot be used. The message is one line."""
-
-
-class NetworkFileError(ScenarioError):
-    """An edge-list file that cannot be used; the message is one line."""
-
-
-class ScenarioWarning(UserWarning):
-    """A scenario that runs but probably not as meant (e.g. events after the last step)."""
 
 
 def overrides_label(caller: Caller) -> str:

@@ -103,22 +103,31 @@ def build_scenario(
     """Validate a mapping of scenario fields, plus overrides, into a :class:`Scenario`.
 
     The source is validated alone first, so a mistake in a file is blamed on the file
-    and a mistake in an override on the override.
+    and a mistake in an override on the override. Plug-ins the scenario names (or the
+    command line gives) add their parameters to the schema first
+    (:func:`scs_sim.plugins.scenario_class`).
     """
+    from scs_sim.plugins import plugin_specs, scenario_class
+
     merged = dict(data)
+    specs = plugin_specs(merged, dict(overrides or {}))
+    schema = scenario_class(specs)
+    if specs:
+        merged["plugins"] = specs
     if overrides:
         try:
-            Scenario.model_validate(merged)
+            schema.model_validate(merged)
         except ValidationError as exc:
             raise scenario_error(exc, source) from None
-        merged.update(overrides)
+        merged.update({k: v for k, v in overrides.items() if k != "plugins"})
         source = f"{source} with {overrides_label(caller)}"
     try:
-        return Scenario.model_validate(merged)
+        scenario = schema.model_validate(merged)
     except ValidationError as exc:
         raise scenario_error(exc, source) from None
     except RecursionError:
         raise ScenarioError(f"{source}: nested too deeply") from None
+    return scenario
 
 
 def check_runnable(params: Scenario, source: str) -> None:

@@ -17,11 +17,11 @@ import numpy as np
 import scipy.sparse as sp
 from numba import njit, prange
 
-from scs_sim.contact_layout import CENTRE, ContactLayout, add_tie_moments, contact_terms
-from scs_sim.input_errors import NetworkFileError
+from scs_sim.errors import NetworkFileError
 from scs_sim.input_files import read_edge_list
-from scs_sim.parallel import block_bounds, block_count, citizen_kernel
-from scs_sim.prefetch import PREFETCH_DISTANCE, prefetch
+from scs_sim.kernels.contact_layout import CENTRE, ContactLayout, add_tie_moments, contact_terms
+from scs_sim.kernels.parallel import block_bounds, block_count, citizen_kernel
+from scs_sim.kernels.prefetch import PREFETCH_DISTANCE, prefetch
 from scs_sim.scenario import Scenario
 
 __all__ = ["GENERATORS", "NetworkFileError", "SocialNetwork", "register_generator"]
@@ -54,7 +54,7 @@ def small_world(params: Scenario, gen: np.random.Generator) -> tuple[np.ndarray,
     """Watts-Strogatz: a ring lattice with ``mean_degree / 2`` neighbours a side, rewired.
 
     Citizens next to each other on the ring get neighbouring ids, so most contact
-    lists point at nearby memory (measured: shuffled ids make a step 1.5-2.5x slower).
+    lists point at nearby memory (ids must keep that locality: docs/scale.md).
     """
     n, half = params.n_citizens, max(1, params.mean_degree // 2)
     half = min(half, (n - 1) // 2)
@@ -134,7 +134,8 @@ class SocialNetwork:
 
     def __init__(self, src: np.ndarray, dst: np.ndarray, n: int) -> None:
         ids = _index_dtype(max(n, 2 * len(src)))
-        indptr, indices = _build_rows(
+        build = _build_rows if n >= NUMPY_COMPARE_MAX else _build_rows_numpy
+        indptr, indices = build(
             np.asarray(src).astype(ids, copy=False), np.asarray(dst).astype(ids, copy=False), n
         )
         # Built directly as sorted, duplicate-free rows: scipy's COO route sorts
@@ -243,19 +244,42 @@ class SocialNetwork:
             )  # fmt: skip
         else:
             _contact_pass(
-                adj.indptr, adj.indices, adj.data, self.degree, sanctioned, score,
-                np.float32(default_score), share, mean, moments,
-            )  # fmt: skip
+                indptr=adj.indptr,
+                indices=adj.indices,
+                data=adj.data,
+                degree=self.degree,
+                sanctioned=sanctioned,
+                score=score,
+                default=np.float32(default_score),
+                share=share,
+                mean=mean,
+                moments=moments,
+            )
         seen = self._buffer("seen_score")
         np.copyto(seen, score)
         # Block totals summed in block order: the moments do not depend on the threads used.
         self._primed = (self.version, seen, float(default_score), mean, moments.sum(axis=0))
         return share
 
+    def prime(
+        self, score: np.ndarray, default_score: float, mean: np.ndarray, moments: np.ndarray
+    ) -> None:
+        """Keep a contact pass's results made elsewhere (the numpy rules' contact pass).
+
+        Args:
+            score: The scores the pass saw (copied).
+            default_score: Mean contact score given to isolates.
+            mean: Each citizen's mean contact score.
+            moments: Score moments across ties, summed over blocks in order.
+        """
+        seen = self._buffer("seen_score")
+        np.copyto(seen, score)
+        self._primed = (self.version, seen, float(default_score), mean, moments)
+
     def layout(self) -> ContactLayout | None:
         """The near/far layout the contact pass uses, or ``None`` if it walks the CSR lists.
 
-        Built on first use (0.1 s at a million citizens) and after :meth:`changed`;
+        Built on first use and after :meth:`changed`;
         ``None`` when most ties are not between ring neighbours, or ``use_layout`` is off.
         """
         if not self.use_layout:
@@ -389,6 +413,21 @@ def _sort_row(indices, start, end) -> None:
         indices[m + 1] = value
 
 
+def _build_rows_numpy(src: np.ndarray, dst: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    # The same sorted, duplicate-free rows as _build_rows, by a sort (small networks).
+    keep = src != dst
+    rows = np.concatenate((src[keep], dst[keep]))
+    cols = np.concatenate((dst[keep], src[keep]))
+    order = np.lexsort((cols, rows))
+    rows, cols = rows[order], cols[order]
+    first = np.ones(len(rows), dtype=bool)
+    first[1:] = (rows[1:] != rows[:-1]) | (cols[1:] != cols[:-1])
+    rows, cols = rows[first], cols[first]
+    indptr = np.zeros(n + 1, dtype=src.dtype)
+    np.cumsum(np.bincount(rows, minlength=n), out=indptr[1:])
+    return indptr, cols
+
+
 @njit(cache=True)
 def _build_rows(src: np.ndarray, dst: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
     # Counting sort of both directions into rows, then sort and de-duplicate each
@@ -436,10 +475,16 @@ def _neighbour_mean(indptr, indices, data, values, degree, default, out):
             out[i] = default[i]
 
 
+NUMPY_COMPARE_MAX = 100_000
+"""Arrays shorter than this are compared by numpy (no compiled code for small models)."""
+
+
 def _same_values(a: np.ndarray, b: np.ndarray) -> bool:
     """Whether two float32 arrays hold the same values (checked twice a step at any size)."""
     if a.shape != b.shape:
         return False
+    if len(a) < NUMPY_COMPARE_MAX:
+        return bool(np.array_equal(a, b))
     differ = np.empty(block_count(len(a)), dtype=np.uint8)
     _blocks_differ(a, b, differ)
     return not differ.any()

@@ -39,6 +39,7 @@ BUILD_TIME_FIELDS: tuple[str, ...] = (
     "edge_list",
     "initial_listed_share",
     "events",
+    "plugins",
 )
 """Fields read only when a run is built (population, network, horizon): events cannot set them."""
 
@@ -469,6 +470,12 @@ class Scenario(BaseModel):
         le=1.0,
     )
 
+    # --- plug-ins (scs_sim.plugins): their parameters are added as flat keys when loaded
+    plugins: list[str] = Field(
+        default_factory=list,
+        description="Plug-ins to load: Python files or importable modules (docs/extending.md).",
+    )
+
     # --- story
     events: list[PolicyEvent] = Field(
         default_factory=list,
@@ -499,12 +506,12 @@ class Scenario(BaseModel):
             # Validated against the scenario's own fields so that an error names the event's
             # key; the typed values ("false" -> False, "0.3" -> 0.3) are what the event applies.
             try:
-                typed = Scenario.model_validate(base | event.set)
+                typed = type(self).model_validate(base | event.set)  # with any plug-ins' fields
             except ValidationError as exc:
                 from scs_sim.input_errors import describe_error
 
                 where = f"events[{i}].set"
-                message = describe_error(exc.errors()[0], "", Scenario, prefix=where)
+                message = describe_error(exc.errors()[0], "", type(self), prefix=where)
                 raise ValueError(message) from None
             converted = {key: getattr(typed, key) for key in event.set}
             if converted != event.set or any(
@@ -580,10 +587,14 @@ def allowed_values(info: FieldInfo, key: str) -> str:
     return text.get(kind, "")
 
 
-def parameter_fields() -> dict[str, Any]:
-    """The scenario's tunable fields (name -> pydantic FieldInfo), in declaration order."""
+def parameter_fields(schema: type[Scenario] = Scenario) -> dict[str, Any]:
+    """The scenario's tunable fields (name -> pydantic FieldInfo), in declaration order.
+
+    Args:
+        schema: Scenario, or its extension by plug-ins (scs_sim.plugins.scenario_class).
+    """
     return {
         name: info
-        for name, info in Scenario.model_fields.items()
-        if name not in ("name", "description", "events", "custom_weights")
+        for name, info in schema.model_fields.items()
+        if name not in ("name", "description", "events", "custom_weights", "plugins")
     }

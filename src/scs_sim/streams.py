@@ -21,7 +21,7 @@ import zlib
 import numpy as np
 from numba import njit
 
-from scs_sim import seed_sequence
+from scs_sim.kernels import seed_sequence
 
 MECHANISMS: tuple[str, ...] = (
     "network",
@@ -45,11 +45,13 @@ class RandomStreams:
 
     Args:
         root: Entropy drawn once from the model's generator (``model.rng``).
+        compiled: Hash keys with the compiled SeedSequence copy (same keys, faster).
     """
 
-    def __init__(self, root: int) -> None:
+    def __init__(self, root: int, compiled: bool = True) -> None:
         self.root = int(root)
-        self._root_state = seed_sequence.root_state(self.root)
+        # Without the compiled hash, numpy's SeedSequence makes the same keys (slower).
+        self._root_state = seed_sequence.root_state(self.root) if compiled else None
 
     @staticmethod
     def _key(mechanism: str) -> int:
@@ -71,7 +73,7 @@ class RandomStreams:
         ``lane`` separates several draws a mechanism makes per citizen in one step
         (a poster's wish to be critical and its self-censorship are different lanes).
         """
-        # numpy's SeedSequence gives the same key, at 32 us a key (17 keys a step).
+        # numpy's SeedSequence gives the same key, slower (docs/scale.md, measurements).
         spawn_key = (self._key(mechanism), step + 1, lane + 1, 0xC0DE)
         return seed_sequence.spawned_key(self.root, self._root_state, spawn_key)
 
@@ -119,8 +121,7 @@ def position(key: np.uint64, index: int) -> np.uint64:
 
     A loop over consecutive draws can start here and add NEXT_DRAW at each draw instead
     of calling :func:`uniform` with each index: the same draws, one 64-bit multiply
-    fewer a draw (emulated in AVX2 vector code): 0.38 against 0.60 ms for a million
-    draws on two threads.
+    fewer a draw (a multiply AVX2 has to emulate).
     """
     return key + (np.uint64(index) + np.uint64(1)) * _GAMMA
 
@@ -177,4 +178,5 @@ def gap(key: np.uint64, index: int, log_q: float) -> int:
 def counter_gaps(key: np.uint64, index: np.ndarray, log_q: float) -> np.ndarray:
     """Vectorised :func:`gap`."""
     u = ((_mix_array(key, index) >> np.uint64(11)).astype(np.float64) + 1.0) * 2.0**-53
-    return np.minimum(np.log(u) / log_q, _GAP_CAP).astype(np.int64)
+    with np.errstate(over="ignore"):  # a tiny rate: gaps beyond the cap are capped
+        return np.minimum(np.log(u) / log_q, _GAP_CAP).astype(np.int64)

@@ -46,6 +46,17 @@ def _one_line_warning(message, category, filename, lineno, file=None, line=None)
         )
 
 
+def add_plugin_option(parser: argparse.ArgumentParser) -> None:
+    """Add ``--plugin FILE_OR_MODULE`` (repeatable) to a subcommand."""
+    parser.add_argument(
+        "--plugin",
+        action="append",
+        default=[],
+        metavar="FILE_OR_MODULE",
+        help="load a plug-in (a .py file or a module; see docs/extending.md); repeatable",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every subcommand."""
     from scs_sim import __version__
@@ -78,6 +89,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     allow_large = os.environ.get(ALLOW_LARGE_ENV)
     try:
+        if getattr(args, "plugin", None):
+            from scs_sim.plugins import activate
+
+            activate(args.plugin)
         with warnings.catch_warnings():
             from scs_sim.input_errors import ScenarioWarning
 

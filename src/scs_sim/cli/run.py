@@ -36,6 +36,8 @@ examples:
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
     """Add the ``run`` subcommand."""
+    from scs_sim.cli import add_plugin_option
+
     shipped = ", ".join(known_scenarios()) or "(none found)"
     p = subparsers.add_parser(
         "run",
@@ -79,6 +81,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         help="run even if the memory estimate exceeds the available memory",
     )
     p.add_argument("--quiet", action="store_true", help="no progress bar and no summary")
+    add_plugin_option(p)
     p.set_defaults(func=run_command)
 
 

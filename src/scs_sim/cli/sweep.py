@@ -13,6 +13,8 @@ from scs_sim.cli import USAGE_ERROR
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
     """Add the ``sweep`` subcommand."""
+    from scs_sim.cli import add_plugin_option
+
     p = subparsers.add_parser(
         "sweep",
         help="run a parameter sweep (resumes when rerun)",
@@ -56,6 +58,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         action="store_true",
         help="run even if a run's memory estimate exceeds the available memory",
     )
+    add_plugin_option(p)
     p.set_defaults(func=sweep_command)
 
 

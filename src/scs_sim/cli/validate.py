@@ -13,6 +13,8 @@ from scs_sim.loading import ScenarioError, load_scenario
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
     """Add the ``validate`` subcommand."""
+    from scs_sim.cli import add_plugin_option
+
     p = subparsers.add_parser(
         "validate",
         help="check scenario files",
@@ -30,6 +32,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         action="store_true",
         help="accept scenarios whose memory estimate exceeds the available memory",
     )
+    add_plugin_option(p)
     p.set_defaults(func=validate_command)
 
 

@@ -7,47 +7,25 @@ can use either path or both (``threshold_sanctions``, ``blacklist``).
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
-import numpy as np
 from numba import prange
 
-from scs_sim.parallel import citizen_kernel
+from scs_sim.kernels.parallel import citizen_kernel
+from scs_sim.sanctions.registry import (
+    SANCTION_PATHS,
+    Restrictions,
+    SanctionPath,
+    register_sanction,
+)
 
 if TYPE_CHECKING:
-    from scs_sim.model import SocialCreditModel
-    from scs_sim.scenario import Scenario
+    from scs_sim.context import Context
+
+__all__ = ["SANCTION_PATHS", "Restrictions", "SanctionPath", "impose", "register_sanction"]
 
 
-class Restrictions(NamedTuple):
-    """Restriction bits per citizen, and the part of them its own conduct justifies."""
-
-    imposed: np.ndarray
-    justified: np.ndarray
-
-
-class SanctionPath(NamedTuple):
-    """A named way of sanctioning citizens."""
-
-    enabled: Callable[[Scenario], bool]
-    apply: Callable[[SocialCreditModel, int], Restrictions]
-
-
-SANCTION_PATHS: dict[str, SanctionPath] = {}
-
-
-def register_sanction(name: str, enabled: Callable[[Scenario], bool]) -> Callable:
-    """Register a sanction path; ``enabled(params)`` says whether a scenario uses it."""
-
-    def wrap(apply: Callable[[SocialCreditModel, int], Restrictions]) -> Callable:
-        SANCTION_PATHS[name] = SanctionPath(enabled, apply)
-        return apply
-
-    return wrap
-
-
-def impose(model: SocialCreditModel, step: int) -> None:
+def impose(model: Context, step: int) -> None:
     """Run every enabled sanction path and record the combined restrictions."""
     state = model.population.state
     paths = [path for path in SANCTION_PATHS.values() if path.enabled(model.params)]
@@ -61,8 +39,8 @@ def impose(model: SocialCreditModel, step: int) -> None:
 
 @citizen_kernel("restricted")
 def _combine(restricted, justified, imposed, own_conduct, first, last) -> None:
-    # One pass a path, on all threads (numpy's fills, ORs and AND took 0.5 ms a step at a
-    # million citizens): the first path's bits replace last step's, later ones are ORed in.
+    # One pass a path, on all threads, with no temporaries: the first path's bits replace
+    # last step's, later ones are ORed in.
     for i in prange(len(restricted)):
         r = imposed[i] if first else restricted[i] | imposed[i]
         j = own_conduct[i] if first else justified[i] | own_conduct[i]

@@ -12,25 +12,30 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numba import prange
 
-from scs_sim.parallel import citizen_kernel
+from scs_sim.kernels.parallel import citizen_kernel
 from scs_sim.streams import uniform
 
 if TYPE_CHECKING:
-    from scs_sim.model import SocialCreditModel
+    from scs_sim.context import Context
 
 NONE, LOST = -1, -2
 
 
-def hear_appeals(model: SocialCreditModel, step: int) -> None:
+def hear_appeals(model: Context, step: int) -> None:
     """File new appeals, advance pending ones, and decide those that are due.
 
     Draws: appeals lane 0, only for citizens whose appeal is decided (counter-based).
     """
     params, state = model.params, model.population.state
     won, lost = _hear(
-        bool(params.appeals), params.appeal_delay, np.float32(params.appeal_success),
-        model.streams.key("appeals", step), state.debt, state.false_record, state.appeal_left,
-    )  # fmt: skip
+        appeals=bool(params.appeals),
+        delay=params.appeal_delay,
+        success=np.float32(params.appeal_success),
+        key=model.streams.key("appeals", step),
+        debt=state.debt,
+        false_record=state.false_record,
+        appeal_left=state.appeal_left,
+    )
     if params.appeals:
         model.counters["appeals_won"] += won
         model.counters["appeals_lost"] += lost

@@ -14,16 +14,16 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numba import prange
 
-from scs_sim.parallel import citizen_kernel
+from scs_sim.kernels.parallel import citizen_kernel
 from scs_sim.population import KIND_BITS
-from scs_sim.sanctions import Restrictions, register_sanction
+from scs_sim.sanctions.registry import Restrictions, register_sanction
 from scs_sim.streams import uniform
 
 if TYPE_CHECKING:
-    from scs_sim.model import SocialCreditModel
+    from scs_sim.context import Context
 
 
-def joint_punishment_bits(model: SocialCreditModel) -> np.uint8:
+def joint_punishment_bits(model: Context) -> np.uint8:
     """The restriction bits that one listing triggers under the scenario's matrix."""
     bits = 0
     for kind, on in model.params.joint_punishment().items():
@@ -32,7 +32,7 @@ def joint_punishment_bits(model: SocialCreditModel) -> np.uint8:
 
 
 @register_sanction("blacklist", enabled=lambda p: p.blacklist)
-def apply_blacklist(model: SocialCreditModel, step: int) -> Restrictions:
+def apply_blacklist(model: Context, step: int) -> Restrictions:
     """List eligible debtors, remove cleared or expired listings, apply joint punishment.
 
     Draws: blacklist lane 0, only for eligible records (counter-based).
@@ -42,11 +42,20 @@ def apply_blacklist(model: SocialCreditModel, step: int) -> Restrictions:
     imposed = np.empty(n, dtype=np.uint8)
     justified = np.empty(n, dtype=np.uint8)
     listings, wrongful = _blacklist(
-        params.listing_delay, np.float32(params.enforcement_rate), params.blacklist_term,
-        joint_punishment_bits(model), model.streams.key("blacklist", step),
-        state.debt, state.false_record, state.record_age, state.listed, state.listing_left,
-        state.listed_wrongly, imposed, justified,
-    )  # fmt: skip
+        delay=params.listing_delay,
+        enforcement=np.float32(params.enforcement_rate),
+        term=params.blacklist_term,
+        bits=joint_punishment_bits(model),
+        key=model.streams.key("blacklist", step),
+        debt=state.debt,
+        false_record=state.false_record,
+        record_age=state.record_age,
+        listed=state.listed,
+        listing_left=state.listing_left,
+        listed_wrongly=state.listed_wrongly,
+        imposed=imposed,
+        justified=justified,
+    )
     model.counters["listings"] += listings
     model.counters["wrongful_listings"] += wrongful
     return Restrictions(imposed, justified)

@@ -11,12 +11,12 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numba import prange
 
-from scs_sim.parallel import citizen_kernel
+from scs_sim.kernels.parallel import citizen_kernel
 from scs_sim.population import KIND_BITS
-from scs_sim.sanctions import Restrictions, register_sanction
+from scs_sim.sanctions.registry import Restrictions, register_sanction
 
 if TYPE_CHECKING:
-    from scs_sim.model import SocialCreditModel
+    from scs_sim.context import Context
 
 
 def _threshold_table(thresholds: dict[str, float]) -> tuple[tuple, tuple]:
@@ -43,13 +43,20 @@ def _restrict(score, own_score, limits, kind_bits, perk_threshold, imposed, just
 
 
 @register_sanction("thresholds", enabled=lambda p: p.threshold_sanctions and p.scoring)
-def apply_thresholds(model: SocialCreditModel, step: int) -> Restrictions:
+def apply_thresholds(model: Context, step: int) -> Restrictions:
     """Restrict citizens below each threshold; grant red-list perks above ``perk_threshold``."""
     params, state = model.params, model.population.state
     imposed = np.empty(model.population.n, dtype=np.uint8)
     justified = np.empty(model.population.n, dtype=np.uint8)
+    limits, kind_bits = _threshold_table(params.thresholds())
     _restrict(
-        state.score, model.own_score, *_threshold_table(params.thresholds()),
-        np.float32(params.perk_threshold), imposed, justified, state.perks,
-    )  # fmt: skip
+        score=state.score,
+        own_score=model.own_score,
+        limits=limits,
+        kind_bits=kind_bits,
+        perk_threshold=np.float32(params.perk_threshold),
+        imposed=imposed,
+        justified=justified,
+        perks=state.perks,
+    )
     return Restrictions(imposed, justified)

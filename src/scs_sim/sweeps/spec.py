@@ -34,6 +34,7 @@ from scs_sim.input_errors import (
 from scs_sim.input_files import file_digest, read_edge_list, read_toml
 from scs_sim.loading import _allowed, check_runnable, parse_override, resolve_scenario_path
 from scs_sim.metrics import metric_names
+from scs_sim.plugins import load_plugins, plugin_specs, scenario_class
 from scs_sim.scenario import Scenario, field_kind, parameter_fields
 from scs_sim.sweeps import design as designs
 
@@ -370,12 +371,14 @@ def _plain(value: Any) -> Any:
     return value.item() if isinstance(value, np.generic) else value
 
 
-def _field_kind(name: str) -> str:
-    return field_kind(Scenario.model_fields[name])
+def _field_kind(name: str, schema: type[Scenario] = Scenario) -> str:
+    return field_kind(schema.model_fields[name])
 
 
-def _check_parameter(name: str, par: ParameterSpec, kind: str, src: str) -> None:
-    fields = parameter_fields()
+def _check_parameter(
+    name: str, par: ParameterSpec, kind: str, src: str, schema: type[Scenario] = Scenario
+) -> None:
+    fields = parameter_fields(schema)
     if name not in fields or name in NOT_SWEPT:
         if name in NOT_SWEPT:
             raise ScenarioError(
@@ -384,7 +387,7 @@ def _check_parameter(name: str, par: ParameterSpec, kind: str, src: str) -> None
         close = difflib.get_close_matches(name, [f for f in fields if f not in NOT_SWEPT], n=1)
         hint = f"; did you mean '{close[0]}'?" if close else "; see docs/scenarios.md for the keys"
         raise ScenarioError(f"{src}: parameters.{name}: not a scenario parameter{hint}")
-    value_kind = _field_kind(name)
+    value_kind = _field_kind(name, schema)
     has_range = par.low is not None or par.high is not None
     if par.values is not None and has_range:
         raise ScenarioError(
@@ -397,7 +400,7 @@ def _check_parameter(name: str, par: ParameterSpec, kind: str, src: str) -> None
     if has_range:
         if value_kind in ("bool", "choice", "text"):
             raise ScenarioError(
-                f"{src}: parameters.{name}: a {_allowed(Scenario, name).removeprefix('allowed: ')}"
+                f"{src}: parameters.{name}: a {_allowed(schema, name).removeprefix('allowed: ')}"
                 " parameter takes values = [...], not low/high"
             )
         if par.low is None or par.high is None:
@@ -408,7 +411,7 @@ def _check_parameter(name: str, par: ParameterSpec, kind: str, src: str) -> None
                 f"{src}: parameters.{name}: low = {par.low} must be below high = {par.high}"
             )
         for bound in ("low", "high"):
-            _check_value(name, getattr(par, bound), f"{src}: parameters.{name}.{bound}")
+            _check_value(name, getattr(par, bound), f"{src}: parameters.{name}.{bound}", schema)
         if kind == "factorial" and par.levels is None:
             raise ScenarioError(
                 f"{src}: parameters.{name}: a factorial range needs levels = N "
@@ -426,26 +429,26 @@ def _check_parameter(name: str, par: ParameterSpec, kind: str, src: str) -> None
                 "give low = ... and high = ... instead of values"
             )
         for i, value in enumerate(par.values):
-            _check_value(name, value, f"{src}: parameters.{name}.values[{i}]")
+            _check_value(name, value, f"{src}: parameters.{name}.values[{i}]", schema)
 
 
-def _check_value(name: str, value: Any, where: str) -> None:
+def _check_value(name: str, value: Any, where: str, schema: type[Scenario] = Scenario) -> None:
     try:
-        Scenario.model_validate({name: value})
+        schema.model_validate({name: value})
     except ValidationError:
-        allowed = _allowed(Scenario, name)
+        allowed = _allowed(schema, name)
         raise ScenarioError(
             f"{where} = {value!r} is not valid" + (f"; {allowed}" if allowed else "")
         ) from None
-    if _field_kind(name) == "int" and isinstance(value, float) and not value.is_integer():
+    if _field_kind(name, schema) == "int" and isinstance(value, float) and not value.is_integer():
         raise ScenarioError(f"{where} = {value!r} is not valid; allowed: an integer")
 
 
-def _levels(name: str, par: ParameterSpec) -> list[Any]:
+def _levels(name: str, par: ParameterSpec, schema: type[Scenario] = Scenario) -> list[Any]:
     if par.values is not None:
         return list(par.values)
     grid = np.linspace(par.low, par.high, par.levels)
-    if _field_kind(name) == "int":
+    if _field_kind(name, schema) == "int":
         return sorted({int(v) for v in np.rint(grid)})
     return [float(v) for v in grid]
 
@@ -464,7 +467,7 @@ def _check_size(points: int, replicates: int, src: str) -> None:
         )
 
 
-def _design(spec: SweepSpec, src: str) -> designs.Design:
+def _design(spec: SweepSpec, src: str, schema: type[Scenario] = Scenario) -> designs.Design:
     kind = spec.design.kind
     if kind == "factorial":
         if spec.design.samples is not None:
@@ -472,9 +475,9 @@ def _design(spec: SweepSpec, src: str) -> designs.Design:
                 f"{src}: design.samples: a factorial design runs every combination; "
                 "remove samples or choose kind = 'latin', 'sobol' or 'morris'"
             )
-        total = math.prod(len(_levels(n, p)) for n, p in spec.parameters.items())
+        total = math.prod(len(_levels(n, p, schema)) for n, p in spec.parameters.items())
         _check_size(total, spec.replicates, src)
-        return designs.factorial({n: _levels(n, p) for n, p in spec.parameters.items()})
+        return designs.factorial({n: _levels(n, p, schema) for n, p in spec.parameters.items()})
     samples = spec.design.samples
     if samples is None:
         raise ScenarioError(f"{src}: missing key 'design.samples' (design '{kind}' needs it)")
@@ -494,7 +497,7 @@ def _design(spec: SweepSpec, src: str) -> designs.Design:
         seed=spec.seed,
         levels=spec.design.levels,
         second_order=spec.design.second_order,
-        integers=[n for n in spec.parameters if _field_kind(n) == "int"],
+        integers=[n for n in spec.parameters if _field_kind(n, schema) == "int"],
     )
 
 
@@ -525,14 +528,17 @@ def _base(spec: SweepSpec, path: Path | None, src: str) -> tuple[Scenario, str]:
         data = read_toml(scenario_path)
         base_source = str(scenario_path)
         try:
-            Scenario.model_validate(data)
+            scenario_class(plugin_specs(data)).model_validate(data)
         except ValidationError as exc:
             raise validation_error(exc, base_source, Scenario) from None
     merged = data | changes
     if spec.steps is not None:
         merged["steps"] = spec.steps
+    plugins = plugin_specs(merged)
+    if plugins:
+        merged["plugins"] = plugins
     try:
-        scenario = Scenario.model_validate(merged)
+        scenario = scenario_class(plugins).model_validate(merged)
     except ValidationError as exc:
         raise validation_error(exc, src, Scenario, prefix="base") from None
     if scenario.edge_list and not Path(scenario.edge_list).is_absolute():
@@ -569,9 +575,9 @@ def _check_points(base: Scenario, design: designs.Design, path: Path | None, src
     if base.network == "edge_list" and edge_lists:
         largest["edge_list"] = edge_lists[0]
     try:
-        scenario = Scenario.model_validate(base.model_dump(mode="json") | largest)
+        scenario = type(base).model_validate(base.model_dump(mode="json") | largest)
     except ValidationError as exc:
-        raise validation_error(exc, src, Scenario, prefix="parameters") from None
+        raise validation_error(exc, src, type(base), prefix="parameters") from None
     check_runnable(scenario, src)  # score rules, memory of the largest run, its edge list
     networks = set(points["network"]) if "network" in points else {base.network}
     if "edge_list" in networks:
@@ -583,15 +589,18 @@ def _check_points(base: Scenario, design: designs.Design, path: Path | None, src
                 raise NetworkFileError(f"{src}: {exc}") from None
 
 
-def _metrics(spec: SweepSpec, src: str, has_groups: bool) -> tuple[tuple, tuple]:
-    known = metric_names(True)
+def _metrics(
+    spec: SweepSpec, src: str, has_groups: bool, extra: list[str] | None = None
+) -> tuple[tuple, tuple]:
+    extra = extra or []  # plug-ins' metrics
+    known = metric_names(True) + extra
     for where, names in (("metrics", spec.metrics), ("analysis.metrics", spec.analysis.metrics)):
         for i, name in enumerate(names):
             if name not in known:
                 close = difflib.get_close_matches(name, known, n=1)
                 hint = f"; did you mean '{close[0]}'?" if close else "; see docs/sweeps.md"
                 raise ScenarioError(f"{src}: {where}[{i}] = {name!r} is not a metric{hint}")
-    metrics = tuple(spec.metrics) or tuple(metric_names(has_groups))
+    metrics = tuple(spec.metrics) or tuple(metric_names(has_groups) + extra)
     for i, name in enumerate(spec.analysis.metrics):
         if name not in metrics:
             raise ScenarioError(
@@ -634,15 +643,17 @@ def resolve_sweep(
         spec = _validate(apply_overrides(data, items, source, caller), src)
     if not spec.name:
         spec.name = Path(source).stem if path is not None else "sweep"
+    schema = scenario_class(plugin_specs(dict(spec.base)))  # plug-ins' fields can be swept
     for name, par in spec.parameters.items():
-        _check_parameter(name, par, spec.design.kind, src)
+        _check_parameter(name, par, spec.design.kind, src, schema)
     base, base_source = _base(spec, path, src)
-    design = _design(spec, src)
+    design = _design(spec, src, schema)
     _check_points(base, design, path, src)
     has_groups = base.minority_share > 0 or bool(
         "minority_share" in design.points and (design.points["minority_share"] > 0).any()
     )
-    metrics, analysed = _metrics(spec, src, has_groups)
+    extra = [name for plugin in load_plugins(base.plugins) for name in plugin.metrics]
+    metrics, analysed = _metrics(spec, src, has_groups, extra)
     sweep = Sweep(spec, source, base, base_source, design, metrics, analysed)
     kept = sweep.kept_steps()
     if kept[-1] > sweep.steps or kept[0] < 0:

@@ -51,7 +51,9 @@ def _kind(info: FieldInfo) -> tuple[str, tuple[str, ...]]:
 def field_specs() -> list[FieldSpec]:
     """Every tunable scenario field as a control, in schema order."""
     specs = []
-    for name, info in parameter_fields().items():
+    from scs_sim.plugins import ACTIVE, scenario_class
+
+    for name, info in parameter_fields(scenario_class(ACTIVE)).items():  # with --plugin fields
         kind, choices = _kind(info)
         lo, hi = field_bounds(info)
         extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
