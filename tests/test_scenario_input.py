@@ -14,7 +14,7 @@ import pytest
 from scs_sim import SocialCreditModel
 from scs_sim.cli import main
 from scs_sim.input_errors import ScenarioError, ScenarioWarning
-from scs_sim.loading import load_scenario, resolve_scenario, scenario_to_toml
+from scs_sim.loading import load_scenario, resolve_scenario, scenario_to_toml, toml_value
 from scs_sim.memory import ALLOW_LARGE_ENV, estimate_bytes
 from scs_sim.scenario import BUILD_TIME_FIELDS, Scenario
 from scs_sim.scenario_library import SCENARIO_DIR_ENV, list_files, shipped_dir
@@ -148,9 +148,8 @@ def test_event_values_are_converted_like_the_scenario_fields(tmp_path):
 
 @pytest.mark.parametrize("key", [k for k in BUILD_TIME_FIELDS if k != "events"])
 def test_events_cannot_set_build_time_fields(tmp_path, capsys, key):
-    value = Scenario.model_fields[key].default
-    value = repr(value).lower() if isinstance(value, bool) else value
-    text = f"[[events]]\nstep = 1\nset = {{ {key} = {value!r} }}\n".replace("'", '"')
+    value = Scenario().model_dump(mode="json")[key]
+    text = f"[[events]]\nstep = 1\nset = {{ {key} = {toml_value(value)} }}\n"
     path = write(tmp_path, text)
     code, _, err = cli(capsys, "validate", str(path))
     assert_one_line_error(code, err, f"events[0].set.{key}: '{key}' is read only when the run")

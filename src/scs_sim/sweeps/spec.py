@@ -346,6 +346,8 @@ class Sweep:
         """
         ignored = ("source", "base_source", "name", "description", "analysis")
         content = {k: v for k, v in self.resolved().items() if k not in ignored}
+        if not content["base"].get("plugins"):  # absent without plug-ins: digests unchanged
+            content["base"] = {k: v for k, v in content["base"].items() if k != "plugins"}
         inputs = self.input_files()
         if inputs:  # absent otherwise, so digests of sweeps without files are unchanged
             content["input_files"] = {path: file_digest(path) for path in inputs}
