@@ -179,4 +179,5 @@ def gap(key: np.uint64, index: int, log_q: float) -> int:
 def counter_gaps(key: np.uint64, index: np.ndarray, log_q: float) -> np.ndarray:
     """Vectorised :func:`gap`."""
     u = ((_mix_array(key, index) >> np.uint64(11)).astype(np.float64) + 1.0) * 2.0**-53
-    return np.minimum(np.log(u) / log_q, _GAP_CAP).astype(np.int64)
+    with np.errstate(over="ignore"):  # a tiny rate: gaps beyond the cap are capped
+        return np.minimum(np.log(u) / log_q, _GAP_CAP).astype(np.int64)

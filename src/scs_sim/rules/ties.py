@@ -38,7 +38,8 @@ def review_ties(ctx: Context, step: int) -> None:
     adj = net.adjacency
     log_q = np.log1p(-rate) if rate < 1 else -np.inf
     gaps = counter_gaps(streams.key("ties", step, 0), np.arange(n), log_q)
-    reviewers = np.cumsum(gaps + 1) - 1
+    # A gap of n or more reaches past the last citizen: capped so the sum cannot overflow.
+    reviewers = np.cumsum(np.minimum(gaps, n) + 1) - 1
     reviewers = reviewers[reviewers < n]
     fear = np.minimum(F(1), s.beliefs[:, TIES] / F(FULL_BELIEF))
     p_cut = F(p.tie_cut_propensity) * fear * (F(0.5) + F(0.5) * tr.risk_aversion)
