@@ -33,6 +33,8 @@ class Context(Protocol):
         score_reference: The scorecard's launch (mean, spread), once fitted.
         score_components: The last scoring's components by rule name.
         group_members: Indices of each group's members (empty without groups).
+        metrics: This step's metrics by name.
+        plugin_states: Per-citizen arrays declared by plug-ins, by name.
     """
 
     params: Scenario
@@ -44,3 +46,5 @@ class Context(Protocol):
     score_reference: tuple[float, float] | None
     score_components: Mapping[str, np.ndarray]
     group_members: list[np.ndarray]
+    metrics: dict[str, float]
+    plugin_states: dict[str, np.ndarray]

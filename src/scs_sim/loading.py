@@ -100,17 +100,27 @@ def parse_override(item: str) -> tuple[str, Any]:
 def build_scenario(
     data: Mapping[str, Any], source: str, overrides: Mapping[str, Any] | None = None
 ) -> Scenario:
-    """Validate a mapping of scenario fields, plus overrides, into a :class:`Scenario`."""
+    """Validate a mapping of scenario fields, plus overrides, into a :class:`Scenario`.
+
+    Plug-ins the scenario names (or the command line gives) add their parameters to
+    the schema first (:func:`scs_sim.plugins.scenario_class`).
+    """
+    from scs_sim.plugins import plugin_specs, scenario_class
+
     merged = dict(data)
+    specs = plugin_specs(merged, dict(overrides or {}))
+    schema = scenario_class(specs)
+    if specs:
+        merged["plugins"] = specs
     if overrides:
         try:
-            Scenario.model_validate(merged)
+            schema.model_validate(merged)
         except ValidationError as exc:
             raise scenario_error(exc, source) from None
-        merged.update(overrides)
+        merged.update({k: v for k, v in overrides.items() if k != "plugins"})
         source = f"{source} with overrides"
     try:
-        return Scenario.model_validate(merged)
+        return schema.model_validate(merged)
     except ValidationError as exc:
         raise scenario_error(exc, source) from None
 

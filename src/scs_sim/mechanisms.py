@@ -32,6 +32,7 @@ from scs_sim.sanctions.appeals import hear_appeals
 
 if TYPE_CHECKING:
     from scs_sim.context import Context
+    from scs_sim.plugins import Plugin
 
 Step = Callable[["Context", int], None]
 
@@ -102,7 +103,7 @@ STEP_ORDER: tuple[Mechanism, ...] = (
     Mechanism(
         "expression", expression_rules.express, expression.express,
         reads=("activity", "dissent", "risk_aversion", "group", "beliefs",
-               "perceived_surveillance", "fear"),
+               "perceived_surveillance", "fear", "rel_censor"),
         writes=("censor_probability", "wants_critical", "self_censored", "expressed_critical",
                 "observed_critical"),
     ),
@@ -112,7 +113,8 @@ STEP_ORDER: tuple[Mechanism, ...] = (
     ),
     Mechanism(
         "violations", violation_rules.offend, violations.offend,
-        reads=("violation_proneness", "strain", "debt", "false_record", "record_age"),
+        reads=("violation_proneness", "strain", "debt", "false_record", "record_age",
+               "rel_violation"),
         writes=("debt", "false_record", "record_age", "counters"),
     ),
     Mechanism(
@@ -164,3 +166,21 @@ STEP_ORDER: tuple[Mechanism, ...] = (
     ),
 )  # fmt: skip
 """The order of a step (after the policy events due at it)."""
+
+
+def with_plugins(order: tuple[Mechanism, ...], plugins: list[Plugin]) -> list[Mechanism]:
+    """The step order with each plug-in's step inserted after (or before) its mechanism.
+
+    Plug-ins placed at the same spot run in the order given.
+    """
+    steps = list(order)
+    for plugin in plugins:
+        anchor = plugin.after or plugin.before
+        at = next(k for k, m in enumerate(steps) if m.name == anchor)
+        if plugin.after is not None:  # after the anchor and any plug-ins already after it
+            at += 1
+            while at < len(steps) and steps[at].kernel is None and steps[at].name != "metrics":
+                at += 1
+        mechanism = Mechanism(plugin.name, plugin.step, None, reads=(), writes=tuple(plugin.states))
+        steps.insert(at, mechanism)
+    return steps

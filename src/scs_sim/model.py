@@ -30,8 +30,9 @@ from scs_sim import metrics
 from scs_sim.agents import Citizen
 from scs_sim.behaviour import beliefs
 from scs_sim.loading import ScenarioError, build_scenario, load_scenario
-from scs_sim.mechanisms import STEP_ORDER, Mechanism, resolve_backend
+from scs_sim.mechanisms import STEP_ORDER, Mechanism, resolve_backend, with_plugins
 from scs_sim.network import SocialNetwork
+from scs_sim.plugins import load_plugins
 from scs_sim.population import KIND_BITS, Traits, create_population
 from scs_sim.sanctions.initial_listings import seed_initial_listings
 from scs_sim.scenario import DATA_SOURCES, Scenario
@@ -112,7 +113,8 @@ class SocialCreditModel(mesa.Model):
             self.backend = resolve_backend(backend, self.params.n_citizens)
         except ValueError as error:
             raise ScenarioError(str(error)) from None
-        self.step_order: list[Mechanism] = list(STEP_ORDER)
+        self.plugins = load_plugins(self.params.plugins)
+        self.step_order: list[Mechanism] = with_plugins(STEP_ORDER, self.plugins)
         self.root_entropy = int(self.rng.integers(2**63))
         self.streams = RandomStreams(self.root_entropy, compiled=self.backend == "numba")
         self.counters: Counter[str] = Counter(dict.fromkeys(metrics.COUNTERS, 0))
@@ -121,6 +123,14 @@ class SocialCreditModel(mesa.Model):
         self.network, group = SocialNetwork.generate(self.params, self.streams.generator("network"))
         self.population = create_population(self.params, self.streams, group)
         seed_initial_listings(self)  # no-op unless initial_listed_share > 0
+        self.plugin_states: dict[str, np.ndarray] = {
+            name: np.zeros(self.population.n, dtype=dtype)
+            for plugin in self.plugins
+            for name, dtype in plugin.states.items()
+        }
+        for plugin in self.plugins:
+            if plugin.init is not None:
+                plugin.init(self)
         has_groups = bool(group.any())
         self.group_members = (
             [np.flatnonzero(group == g).astype(np.int32) for g in (0, 1)] if has_groups else []
@@ -140,6 +150,7 @@ class SocialCreditModel(mesa.Model):
             scores.run(self, 0, self.backend)
 
         names = metrics.metric_names(has_groups)
+        names += [name for plugin in self.plugins for name in plugin.metrics]
         self.datacollector = mesa.DataCollector(
             model_reporters={name: partial(_read_metric, name=name) for name in names}
         )
@@ -158,6 +169,7 @@ class SocialCreditModel(mesa.Model):
                 Citizen(self, index)
         self.metrics: dict[str, float] = {}
         self.mechanism("metrics").run(self, 0, self.backend)
+        self._plugin_metrics()
         self.datacollector.collect(self)
 
     def mechanism(self, name: str) -> Mechanism:
@@ -192,7 +204,13 @@ class SocialCreditModel(mesa.Model):
         self._apply_events(t)
         for mechanism in self.step_order:
             mechanism.run(self, t, self.backend)
+        self._plugin_metrics()
         self.datacollector.collect(self)
+
+    def _plugin_metrics(self) -> None:
+        for plugin in self.plugins:
+            for name, metric in plugin.metrics.items():
+                self.metrics[name] = float(metric(self))
 
     def run(self, steps: int | None = None, progress: Any = None) -> None:
         """Run ``steps`` steps (default: the scenario's ``steps``).

@@ -449,6 +449,12 @@ class Scenario(BaseModel):
         le=1.0,
     )
 
+    # --- plug-ins (scs_sim.plugins): their parameters are added as flat keys when loaded
+    plugins: list[str] = Field(
+        default_factory=list,
+        description="Plug-ins to load: Python files or importable modules (docs/extending.md).",
+    )
+
     # --- story
     events: list[PolicyEvent] = Field(
         default_factory=list,
@@ -465,6 +471,7 @@ class Scenario(BaseModel):
             "name",
             "description",
             "initial_listed_share",
+            "plugins",
         )
         base = self.model_dump(exclude={"events"})
         for event in self.events:
@@ -472,7 +479,7 @@ class Scenario(BaseModel):
                 if key in fixed:
                     raise ValueError(f"'{key}' is fixed for a run and cannot change mid-run")
             # Validated field by field so that an error names the event's key.
-            Scenario.model_validate(base | event.set)
+            type(self).model_validate(base | event.set)  # with any plug-ins' fields
         return self
 
     def weights(self) -> dict[str, float]:
@@ -508,10 +515,14 @@ def field_choices(info: FieldInfo) -> tuple[str, ...]:
     return tuple(args) if args and all(isinstance(a, str) for a in args) else ()
 
 
-def parameter_fields() -> dict[str, Any]:
-    """The scenario's tunable fields (name -> pydantic FieldInfo), in declaration order."""
+def parameter_fields(schema: type[Scenario] = Scenario) -> dict[str, Any]:
+    """The scenario's tunable fields (name -> pydantic FieldInfo), in declaration order.
+
+    Args:
+        schema: Scenario, or its extension by plug-ins (scs_sim.plugins.scenario_class).
+    """
     return {
         name: info
-        for name, info in Scenario.model_fields.items()
-        if name not in ("name", "description", "events", "custom_weights")
+        for name, info in schema.model_fields.items()
+        if name not in ("name", "description", "events", "custom_weights", "plugins")
     }

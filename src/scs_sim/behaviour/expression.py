@@ -70,6 +70,7 @@ def express(model: Context, step: int) -> None:
         believed_online=state.beliefs[:, ONLINE],
         perceived=state.perceived_surveillance,
         fear=state.fear,
+        rel_censor=model.population.rel.censor,
         chill=np.float32(model.params.chill_sensitivity),
         penalty=np.float32(post_penalty(model.params.record_memory)),
         fear_cost=np.float32(fear_weight(model)),
@@ -139,6 +140,7 @@ def _express(
     believed_online,
     perceived,
     fear,
+    rel_censor,
     chill,
     penalty,
     fear_cost,
@@ -154,7 +156,8 @@ def _express(
     # Two loops, each simple enough to vectorise: probabilities, then decisions by block.
     for i in prange(len(activity)):
         cost = believed_online[i] * perceived[i] * penalty + fear_cost * fear[i]
-        censor_probability[i] = censoring_probability((-chill * risk_aversion[i]) * cost)
+        held_back = censoring_probability((-chill * risk_aversion[i]) * cost) * rel_censor[i]
+        censor_probability[i] = min(np.float32(1.0), held_back)
     n = len(activity)
     for b in prange(block_count(n)):
         lo, hi = block_bounds(b, n)

@@ -26,6 +26,7 @@ def offend(model: Context, step: int) -> None:
     violations, errors = _offend(
         proneness=traits.violation_proneness,
         strain=state.strain,
+        rel_violation=model.population.rel.violation,
         rate=np.float32(params.violation_rate),
         sensitivity=np.float32(params.strain_sensitivity),
         error_rate=np.float32(params.record_error_rate),
@@ -44,6 +45,7 @@ def offend(model: Context, step: int) -> None:
 def _offend(
     proneness,
     strain,
+    rel_violation,
     rate,
     sensitivity,
     error_rate,
@@ -59,7 +61,8 @@ def _offend(
     for b in prange(block_count(n)):
         lo, hi = block_bounds(b, n)
         counts[b] = _offend_block(
-            lo, proneness[lo:hi], strain[lo:hi], rate, sensitivity, error_rate, term,
+            lo, proneness[lo:hi], strain[lo:hi], rel_violation[lo:hi], rate, sensitivity,
+            error_rate, term,
             violation_key, record_key, debt[lo:hi], false_record[lo:hi], record_age[lo:hi],
         )  # fmt: skip
     return counts[:, 0].sum(), counts[:, 1].sum()
@@ -67,8 +70,8 @@ def _offend(
 
 @njit(cache=True)
 def _offend_block(
-    first, proneness, strain, rate, sensitivity, error_rate, term, violation_key, record_key,
-    debt, false_record, record_age,
+    first, proneness, strain, rel_violation, rate, sensitivity, error_rate, term, violation_key,
+    record_key, debt, false_record, record_age,
 ) -> tuple[int, int]:  # fmt: skip
     # Citizens first.. of one block, as views (so the loop keeps its vector code in the
     # threaded kernel). Both draws are made for everyone and combined as 0/1 integers
@@ -77,7 +80,7 @@ def _offend_block(
     violations = errors = 0
     violation_at, record_at = position(violation_key, first), position(record_key, first)
     for x in range(len(proneness)):
-        risk = rate * proneness[x] * (np.float32(1.0) + sensitivity * strain[x])
+        risk = rate * proneness[x] * (np.float32(1.0) + sensitivity * strain[x]) * rel_violation[x]
         debtor, wrong, age = np.int32(debt[x]), np.int32(false_record[x]), np.int32(record_age[x])
         new_debt = (1 - debtor) & np.int32(uniform_from(violation_at) < risk)
         new_error = (1 - wrong) & np.int32(uniform_from(record_at) < error_rate)

@@ -45,7 +45,8 @@ def express(ctx: Context, step: int) -> None:
     """Who wants to post critically, who self-censors, and who is observed.
 
     ``cost = believed_online * perceived_surveillance * post_penalty + fear_weight * fear``;
-    ``censor_probability = 1 - exp(-chill_sensitivity * risk_aversion * cost)``.
+    ``censor_probability = min(1, (1 - exp(-chill_sensitivity * risk_aversion * cost)) *
+    rel.censor)``.
     A citizen wants a critical post if ``u0 < activity`` and ``u1 < dissent`` (posting
     lanes 0, 1), holds it back if ``u2 < censor_probability`` (lane 2), and an expressed
     post is observed if ``u < surveillance`` (times ``minority_surveillance`` for
@@ -54,9 +55,9 @@ def express(ctx: Context, step: int) -> None:
     p, s, tr = ctx.params, ctx.population.state, ctx.population.traits
     cost = s.beliefs[:, ONLINE] * s.perceived_surveillance * F(post_penalty(p.record_memory))
     cost = cost + F(fear_weight(ctx)) * s.fear
-    s.censor_probability[:] = censoring_probability(
-        (-F(p.chill_sensitivity) * tr.risk_aversion) * cost
-    )
+    exponent = (-F(p.chill_sensitivity) * tr.risk_aversion) * cost
+    held_back = censoring_probability(exponent) * ctx.population.rel.censor
+    s.censor_probability[:] = np.minimum(F(1), held_back)
     wants = (draws(ctx, "posting", step, 0) < tr.activity) & (
         draws(ctx, "posting", step, 1) < tr.dissent
     )

@@ -18,16 +18,16 @@ if TYPE_CHECKING:
 def offend(ctx: Context, step: int) -> None:
     """New debts and record errors; bad records age; wrong records expire.
 
-    ``risk = violation_rate * violation_proneness * (1 + strain_sensitivity * strain)``;
+    ``risk = violation_rate * violation_proneness * (1 + strain_sensitivity * strain) *
+    rel.violation``;
     a citizen without debt incurs one if ``u < risk`` (violations lane 0), one without a
     wrong record gets one if ``u < record_error_rate`` (records lane 0). A bad record's
     age grows by one a step (0 when it appears); a wrong record without debt expires at
     age ``blacklist_term``. Counts ``violations`` and ``record_errors``.
     """
     p, s, tr = ctx.params, ctx.population.state, ctx.population.traits
-    risk = (
-        F(p.violation_rate) * tr.violation_proneness * (F(1) + F(p.strain_sensitivity) * s.strain)
-    )
+    pressure = F(1) + F(p.strain_sensitivity) * s.strain
+    risk = F(p.violation_rate) * tr.violation_proneness * pressure * ctx.population.rel.violation
     new_debt = ~s.debt & (draws(ctx, "violations", step) < risk)
     new_error = ~s.false_record & (draws(ctx, "records", step) < F(p.record_error_rate))
     s.debt |= new_debt

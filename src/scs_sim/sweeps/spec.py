@@ -32,6 +32,7 @@ from scs_sim.loading import (
 )
 from scs_sim.loading import _describe as describe_scenario_error
 from scs_sim.metrics import metric_names
+from scs_sim.plugins import plugin_specs, scenario_class
 from scs_sim.scenario import Scenario, parameter_fields
 from scs_sim.sweeps import design as designs
 
@@ -370,8 +371,8 @@ def _plain(value: Any) -> Any:
     return value.item() if isinstance(value, np.generic) else value
 
 
-def _field_kind(name: str) -> str:
-    annotation = Scenario.model_fields[name].annotation
+def _field_kind(name: str, schema: type[Scenario] = Scenario) -> str:
+    annotation = schema.model_fields[name].annotation
     if annotation is bool:
         return "bool"
     if annotation is int:
@@ -381,8 +382,10 @@ def _field_kind(name: str) -> str:
     return "choice"
 
 
-def _check_parameter(name: str, par: ParameterSpec, kind: str, src: str) -> None:
-    fields = parameter_fields()
+def _check_parameter(
+    name: str, par: ParameterSpec, kind: str, src: str, schema: type[Scenario] = Scenario
+) -> None:
+    fields = parameter_fields(schema)
     if name not in fields or name in NOT_SWEPT:
         if name in NOT_SWEPT:
             raise ScenarioError(
@@ -391,7 +394,7 @@ def _check_parameter(name: str, par: ParameterSpec, kind: str, src: str) -> None
         close = difflib.get_close_matches(name, [f for f in fields if f not in NOT_SWEPT], n=1)
         hint = f"; did you mean '{close[0]}'?" if close else "; see docs/scenarios.md for the keys"
         raise ScenarioError(f"{src}: parameters.{name}: not a scenario parameter{hint}")
-    field_kind = _field_kind(name)
+    field_kind = _field_kind(name, schema)
     has_range = par.low is not None or par.high is not None
     if par.values is not None and has_range:
         raise ScenarioError(
@@ -404,7 +407,7 @@ def _check_parameter(name: str, par: ParameterSpec, kind: str, src: str) -> None
     if has_range:
         if field_kind in ("bool", "choice"):
             raise ScenarioError(
-                f"{src}: parameters.{name}: a {_allowed(Scenario, name).removeprefix('allowed: ')}"
+                f"{src}: parameters.{name}: a {_allowed(schema, name).removeprefix('allowed: ')}"
                 " parameter takes values = [...], not low/high"
             )
         if par.low is None or par.high is None:
@@ -415,7 +418,7 @@ def _check_parameter(name: str, par: ParameterSpec, kind: str, src: str) -> None
                 f"{src}: parameters.{name}: low = {par.low} must be below high = {par.high}"
             )
         for bound in ("low", "high"):
-            _check_value(name, getattr(par, bound), f"{src}: parameters.{name}.{bound}")
+            _check_value(name, getattr(par, bound), f"{src}: parameters.{name}.{bound}", schema)
         if kind == "factorial" and par.levels is None:
             raise ScenarioError(
                 f"{src}: parameters.{name}: a factorial range needs levels = N "
@@ -433,18 +436,18 @@ def _check_parameter(name: str, par: ParameterSpec, kind: str, src: str) -> None
                 "give low = ... and high = ... instead of values"
             )
         for i, value in enumerate(par.values):
-            _check_value(name, value, f"{src}: parameters.{name}.values[{i}]")
+            _check_value(name, value, f"{src}: parameters.{name}.values[{i}]", schema)
 
 
-def _check_value(name: str, value: Any, where: str) -> None:
+def _check_value(name: str, value: Any, where: str, schema: type[Scenario] = Scenario) -> None:
     try:
-        Scenario.model_validate({name: value})
+        schema.model_validate({name: value})
     except ValidationError:
-        allowed = _allowed(Scenario, name)
+        allowed = _allowed(schema, name)
         raise ScenarioError(
             f"{where} = {value!r} is not valid" + (f"; {allowed}" if allowed else "")
         ) from None
-    if _field_kind(name) == "int" and isinstance(value, float) and not value.is_integer():
+    if _field_kind(name, schema) == "int" and isinstance(value, float) and not value.is_integer():
         raise ScenarioError(f"{where} = {value!r} is not valid; allowed: an integer")
 
 
@@ -520,14 +523,17 @@ def _base(spec: SweepSpec, path: Path | None, src: str) -> tuple[Scenario, str]:
         data = read_toml(scenario_path)
         base_source = str(scenario_path)
         try:
-            Scenario.model_validate(data)
+            scenario_class(plugin_specs(data)).model_validate(data)
         except ValidationError as exc:
             raise scenario_error(exc, str(scenario_path)) from None
     merged = data | changes
     if spec.steps is not None:
         merged["steps"] = spec.steps
+    plugins = plugin_specs(merged)
+    if plugins:
+        merged["plugins"] = plugins
     try:
-        scenario = Scenario.model_validate(merged)
+        scenario = scenario_class(plugins).model_validate(merged)
     except ValidationError as exc:
         error = dict(exc.errors()[0])
         error["loc"] = ("base", *error["loc"])
@@ -586,15 +592,16 @@ def resolve_sweep(
         spec = _validate(apply_overrides(data, items, source), src)
     if not spec.name:
         spec.name = Path(source).stem if path is not None else "sweep"
+    schema = scenario_class(plugin_specs(dict(spec.base)))  # plug-ins' fields can be swept
     for name, par in spec.parameters.items():
-        _check_parameter(name, par, spec.design.kind, src)
+        _check_parameter(name, par, spec.design.kind, src, schema)
     base, base_source = _base(spec, path, src)
     design = _design(spec, src)
     # Points are checked as whole scenarios, so cross-field rules (events) hold at every point.
     base_dict = base.model_dump(mode="json")
     for point, row in enumerate(design.points.to_dict("records")):
         try:
-            Scenario.model_validate(base_dict | {k: _plain(v) for k, v in row.items()})
+            type(base).model_validate(base_dict | {k: _plain(v) for k, v in row.items()})
         except ValidationError as exc:
             raise ScenarioError(f"{src}: point {point} ({row}): {exc.errors()[0]['msg']}") from None
     has_groups = base.minority_share > 0 or bool(
