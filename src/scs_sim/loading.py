@@ -120,9 +120,23 @@ def build_scenario(
         merged.update({k: v for k, v in overrides.items() if k != "plugins"})
         source = f"{source} with overrides"
     try:
-        return schema.model_validate(merged)
+        scenario = schema.model_validate(merged)
     except ValidationError as exc:
         raise scenario_error(exc, source) from None
+    _check_rules(scenario, source)
+    return scenario
+
+
+def _check_rules(scenario: Scenario, source: str) -> None:
+    # A weight for a score rule nobody registered would only fail once the model runs.
+    from scs_sim.scoring import RULES
+
+    for name, weight in scenario.custom_weights.items():
+        if weight > 0 and name not in RULES:
+            raise ScenarioError(
+                f"{source}: custom_weights.{name}: no rule named {name!r}; registered: "
+                f"{', '.join(sorted(RULES))} (a plug-in's rules need the plug-in loaded)"
+            )
 
 
 def scenario_dirs() -> list[Path]:
@@ -202,7 +216,9 @@ def scenario_to_toml(scenario: Scenario) -> str:
 
 
 def toml_value(value: Any) -> str:
-    """A value as written in a TOML file (bools, numbers, strings)."""
+    """A value as written in a TOML file (bools, numbers, strings, lists of them)."""
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(toml_value(v) for v in value) + "]"
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int | float):

@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import importlib
 import importlib.util
+import os
 import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -35,8 +36,27 @@ from scs_sim.streams import counter_uniforms
 if TYPE_CHECKING:
     from scs_sim.context import Context
 
-ACTIVE: list[str] = []
+PLUGINS_ENV = "SCS_SIM_PLUGINS"
+"""Environment variable listing active plug-ins (os.pathsep-separated), for child processes."""
+
+ACTIVE: list[str] = [spec for spec in os.environ.get(PLUGINS_ENV, "").split(os.pathsep) if spec]
 """Plug-ins given on the command line (``--plugin``): added to every scenario built."""
+
+
+def activate(specs: Iterable[str]) -> list[Plugin]:
+    """Load plug-ins (given on the command line) and add them to every scenario built here.
+
+    Also exported in ``SCS_SIM_PLUGINS``, so that worker processes and the dashboard's
+    server see them.
+
+    Raises:
+        PluginError: A plug-in cannot be loaded.
+    """
+    specs = [_absolute(spec) for spec in specs]
+    plugins = load_plugins([*ACTIVE, *specs])
+    ACTIVE[:] = list(dict.fromkeys([*ACTIVE, *specs]))
+    os.environ[PLUGINS_ENV] = os.pathsep.join(ACTIVE)
+    return plugins
 
 
 def param(

@@ -32,6 +32,17 @@ class InputError(ValueError):
     """Bad input given on the command line; the message is one line."""
 
 
+def add_plugin_option(parser: argparse.ArgumentParser) -> None:
+    """Add ``--plugin FILE_OR_MODULE`` (repeatable) to a subcommand."""
+    parser.add_argument(
+        "--plugin",
+        action="append",
+        default=[],
+        metavar="FILE_OR_MODULE",
+        help="load a plug-in (a .py file or a module; see docs/extending.md); repeatable",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every subcommand."""
     from scs_sim import __version__
@@ -55,6 +66,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return USAGE_ERROR
     try:
+        if getattr(args, "plugin", None):
+            from scs_sim.plugins import activate
+
+            activate(args.plugin)
         return int(args.func(args) or 0)
     except (ScenarioError, NetworkFileError, InputError) as exc:
         print(f"scs-sim: error: {exc}", file=sys.stderr)

@@ -19,6 +19,8 @@ PROGRESS_MIN_WORK = 5_000_000
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
     """Add the ``run`` subcommand."""
+    from scs_sim.cli import add_plugin_option
+
     p = subparsers.add_parser(
         "run",
         help="run a scenario and write its results",
@@ -34,6 +36,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--out", type=Path, help="output folder (default: results/<name>-seed<S>)")
     p.add_argument("--quiet", action="store_true", help="no progress bar and no summary")
+    add_plugin_option(p)
     p.set_defaults(func=run_command)
 
 

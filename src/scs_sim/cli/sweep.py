@@ -9,6 +9,8 @@ from pathlib import Path
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
     """Add the ``sweep`` subcommand."""
+    from scs_sim.cli import add_plugin_option
+
     p = subparsers.add_parser(
         "sweep",
         help="run a parameter sweep (resumes when rerun)",
@@ -36,6 +38,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--csv", action="store_true", help="also write OUT/results.csv")
     p.add_argument("--dry-run", action="store_true", help="check the file, print the plan, exit")
     p.add_argument("--quiet", action="store_true", help="no progress bar and no summary")
+    add_plugin_option(p)
     p.set_defaults(func=sweep_command)
 
 

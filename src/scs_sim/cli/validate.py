@@ -9,8 +9,11 @@ from scs_sim.loading import ScenarioError, load_scenario
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
     """Add the ``validate`` subcommand."""
+    from scs_sim.cli import add_plugin_option
+
     p = subparsers.add_parser("validate", help="check scenario files")
     p.add_argument("files", nargs="+", help="scenario files or names")
+    add_plugin_option(p)
     p.set_defaults(func=validate_command)
 
 

@@ -32,7 +32,7 @@ from scs_sim.loading import (
 )
 from scs_sim.loading import _describe as describe_scenario_error
 from scs_sim.metrics import metric_names
-from scs_sim.plugins import plugin_specs, scenario_class
+from scs_sim.plugins import load_plugins, plugin_specs, scenario_class
 from scs_sim.scenario import Scenario, parameter_fields
 from scs_sim.sweeps import design as designs
 
@@ -543,15 +543,18 @@ def _base(spec: SweepSpec, path: Path | None, src: str) -> tuple[Scenario, str]:
     return scenario, base_source
 
 
-def _metrics(spec: SweepSpec, src: str, has_groups: bool) -> tuple[tuple, tuple]:
-    known = metric_names(True)
+def _metrics(
+    spec: SweepSpec, src: str, has_groups: bool, extra: list[str] | None = None
+) -> tuple[tuple, tuple]:
+    extra = extra or []  # plug-ins' metrics
+    known = metric_names(True) + extra
     for where, names in (("metrics", spec.metrics), ("analysis.metrics", spec.analysis.metrics)):
         for i, name in enumerate(names):
             if name not in known:
                 close = difflib.get_close_matches(name, known, n=1)
                 hint = f"; did you mean '{close[0]}'?" if close else "; see docs/sweeps.md"
                 raise ScenarioError(f"{src}: {where}[{i}] = {name!r} is not a metric{hint}")
-    metrics = tuple(spec.metrics) or tuple(metric_names(has_groups))
+    metrics = tuple(spec.metrics) or tuple(metric_names(has_groups) + extra)
     for i, name in enumerate(spec.analysis.metrics):
         if name not in metrics:
             raise ScenarioError(
@@ -607,7 +610,8 @@ def resolve_sweep(
     has_groups = base.minority_share > 0 or bool(
         "minority_share" in design.points and (design.points["minority_share"] > 0).any()
     )
-    metrics, analysed = _metrics(spec, src, has_groups)
+    extra = [name for plugin in load_plugins(base.plugins) for name in plugin.metrics]
+    metrics, analysed = _metrics(spec, src, has_groups, extra)
     sweep = Sweep(spec, source, base, base_source, design, metrics, analysed)
     kept = sweep.kept_steps()
     if kept[-1] > sweep.steps or kept[0] < 0:

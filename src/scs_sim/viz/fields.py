@@ -55,7 +55,9 @@ def _kind(annotation: Any) -> tuple[str, tuple[str, ...]]:
 def field_specs() -> list[FieldSpec]:
     """Every tunable scenario field as a control, in schema order."""
     specs = []
-    for name, info in parameter_fields().items():
+    from scs_sim.plugins import ACTIVE, scenario_class
+
+    for name, info in parameter_fields(scenario_class(ACTIVE)).items():  # with --plugin fields
         kind, choices = _kind(info.annotation)
         lo, hi = field_bounds(info)
         extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
