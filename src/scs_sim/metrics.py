@@ -80,7 +80,7 @@ def _sanctioned_share(restricted: np.ndarray, members: np.ndarray, compiled: boo
 
 @citizen_kernel("members")
 def _count_restricted(members, restricted) -> int:
-    # Counts without gathering the members' flags into a temporary (10 ms at 10M).
+    # Counts without gathering the members' flags into a temporary (no allocation).
     count = 0
     for m in prange(len(members)):
         count += restricted[members[m]] != 0
@@ -162,8 +162,8 @@ def _tally(
 ):
     # Per block of citizens, while it is in cache; block tallies are added up in order
     # by the caller. Each block goes to a function of its own, as views: loaded from
-    # numba's cache, a parallel loop's own inner loops lost their vector code (numba
-    # issue 8085; 5.0 against 2.7 ms at a million citizens on two threads).
+    # numba's cache, a parallel loop's own inner loops lose their vector code (numba
+    # issue 8085).
     n = len(score)
     for b in prange(block_count(n)):
         first, end = block_bounds(b, n)
@@ -200,8 +200,7 @@ def _tally_block(
     # Counts in loops the compiler turns into vector code (flags arrive as bytes, 32-bit
     # counters, group 1 by multiplying by the group flag, group 0 as the rest), float sums
     # in a loop of their own, in citizen order (a member's score is added, a non-member's
-    # adds 0.0: the same sum as over the members alone). Measured at a million citizens,
-    # one thread: 12 ms before, 6 ms after.
+    # adds 0.0: the same sum as over the members alone). Every loop must stay branch-free.
     size = len(score)
     count1 = censored = censored1 = wanting = wanting1 = n_listed = listed1 = np.int32(0)
     travel = travel1 = sanctioned = sanctioned1 = false_positive = false_positive1 = count1

@@ -54,7 +54,7 @@ def small_world(params: Scenario, gen: np.random.Generator) -> tuple[np.ndarray,
     """Watts-Strogatz: a ring lattice with ``mean_degree / 2`` neighbours a side, rewired.
 
     Citizens next to each other on the ring get neighbouring ids, so most contact
-    lists point at nearby memory (measured: shuffled ids make a step 1.5-2.5x slower).
+    lists point at nearby memory (ids must keep that locality: docs/scale.md).
     """
     n, half = params.n_citizens, max(1, params.mean_degree // 2)
     half = min(half, (n - 1) // 2)
@@ -288,7 +288,7 @@ class SocialNetwork:
     def layout(self) -> ContactLayout | None:
         """The near/far layout the contact pass uses, or ``None`` if it walks the CSR lists.
 
-        Built on first use (0.1 s at a million citizens) and after :meth:`changed`;
+        Built on first use and after :meth:`changed`;
         ``None`` when most ties are not between ring neighbours, or ``use_layout`` is off.
         """
         if not self.use_layout:

@@ -73,7 +73,7 @@ class RandomStreams:
         ``lane`` separates several draws a mechanism makes per citizen in one step
         (a poster's wish to be critical and its self-censorship are different lanes).
         """
-        # numpy's SeedSequence gives the same key, at 32 us a key (17 keys a step).
+        # numpy's SeedSequence gives the same key, slower (docs/scale.md, measurements).
         spawn_key = (self._key(mechanism), step + 1, lane + 1, 0xC0DE)
         return seed_sequence.spawned_key(self.root, self._root_state, spawn_key)
 
@@ -121,8 +121,7 @@ def position(key: np.uint64, index: int) -> np.uint64:
 
     A loop over consecutive draws can start here and add NEXT_DRAW at each draw instead
     of calling :func:`uniform` with each index: the same draws, one 64-bit multiply
-    fewer a draw (emulated in AVX2 vector code): 0.38 against 0.60 ms for a million
-    draws on two threads.
+    fewer a draw (a multiply AVX2 has to emulate).
     """
     return key + (np.uint64(index) + np.uint64(1)) * _GAMMA
 

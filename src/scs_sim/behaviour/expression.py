@@ -97,8 +97,8 @@ _EXP_TAYLOR = tuple(1.0 / math.factorial(k) for k in range(11, -1, -1))
 
 @njit(cache=True, inline="always")
 def _power_of_half(m: np.int64) -> float:
-    # 2**-m for m in 0..31, exactly: a product of the powers picked by m's bits. A table
-    # lookup made the vectorised loop fetch lane by lane (12% slower at a million citizens).
+    # 2**-m for m in 0..31, exactly: a product of the powers picked by m's bits. No table
+    # lookup: it would make the vectorised loop fetch lane by lane.
     scale = 0.5 if m & 1 else 1.0
     scale *= 0.25 if m & 2 else 1.0
     scale *= 2.0**-4 if m & 4 else 1.0
@@ -112,10 +112,9 @@ def censoring_probability(x: np.float32) -> np.float32:
 
     Near 0 a Taylor polynomial (error below x**8 / 8! < 1 float32 ulp for |x| < 0.35);
     further out 1 - exp(x) no longer cancels badly, and exp is a degree-11 polynomial
-    after range reduction. Both are computed and one is picked, without a branch:
-    libm's expf, or a branch on |x|, kept this loop scalar and cost twice as much
-    (measured at 100,000 and 1,000,000 citizens; the results are the same float32
-    values as libm's expm1 in float64 on two million points in [-30, 0]).
+    after range reduction. Both are computed and one is picked: the loop must stay
+    branch-free and call no libm function, or it does not vectorise (within one float32
+    ulp of libm's expm1, tests/test_scale_equivalence.py).
     """
     y = np.float64(x)
     near = y * (
@@ -187,8 +186,7 @@ def _post(
         wants_critical[x] = wants
         self_censored[x] = censored
         expressed[x] = speaks
-        # A pick between two rates vectorises; indexing the rate table by group did not
-        # (4.0 against 6.5 ms at a million citizens).
+        # A pick between two rates: indexing a rate table by group would not vectorise.
         observed_rate = minority_rate if group[x] else majority_rate
         observed[x] = speaks & (uniform_from(observed_at) < observed_rate)
         posting_at += NEXT_DRAW

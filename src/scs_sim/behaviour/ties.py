@@ -113,10 +113,8 @@ def _liabilities(listed, score, low, high, out, high_counts) -> None:
 @njit(cache=True)
 def _liable_bytes(listed, score, low, high, out) -> int:
     # One block, as views: its loop keeps its vector code in the threaded kernel
-    # (numba issue 8085; 0.9 against 0.5 ms at a million citizens).
-    # Whole bytes in a loop of a fixed count, which the compiler unrolls (with the count
-    # below: 0.3 against 0.7-1.0 ms for a loop of at most 8 and a separate count kernel, at
-    # a million citizens on two threads).
+    # (numba issue 8085). Whole bytes in a loop of a fixed count, which the compiler must
+    # be able to unroll, and the high scorers counted in the same pass.
     n = len(listed)
     full = n // 8
     for b in range(full):
@@ -156,8 +154,7 @@ def _list_at_least(score, threshold, starts, out) -> None:
         w, end, i = starts[b], starts[b + 1], first
         # Every citizen is written and the place kept only for high scorers: no branch
         # to mispredict. Never writes past the block's known count: in groups of 8 while
-        # even 8 more would fit (unrolled: 0.7 against 0.9-1.2 ms at a million citizens
-        # on two threads), then one at a time.
+        # even 8 more would fit (the inner loop must unroll), then one at a time.
         while i + 8 <= last and w + 8 <= end:
             for t in range(8):
                 out[w] = i + t
@@ -173,8 +170,8 @@ def _reviewers(key: np.uint64, log_q: float, net: SocialNetwork) -> np.ndarray:
     """The citizens who review their ties, ascending: each with probability p, independently.
 
     Successes of a Bernoulli process, found by adding geometric gaps (draw k is the
-    k-th gap). The gaps (a logarithm each: 13 ms serially at ten million citizens)
-    are drawn on all threads, then added up in order. The result is the network's
+    k-th gap). The gaps (a logarithm each) are drawn on all threads, then added up
+    in order. The result is the network's
     scratch array: read it before the next review.
     """
     n = net.n

@@ -14,11 +14,7 @@ the contact lists gives: scores are float32 numbers of at most 2^10, so their
 float64 sums (and those of their squared distances from 650) are exact in any
 order for lists of up to about 90 contacts.
 
-The contact pass alone, full-scs after 20 steps, both ways in turn in one process
-(2026-11-29 04:52 UTC): at a million citizens 63 ms over the CSR lists and 20 ms
-with this layout on one thread (39 and 12 ms on two); at ten million (after 6
-steps) 727 and 212 ms (458 and 142 ms on two). With the storage kept for
-the next merge, the layout takes 41-45 bytes a citizen (benchmarks/scale.py).
+Its speed-up over the CSR walk and its memory are measured in docs/scale.md.
 """
 
 from __future__ import annotations
@@ -74,7 +70,7 @@ class ContactLayout:
         # Where each sub-block's citizens start in the far and pending lists.
         self._starts: dict[str, np.ndarray] = {}
         # Each list is merged into the storage its version before last had: fresh arrays
-        # of tens of megabytes cost a page fault every 4 kB (10 ms for a far list at 1M).
+        # of tens of megabytes would cost a page fault every 4 kB.
         self._spare: dict[str, tuple | None] = {"far": None, "pending": None}
 
     @classmethod
@@ -94,8 +90,8 @@ class ContactLayout:
         slot_type = np.int32 if len(indices) < 2**31 else np.int64
         types = (slot_type, indices.dtype, indices.dtype)
         # Both stores of the far list, the list's and the spare one it is folded into, get
-        # room to grow, written now: a fold into fresh memory paid a page fault every 4 kB
-        # (17-24 ms at a million citizens, twice in the first 30 steps).
+        # room to grow, written now: a fold into fresh memory must not pay a page fault
+        # every 4 kB.
         capacity = _with_room(far_count + PENDING_MIN)
         far = tuple(_written(capacity, t)[:far_count] for t in types)
         _list_far(indptr, indices, data, near_slot, *far)
@@ -314,7 +310,7 @@ def _follow_piece(
 def _seek(ordered, key, start) -> int:
     # The first index from ``start`` on whose value is at least ``key``: steps of
     # doubling length, then halving. A binary search over the whole list would
-    # miss the cache at nearly every probe (measured: 90 ns a changed tie).
+    # miss the cache at nearly every probe.
     n = len(ordered)
     low, width = start, 1
     while low < n and ordered[min(n, low + width) - 1] < key:

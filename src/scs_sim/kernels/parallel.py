@@ -37,10 +37,9 @@ BLOCK = 16_384
 PARALLEL_MIN = 250_000
 """Smallest population that runs kernels on several threads.
 
-Below it a kernel's work is too short for threads: at 100,000 citizens a step on two
-threads measured 2x slower than on one on this shared machine (each parallel loop
-waits for its slowest thread, and a thread that has to wait for a core can cost more
-than the whole loop), while at 300,000 it was 1.5x faster.
+Below it a kernel's work is too short for threads: each parallel loop waits for its
+slowest thread, and a thread that has to wait for a core can cost more than the whole
+loop (the measurements behind it are in docs/scale.md).
 """
 
 # numba's fallback threading layer (workqueue) must not be entered by two threads at
@@ -117,8 +116,7 @@ def uses_threads(size: int) -> bool:
 
 def _as_bytes(arg: Any) -> Any:
     # Boolean arrays go in as their bytes (0 or 1): numba reads and writes booleans
-    # through a conversion that keeps a loop from vectorising. Measured on the record
-    # update at a million citizens: 6.4 ms with booleans, 0.4 ms with bytes.
+    # through a conversion that keeps a loop from vectorising.
     if isinstance(arg, np.ndarray) and arg.dtype == np.bool_:
         return arg.view(np.uint8)
     return arg

@@ -2,10 +2,10 @@
 
 Each mechanism's counter-based stream at each step is keyed by
 ``SeedSequence(root, spawn_key=(mechanism, step + 1, lane + 1, 0xC0DE))``
-(:meth:`scs_sim.streams.RandomStreams.key`). numpy builds such a key in 32 us, half
-a millisecond for the 17 keys of a step at any population size. This module computes
-the same 64 bits in about 3 us: the hash of the root's words is worked out once per
-model, and the spawn key's four 32-bit words are mixed in by compiled code. It follows
+(:meth:`scs_sim.streams.RandomStreams.key`). numpy builds such a key slowly for 17
+keys a step at any population size (docs/scale.md). This module computes the same 64
+bits: the hash of the root's words is worked out once per model, and the spawn key's
+four 32-bit words are mixed in by compiled code. It follows
 numpy's SeedSequence (O'Neill's seed_seq_fe with a pool of four 32-bit words), and
 tests check it against numpy's on thousands of roots and keys.
 """

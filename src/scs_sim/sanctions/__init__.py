@@ -39,8 +39,8 @@ def impose(model: Context, step: int) -> None:
 
 @citizen_kernel("restricted")
 def _combine(restricted, justified, imposed, own_conduct, first, last) -> None:
-    # One pass a path, on all threads (numpy's fills, ORs and AND took 0.5 ms a step at a
-    # million citizens): the first path's bits replace last step's, later ones are ORed in.
+    # One pass a path, on all threads, with no temporaries: the first path's bits replace
+    # last step's, later ones are ORed in.
     for i in prange(len(restricted)):
         r = imposed[i] if first else restricted[i] | imposed[i]
         j = own_conduct[i] if first else justified[i] | own_conduct[i]
