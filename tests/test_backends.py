@@ -176,7 +176,7 @@ def test_a_small_model_on_auto_compiles_no_kernel():
 
 
 def test_long_kernels_take_their_arrays_by_name():
-    from scs_sim.behaviour.violations import _update_records
+    from scs_sim.kernels.violations import _update_records
 
     arrays = [np.zeros(4, np.float32) for _ in range(4)]
     flags = [np.zeros(4, bool) for _ in range(4)]

@@ -5,8 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from scs_sim import kernels
-from scs_sim.behaviour import expression
-from scs_sim.kernels import SourceHashLocator, compiled_sources, source_hash
+from scs_sim.kernels import SourceHashLocator, compiled_sources, expression, source_hash
 
 
 def test_the_hash_changes_with_any_compiled_source(tmp_path: Path):

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from scs_sim import SocialCreditModel, register_rule
-from scs_sim.behaviour import expression, violations
+from scs_sim.kernels import expression, violations
 from scs_sim.population import FLIGHT, RAIL, RENTAL, VISA
 from scs_sim.sanctions import impose
 from scs_sim.sanctions.appeals import hear_appeals

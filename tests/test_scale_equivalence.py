@@ -15,7 +15,7 @@ import scipy.sparse as sp
 from numba import njit
 
 from scs_sim import SocialCreditModel, metrics
-from scs_sim.behaviour.expression import censoring_probability
+from scs_sim.kernels.expression import censoring_probability
 from scs_sim.kernels.parallel import BLOCK
 from scs_sim.network import GENERATORS, SocialNetwork
 from scs_sim.scenario import Scenario
@@ -314,8 +314,8 @@ def test_censoring_probability_is_libms_expm1_rounded_to_float32():
 
 
 def test_high_scorers_and_liable_bits_match_numpy():
-    from scs_sim.behaviour.ties import _at_least, _liabilities
     from scs_sim.kernels import parallel
+    from scs_sim.kernels.ties import _at_least, _liabilities
 
     rng = np.random.default_rng(11)
     n = 2 * BLOCK + 13  # blocks, and a last byte of bits that is not full

@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from scs_sim import metrics, scoring
-from scs_sim.behaviour import beliefs, donations, expression, ties, violations
-from scs_sim.consequences import bear_costs
+from scs_sim.kernels import beliefs, donations, expression, ties, violations
+from scs_sim.kernels.consequences import bear_costs
 from scs_sim.rules import beliefs as beliefs_rules
 from scs_sim.rules import consequences as consequence_rules
 from scs_sim.rules import donations as donation_rules

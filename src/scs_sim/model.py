@@ -28,12 +28,12 @@ import numpy as np
 
 from scs_sim import metrics
 from scs_sim.agents import Citizen
-from scs_sim.behaviour import beliefs
 from scs_sim.loading import ScenarioError, build_scenario, load_scenario
 from scs_sim.mechanisms import STEP_ORDER, Mechanism, resolve_backend, with_plugins
 from scs_sim.network import SocialNetwork
 from scs_sim.plugins import load_plugins
 from scs_sim.population import KIND_BITS, Traits, create_population
+from scs_sim.rules import beliefs
 from scs_sim.sanctions.initial_listings import seed_initial_listings
 from scs_sim.scenario import DATA_SOURCES, Scenario
 from scs_sim.streams import RandomStreams

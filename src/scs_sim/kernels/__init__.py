@@ -1,8 +1,11 @@
 """The compiled backend: numba kernels and the runtime helpers they share.
 
-The model's rules are specified in numpy (:mod:`scs_sim.rules`); the kernels give the
-same results bit for bit, faster (tests/test_backends.py). Here live the helpers that
-exist only for speed: threads over fixed blocks (:mod:`.parallel`), prefetching
+The model's rules are specified in numpy (:mod:`scs_sim.rules`); the kernels here give
+the same results bit for bit, faster (tests/test_backends.py), one module per mechanism
+(:mod:`.expression`, :mod:`.donations`, :mod:`.violations`, :mod:`.ties`,
+:mod:`.beliefs`, :mod:`.consequences`; the scorer's, the sanction paths' and the metric
+tallies' kernels still sit beside their Python in scoring.py, sanctions/ and metrics.py).
+Here also live the helpers that exist only for speed: threads over fixed blocks (:mod:`.parallel`), prefetching
 (:mod:`.prefetch`), the near/far contact layout (:mod:`.contact_layout`) and the
 compiled stream-key hash (:mod:`.seed_sequence`).
 
@@ -32,7 +35,9 @@ def compiled_sources(package: Path = PACKAGE_DIR) -> list[Path]:
     for path in sorted(package.rglob("*.py")):
         text = path.read_text(encoding="utf-8")
         defines_kernels = "@njit" in text or "@citizen_kernel" in text
-        if defines_kernels or path.parent.name == "kernels" or path.name == "population.py":
+        # The rules' modules hold constants the kernels read (frozen when they compile).
+        read = path.parent.name in ("kernels", "rules") or path.name == "population.py"
+        if defines_kernels or read:
             files.append(path)
     return files
 

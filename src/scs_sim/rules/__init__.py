@@ -2,8 +2,8 @@
 
 One function per mechanism, each over whole arrays, with its formula in the
 docstring. :mod:`scs_sim.mechanisms` declares what each reads and writes and puts
-them in step order; the numba kernels (``scs_sim.behaviour``, ``scs_sim.scoring``,
-``scs_sim.sanctions``, ``scs_sim.consequences``) give the same results bit for bit,
+them in step order; the numba kernels (``scs_sim.kernels``, ``scs_sim.scoring``,
+``scs_sim.sanctions``, ``scs_sim.kernels.consequences``) give the same results bit for bit,
 which tests/test_backends.py checks mechanism by mechanism.
 
 Every random draw is made for every citizen (or tie slot) from the mechanism's

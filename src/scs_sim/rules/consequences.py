@@ -1,4 +1,4 @@
-"""What sanctions cost: strain and blocked tickets, in numpy (kernel: scs_sim.consequences)."""
+"""What sanctions cost: strain and blocked tickets, in numpy (kernel: kernels.consequences)."""
 
 from __future__ import annotations
 
@@ -6,12 +6,15 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from scs_sim.consequences import STRAIN_MEMORY
 from scs_sim.population import FLIGHT, RAIL, RENTAL, TRAVEL, VISA
 from scs_sim.rules import F, draws
 
 if TYPE_CHECKING:
     from scs_sim.context import Context
+
+
+STRAIN_MEMORY = 0.9
+"""Share of last step's strain kept each step."""
 
 
 def bear_costs(ctx: Context, step: int) -> None:

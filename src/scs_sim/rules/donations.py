@@ -1,4 +1,4 @@
-"""Donations, sincere and performative, in numpy (kernel: scs_sim.behaviour.donations)."""
+"""Donations, sincere and performative, in numpy (kernel: scs_sim.kernels.donations)."""
 
 from __future__ import annotations
 
@@ -6,11 +6,15 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from scs_sim.behaviour.donations import DONATIONS, FULL_BELIEF
 from scs_sim.rules import F, draws
 
 if TYPE_CHECKING:
     from scs_sim.context import Context
+
+
+DONATIONS = 0  # column of the donation weight in beliefs
+FULL_BELIEF = 0.3
+"""A believed weight at which the pull to donate for the score is at its maximum."""
 
 
 def donate(ctx: Context, step: int) -> None:

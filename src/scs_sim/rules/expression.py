@@ -1,4 +1,4 @@
-"""Posting, self-censorship and surveillance, in numpy (kernel: scs_sim.behaviour.expression)."""
+"""Posting, self-censorship and surveillance, in numpy (kernel: scs_sim.kernels.expression)."""
 
 from __future__ import annotations
 
@@ -7,11 +7,30 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from scs_sim.behaviour.expression import ONLINE, fear_weight, post_penalty
 from scs_sim.rules import F, draws
+from scs_sim.scoring import ONLINE_SCALE, SCORE_MAX, SCORE_MIN
 
 if TYPE_CHECKING:
     from scs_sim.context import Context
+
+ONLINE = 1  # column of the online weight in beliefs (DATA_SOURCES order)
+FEAR_WEIGHT = 2.0
+"""Perceived cost, in 100 score points, of having every contact sanctioned."""
+
+
+def post_penalty(record_memory: float) -> float:
+    """Score points (per 100) that one observed critical post costs at weight 1."""
+    return (SCORE_MAX - SCORE_MIN) * ONLINE_SCALE * (1.0 - record_memory) / 100.0
+
+
+def fear_weight(ctx: Context) -> float:
+    """Cost per unit of fear: under published rules citizens know why a contact was sanctioned.
+
+    Under opaque ones any sanction nearby might be for speech, so fear deters posts
+    in proportion to opacity.
+    """
+    return FEAR_WEIGHT * min(1.0, ctx.params.opacity)
+
 
 _LN2_HI = 6.93147180369123816490e-01
 _LN2_LO = 1.90821492927058770002e-10

@@ -1,6 +1,6 @@
 """Tie review: cutting liabilities and rewiring to high scorers, in numpy.
 
-Kernel: scs_sim.behaviour.ties.
+Kernel: scs_sim.kernels.ties.
 """
 
 from __future__ import annotations
@@ -9,13 +9,15 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from scs_sim.behaviour.donations import FULL_BELIEF
-from scs_sim.behaviour.ties import TIES
 from scs_sim.rules import F
+from scs_sim.rules.donations import FULL_BELIEF
 from scs_sim.streams import counter_choices, counter_gaps, counter_uniforms
 
 if TYPE_CHECKING:
     from scs_sim.context import Context
+
+
+TIES = 2  # column of the ties weight in beliefs
 
 
 def review_ties(ctx: Context, step: int) -> None:

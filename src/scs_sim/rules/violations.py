@@ -1,6 +1,6 @@
 """Violations, record errors, repayment and the scorer's records, in numpy.
 
-Kernels: scs_sim.behaviour.violations.
+Kernels: scs_sim.kernels.violations.
 """
 
 from __future__ import annotations

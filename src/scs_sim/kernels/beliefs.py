@@ -13,21 +13,11 @@ import numpy as np
 from numba import prange
 
 from scs_sim.kernels.parallel import citizen_kernel
-from scs_sim.population import initial_beliefs
-from scs_sim.scenario import DATA_SOURCES, Scenario
+from scs_sim.rules.beliefs import BACKGROUND_LEARNING, true_weights
 from scs_sim.scoring import NEUTRAL_SCORE
 
 if TYPE_CHECKING:
     from scs_sim.context import Context
-
-BACKGROUND_LEARNING = 0.1
-"""Learning about the ties and credit weights, relative to learning from one's own acts."""
-
-
-def true_weights(params: Scenario) -> np.ndarray:
-    """The built-in weights in force (0 where a source may not be shared), DATA_SOURCES order."""
-    weights = params.weights() if params.scoring else dict.fromkeys(DATA_SOURCES, 0.0)
-    return np.array([weights[k] for k in DATA_SOURCES], dtype=np.float32)
 
 
 def learn(model: Context, step: int) -> None:
@@ -84,19 +74,3 @@ def _learn(
         beliefs[i, 1] += critic_rate * (truth[1] - beliefs[i, 1])
         beliefs[i, 2] += slow * (truth[2] - beliefs[i, 2])
         beliefs[i, 3] += slow * (truth[3] - beliefs[i, 3])
-
-
-def on_policy_change(model: Context, before: Scenario, step: int) -> None:
-    """Reset beliefs where citizens would know of the change.
-
-    Published weights (``opacity = 0``) are known at once; a score that starts
-    mid-run brings fresh, opaque beliefs. Otherwise changes stay hidden.
-    """
-    after = model.params
-    if after.scoring and (after.opacity == 0 or not before.scoring):
-        beliefs, perceived = initial_beliefs(after, model.streams, model.population.n, step)
-        model.population.state.beliefs[:] = beliefs
-        model.population.state.perceived_surveillance[:] = perceived
-    elif not after.scoring:
-        model.population.state.beliefs.fill(0.0)
-        model.population.state.perceived_surveillance.fill(0.0)

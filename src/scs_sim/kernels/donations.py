@@ -14,14 +14,11 @@ import numpy as np
 from numba import njit, prange
 
 from scs_sim.kernels.parallel import block_bounds, block_count, citizen_kernel
+from scs_sim.rules.donations import DONATIONS, FULL_BELIEF
 from scs_sim.streams import NEXT_DRAW, position, uniform_from
 
 if TYPE_CHECKING:
     from scs_sim.context import Context
-
-DONATIONS = 0  # column of the donation weight in beliefs
-FULL_BELIEF = 0.3
-"""A believed weight at which the pull to donate for the score is at its maximum."""
 
 
 def donate(model: Context, step: int) -> None:

@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numba import njit, prange
 
-from scs_sim.behaviour.donations import FULL_BELIEF
 from scs_sim.kernels.parallel import (
     block_bounds,
     block_count,
@@ -23,13 +22,13 @@ from scs_sim.kernels.parallel import (
     tie_pieces,
 )
 from scs_sim.kernels.prefetch import prefetch
+from scs_sim.rules.donations import FULL_BELIEF
+from scs_sim.rules.ties import TIES
 from scs_sim.streams import choice, gap, uniform
 
 if TYPE_CHECKING:
     from scs_sim.context import Context
     from scs_sim.network import SocialNetwork
-
-TIES = 2  # column of the ties weight in beliefs
 
 
 def review_ties(model: Context, step: int) -> None:

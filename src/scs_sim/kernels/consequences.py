@@ -15,12 +15,11 @@ from numba import njit, prange
 
 from scs_sim.kernels.parallel import block_bounds, block_count, citizen_kernel
 from scs_sim.population import FLIGHT, RAIL, RENTAL, TRAVEL, VISA
+from scs_sim.rules.consequences import STRAIN_MEMORY
 from scs_sim.streams import uniform
 
 if TYPE_CHECKING:
     from scs_sim.context import Context
-
-STRAIN_MEMORY = 0.9
 
 
 def bear_costs(model: Context, step: int) -> None:

@@ -17,20 +17,11 @@ import numpy as np
 from numba import njit, prange
 
 from scs_sim.kernels.parallel import block_bounds, block_count, citizen_kernel
-from scs_sim.scoring import ONLINE_SCALE, SCORE_MAX, SCORE_MIN
+from scs_sim.rules.expression import ONLINE, fear_weight, post_penalty
 from scs_sim.streams import NEXT_DRAW, position, uniform_from
 
 if TYPE_CHECKING:
     from scs_sim.context import Context
-
-ONLINE = 1  # column of the online weight in beliefs (DATA_SOURCES order)
-FEAR_WEIGHT = 2.0
-"""Perceived cost, in 100 score points, of having every contact sanctioned."""
-
-
-def post_penalty(record_memory: float) -> float:
-    """Score points (per 100) that one observed critical post costs at weight 1."""
-    return (SCORE_MAX - SCORE_MIN) * ONLINE_SCALE * (1.0 - record_memory) / 100.0
 
 
 def _rate_by_group(model: Context) -> np.ndarray:
@@ -43,15 +34,6 @@ def _rate_by_group(model: Context) -> np.ndarray:
     return np.array(
         [params.surveillance, min(1.0, params.surveillance * minority)], dtype=np.float32
     )
-
-
-def fear_weight(model: Context) -> float:
-    """Cost per unit of fear: under published rules citizens know why a contact was sanctioned.
-
-    Under opaque ones any sanction nearby might be for speech, so fear deters posts
-    in proportion to opacity.
-    """
-    return FEAR_WEIGHT * min(1.0, model.params.opacity)
 
 
 def express(model: Context, step: int) -> None:
