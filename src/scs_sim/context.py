@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from scs_sim.network import SocialNetwork
     from scs_sim.population import Population
     from scs_sim.scenario import Scenario
+    from scs_sim.scoring import Scorer
     from scs_sim.streams import RandomStreams
 
 
@@ -29,6 +30,7 @@ class Context(Protocol):
         network: The social network (CSR contact lists).
         streams: The model's named counter-based random streams.
         counters: Event counts since the start (violations, listings, ...).
+        scorer: The scorer's own state (scs_sim.scoring.Scorer); the next three are its.
         own_score: The score each citizen's own conduct alone would earn.
         score_reference: The scorecard's launch (mean, spread), once fitted.
         score_components: The last scoring's components by rule name.
@@ -42,6 +44,7 @@ class Context(Protocol):
     network: SocialNetwork
     streams: RandomStreams
     counters: Counter[str]
+    scorer: Scorer
     own_score: np.ndarray
     score_reference: tuple[float, float] | None
     score_components: Mapping[str, np.ndarray]

@@ -36,6 +36,7 @@ from scs_sim.population import KIND_BITS, Traits, create_population
 from scs_sim.rules import beliefs
 from scs_sim.sanctions.initial_listings import seed_initial_listings
 from scs_sim.scenario import DATA_SOURCES, Scenario
+from scs_sim.scoring import Scorer
 from scs_sim.streams import RandomStreams
 
 AGENT_VIEW_LIMIT = 50_000
@@ -141,9 +142,7 @@ class SocialCreditModel(mesa.Model):
             np.searchsorted(self.network.adjacency.indptr, self.assortativity_slots, side="right")
             - 1
         ).astype(self.network.adjacency.indices.dtype)
-        self.own_score = self.population.state.score
-        self.score_components: Mapping[str, np.ndarray] = {}
-        self.score_reference: tuple[float, float] | None = None
+        self.scorer = Scorer(own_score=self.population.state.score)
         self._apply_events(0)
         scores = self.mechanism("scores")
         for _ in range(2):  # the ties rule reads last step's scores: settle them first
@@ -171,6 +170,33 @@ class SocialCreditModel(mesa.Model):
         self.mechanism("metrics").run(self, 0, self.backend)
         self._plugin_metrics()
         self.datacollector.collect(self)
+
+    @property
+    def own_score(self) -> np.ndarray:
+        """The score each citizen's own conduct alone earned (the scorer's)."""
+        return self.scorer.own_score
+
+    @own_score.setter
+    def own_score(self, value: np.ndarray) -> None:
+        self.scorer.own_score = value
+
+    @property
+    def score_reference(self) -> tuple[float, float] | None:
+        """The scorecard's launch (mean, spread), once fitted (the scorer's)."""
+        return self.scorer.reference
+
+    @score_reference.setter
+    def score_reference(self, value: tuple[float, float] | None) -> None:
+        self.scorer.reference = value
+
+    @property
+    def score_components(self) -> Mapping[str, np.ndarray]:
+        """The last scoring's components by rule name (the scorer's)."""
+        return self.scorer.components
+
+    @score_components.setter
+    def score_components(self, value: Mapping[str, np.ndarray]) -> None:
+        self.scorer.components = value
 
     def mechanism(self, name: str) -> Mechanism:
         """The mechanism of this model's step order called ``name``."""

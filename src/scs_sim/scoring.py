@@ -17,6 +17,7 @@ register it and give it a weight in the scenario's ``custom_weights``.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -146,6 +147,31 @@ def _builtin_only(weights: dict[str, float]) -> bool:
     )
 
 
+@dataclass
+class Scorer:
+    """What the scorer keeps between steps: its scorecard, last results and work arrays.
+
+    Attributes:
+        reference: The scorecard's launch (mean, spread) of the raw scores, once fitted.
+        own_score: The score each citizen's own conduct alone earned at the last scoring.
+        components: The last scoring's components by rule name.
+    """
+
+    reference: tuple[float, float] | None = None
+    own_score: np.ndarray = field(default_factory=lambda: np.empty(0, np.float32))
+    components: Mapping[str, np.ndarray] = field(default_factory=dict)
+    _buffers: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
+
+    def buffer(self, name: str, n: int) -> np.ndarray:
+        """A float32 work array of ``n`` citizens kept across steps under ``name``.
+
+        Fresh arrays of tens of megabytes would cost page faults every step.
+        """
+        if name not in self._buffers or len(self._buffers[name]) != n:
+            self._buffers[name] = np.empty(n, dtype=np.float32)
+        return self._buffers[name]
+
+
 def update_scores(model: Context) -> None:
     """Recompute every citizen's score, and the score its own conduct alone would earn.
 
@@ -185,12 +211,8 @@ def _update_builtin(model: Context, weights: dict[str, float]) -> None:
     total = sum(w for w in weights.values() if w > 0)
     used = np.array([weights[name] > 0 for name in DATA_SOURCES])
     coef = np.array([w / total if w > 0 else 0.0 for w in map(weights.get, DATA_SOURCES)])
-    # Buffers live across steps (like the state arrays): fresh 40 MB arrays at ten
-    # million citizens cost more in page faults than the arithmetic.
-    buffers = model.__dict__.setdefault("_score_buffers", {})
-    for name in ("ties", "own"):
-        if name not in buffers or len(buffers[name]) != n:
-            buffers[name] = np.empty(n, dtype=np.float32)
+    # Buffers live across steps (like the state arrays), kept by the scorer.
+    buffers = {name: model.scorer.buffer(name, n) for name in ("ties", "own")}
     dummy = np.empty(0, dtype=np.float32)
     own_ties = np.float32(0.0)
     if used[2]:

@@ -5,9 +5,9 @@ the same results bit for bit, faster (tests/test_backends.py), one module per me
 (:mod:`.expression`, :mod:`.donations`, :mod:`.violations`, :mod:`.ties`,
 :mod:`.beliefs`, :mod:`.consequences`; the scorer's, the sanction paths' and the metric
 tallies' kernels still sit beside their Python in scoring.py, sanctions/ and metrics.py).
-Here also live the helpers that exist only for speed: threads over fixed blocks (:mod:`.parallel`), prefetching
-(:mod:`.prefetch`), the near/far contact layout (:mod:`.contact_layout`) and the
-compiled stream-key hash (:mod:`.seed_sequence`).
+Here also live the helpers that exist only for speed: threads over fixed blocks
+(:mod:`.parallel`), prefetching (:mod:`.prefetch`), the near/far contact layout
+(:mod:`.contact_layout`) and the compiled stream-key hash (:mod:`.seed_sequence`).
 
 numba's own cache checks only the file a kernel is defined in, so a changed helper
 inlined from another file could run stale code. Importing this package therefore keys
