@@ -2,9 +2,9 @@
 
 The model's rules are specified in numpy (:mod:`scs_sim.rules`); the kernels here give
 the same results bit for bit, faster (tests/test_backends.py), one module per mechanism
-(:mod:`.expression`, :mod:`.donations`, :mod:`.violations`, :mod:`.ties`,
-:mod:`.beliefs`, :mod:`.consequences`; the scorer's, the sanction paths' and the metric
-tallies' kernels still sit beside their Python in scoring.py, sanctions/ and metrics.py).
+(:mod:`.expression`, :mod:`.donations`, :mod:`.violations`, :mod:`.scores`,
+:mod:`.sanctions`, :mod:`.consequences`, :mod:`.ties`, :mod:`.beliefs`; the metric
+tallies' and the contact pass's kernels still sit in metrics.py and network.py).
 Here also live the helpers that exist only for speed: threads over fixed blocks
 (:mod:`.parallel`), prefetching (:mod:`.prefetch`), the near/far contact layout
 (:mod:`.contact_layout`) and the compiled stream-key hash (:mod:`.seed_sequence`).
