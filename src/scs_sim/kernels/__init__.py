@@ -29,6 +29,10 @@ PACKAGE_DIR = Path(__file__).resolve().parent.parent
 """The scs_sim package directory."""
 
 
+_CONSTANTS = ("population.py", "streams.py", "scoring.py")
+"""Modules outside kernels/ and rules/ whose constants the kernels read."""
+
+
 def compiled_sources(package: Path = PACKAGE_DIR) -> list[Path]:
     """The package's Python files that numba compiles from, or whose constants kernels read."""
     files = []
@@ -36,7 +40,7 @@ def compiled_sources(package: Path = PACKAGE_DIR) -> list[Path]:
         text = path.read_text(encoding="utf-8")
         defines_kernels = "@njit" in text or "@citizen_kernel" in text
         # The rules' modules hold constants the kernels read (frozen when they compile).
-        read = path.parent.name in ("kernels", "rules") or path.name == "population.py"
+        read = path.parent.name in ("kernels", "rules") or path.name in _CONSTANTS
         if defines_kernels or read:
             files.append(path)
     return files

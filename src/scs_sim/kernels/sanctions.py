@@ -12,11 +12,11 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numba import prange
 
+from scs_sim.kernels.draws import uniform
 from scs_sim.kernels.parallel import citizen_kernel
 from scs_sim.population import KIND_BITS
 from scs_sim.sanctions.appeals import LOST, NONE
 from scs_sim.sanctions.registry import SANCTION_PATHS, Restrictions, register_sanction
-from scs_sim.streams import uniform
 
 if TYPE_CHECKING:
     from scs_sim.context import Context
