@@ -69,6 +69,10 @@ def test_scenario_files_name_plugins_and_their_keys(tmp_path: Path):
         f'plugins = ["{INFORMANTS}"]\ninformant_share = 0.1\n'
     )
     assert main(["validate", str(scenario)]) == 0
+    beside = tmp_path / "beside.toml"  # a plug-in file next to the scenario, named relatively
+    (tmp_path / "informants.py").write_text(Path(INFORMANTS).read_text())
+    beside.write_text('plugins = ["informants.py"]\ninformant_share = 0.1\n')
+    assert main(["validate", str(beside)]) == 0
     model = SocialCreditModel(scenario, rng=1)
     assert model.params.informant_share == 0.1
     assert "informants" in [m.name for m in model.step_order]

@@ -179,13 +179,21 @@ def load_scenario(
 
     Returns:
         The validated scenario. Relative ``edge_list`` paths are made absolute
-        against the file's folder.
+        against the file's folder; so are plug-in files found there (else they are
+        looked up from the current folder).
 
     Raises:
         ScenarioError: with a one-line message naming the file and the key.
     """
     path = resolve_scenario_path(name_or_path)
     data = read_toml(path)
+    if isinstance(data.get("plugins"), list):  # plug-in files next to the scenario first
+        data["plugins"] = [
+            str((path.parent / s).resolve())
+            if isinstance(s, str) and s.endswith(".py") and (path.parent / s).is_file()
+            else s
+            for s in data["plugins"]
+        ]
     if overrides is not None and not isinstance(overrides, Mapping):
         overrides = dict(parse_override(item) for item in overrides)
     scenario = build_scenario(data, str(path), overrides)
