@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import numpy as np
@@ -68,6 +69,10 @@ def test_scenario_files_name_plugins_and_their_keys(tmp_path: Path):
         f'plugins = ["{INFORMANTS}"]\ninformant_share = 0.1\n'
     )
     assert main(["validate", str(scenario)]) == 0
+    beside = tmp_path / "beside.toml"  # a plug-in file next to the scenario, named relatively
+    (tmp_path / "informants.py").write_text(Path(INFORMANTS).read_text())
+    beside.write_text('plugins = ["informants.py"]\ninformant_share = 0.1\n')
+    assert main(["validate", str(beside)]) == 0
     model = SocialCreditModel(scenario, rng=1)
     assert model.params.informant_share == 0.1
     assert "informants" in [m.name for m in model.step_order]
@@ -135,3 +140,14 @@ def test_a_plugin_in_the_wrong_place_is_refused(tmp_path: Path):
     empty.write_text("X = 1\n")
     with pytest.raises(PluginError, match="defines no PLUGIN"):
         plugins.load_plugin(str(empty))
+
+
+def test_the_dashboard_panel_shows_active_plugins_parameters():
+    from scs_sim.viz.fields import field_specs
+
+    assert "informant_share" not in {spec.name for spec in field_specs()}
+    plugins.activate([INFORMANTS])
+    specs = {spec.name: spec for spec in field_specs()}
+    assert specs["informant_share"].le == 0.5
+    assert "informants" in specs["informant_share"].help.lower()
+    assert INFORMANTS in os.environ[plugins.PLUGINS_ENV]  # for the dashboard's server

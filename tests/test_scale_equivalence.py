@@ -225,7 +225,7 @@ def test_network_rows_match_scipys_coo_route(generator: str):
 def test_kernel_draws_equal_vectorised_draws():
     from numba import njit
 
-    from scs_sim.streams import NEXT_DRAW, choice, gap, position, uniform, uniform_from
+    from scs_sim.kernels.draws import NEXT_DRAW, choice, gap, position, uniform, uniform_from
 
     @njit
     def draw_all(key, n, size, log_q):

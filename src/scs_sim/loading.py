@@ -219,6 +219,13 @@ def resolve_scenario(
     else:
         path = resolve_scenario_path(source)
         data = read_toml(path)
+        if isinstance(data.get("plugins"), list):  # plug-in files next to the scenario first
+            data["plugins"] = [
+                str((path.parent / s).resolve())
+                if isinstance(s, str) and s.endswith(".py") and (path.parent / s).is_file()
+                else s
+                for s in data["plugins"]
+            ]
         name = label or str(path)
         folder = path.parent
     params = build_scenario(data, name, changes or None, caller=caller)
@@ -241,6 +248,11 @@ def load_scenario(
         overrides: Field values that replace the file's, as a mapping or as
             ``key=value`` strings (as given to ``--set``).
         caller: Who asks ('cli', 'python' or 'dashboard'); errors use its words.
+
+    Returns:
+        The validated scenario. Relative ``edge_list`` paths are made absolute
+        against the file's folder; so are plug-in files found there (else they are
+        looked up from the current folder).
 
     Raises:
         ScenarioError: with a one-line message naming the file and the key.

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from scs_sim import metrics, scoring
 from scs_sim.kernels import beliefs, donations, expression, ties, violations
 from scs_sim.kernels.consequences import bear_costs
+from scs_sim.kernels.sanctions import hear_appeals, impose
 from scs_sim.rules import beliefs as beliefs_rules
 from scs_sim.rules import consequences as consequence_rules
 from scs_sim.rules import donations as donation_rules
@@ -27,8 +28,6 @@ from scs_sim.rules import sanctions as sanction_rules
 from scs_sim.rules import scores as score_rules
 from scs_sim.rules import ties as tie_rules
 from scs_sim.rules import violations as violation_rules
-from scs_sim.sanctions import impose
-from scs_sim.sanctions.appeals import hear_appeals
 
 if TYPE_CHECKING:
     from scs_sim.context import Context

@@ -7,7 +7,8 @@ as soon as one policy draws one more number, every later draw shifts. So each
 mechanism gets its own stream, and each step of it is keyed by the step number,
 so a mechanism that draws more in one step does not shift the next.
 
-The step's own draws are counter-based (:func:`uniform`): draw ``i`` of a stream is
+The step's own draws are counter-based (:func:`counter_uniforms`; compiled, one at a
+time, in :mod:`scs_sim.kernels.draws`): draw ``i`` of a stream is
 a hash of its key and ``i``. A citizen's draw then does not depend on who else
 drew, which keeps common random numbers citizen by citizen, lets fused kernels
 draw only where a rule needs a number, and costs no memory.
@@ -15,11 +16,9 @@ draw only where a rule needs a number, and costs no memory.
 
 from __future__ import annotations
 
-import math
 import zlib
 
 import numpy as np
-from numba import njit
 
 from scs_sim.kernels import seed_sequence
 
@@ -107,76 +106,22 @@ def _mix_array(key: np.uint64, index: np.ndarray) -> np.ndarray:
 
 
 def counter_uniforms(key: np.uint64, index: np.ndarray) -> np.ndarray:
-    """Vectorised :func:`uniform`: float32 uniforms on [0, 1) for each ``index``."""
+    """Float32 uniforms on [0, 1) for each ``index`` (``kernels.draws.uniform`` for one)."""
     return (_mix_array(key, index) >> np.uint64(40)).astype(np.float32) * _TO_UNIT
 
 
 NEXT_DRAW = _GAMMA
-"""What a stream's :func:`position` moves by from one draw to the next."""
-
-
-@njit(cache=True, inline="always")
-def position(key: np.uint64, index: int) -> np.uint64:
-    """Where stream ``key`` stands at draw ``index``: :func:`uniform_from` turns it into the draw.
-
-    A loop over consecutive draws can start here and add NEXT_DRAW at each draw instead
-    of calling :func:`uniform` with each index: the same draws, one 64-bit multiply
-    fewer a draw (a multiply AVX2 has to emulate).
-    """
-    return key + (np.uint64(index) + np.uint64(1)) * _GAMMA
-
-
-@njit(cache=True, inline="always")
-def _finish(z: np.uint64) -> np.uint64:
-    z = (z ^ (z >> np.uint64(30))) * _MIX1
-    z = (z ^ (z >> np.uint64(27))) * _MIX2
-    return z ^ (z >> np.uint64(31))
-
-
-@njit(cache=True, inline="always")
-def _mix(key: np.uint64, index: int) -> np.uint64:
-    return _finish(position(key, index))
-
-
-@njit(cache=True, inline="always")
-def uniform_from(at: np.uint64) -> np.float32:
-    """The float32 uniform on [0, 1) drawn at stream position ``at`` (see :func:`position`)."""
-    return np.float32(_finish(at) >> np.uint64(40)) * _TO_UNIT
-
-
-@njit(cache=True, inline="always")
-def uniform(key: np.uint64, index: int) -> np.float32:
-    """Draw ``index`` of the counter-based stream ``key``: a float32 uniform on [0, 1)."""
-    return uniform_from(position(key, index))
-
-
-@njit(cache=True, inline="always")
-def choice(key: np.uint64, index: int, size: int) -> int:
-    """Draw ``index`` of stream ``key`` as an integer in [0, size) (Lemire's multiply-shift)."""
-    return int(((_mix(key, index) >> np.uint64(32)) * np.uint64(size)) >> np.uint64(32))
+"""What a stream's position moves by from one draw to the next (``kernels.draws.position``)."""
 
 
 def counter_choices(key: np.uint64, index: np.ndarray, size: int) -> np.ndarray:
-    """Vectorised :func:`choice`."""
+    """Draws as integers in [0, size) (Lemire's multiply-shift; ``kernels.draws.choice``)."""
     z = _mix_array(key, index)
     return (((z >> np.uint64(32)) * np.uint64(size)) >> np.uint64(32)).astype(np.int64)
 
 
-@njit(cache=True, inline="always")
-def gap(key: np.uint64, index: int, log_q: float) -> int:
-    """Draw ``index`` as a geometric gap: failures before the next success of rate ``p``.
-
-    ``log_q`` is ``log(1 - p)``. Citizens chosen independently with probability
-    ``p`` are found by adding gaps, so a mechanism that touches one citizen in ten
-    draws one number per chosen citizen instead of one per citizen.
-    """
-    u = (np.float64(_mix(key, index) >> np.uint64(11)) + 1.0) * 2.0**-53  # in (0, 1]
-    # Capped: with a tiny rate the quotient can exceed int64 (a "never" in any population).
-    return int(min(math.log(u) / log_q, _GAP_CAP))
-
-
 def counter_gaps(key: np.uint64, index: np.ndarray, log_q: float) -> np.ndarray:
-    """Vectorised :func:`gap`."""
+    """Draws as geometric gaps, ``log_q = log(1 - p)`` (``kernels.draws.gap`` for one)."""
     u = ((_mix_array(key, index) >> np.uint64(11)).astype(np.float64) + 1.0) * 2.0**-53
     with np.errstate(over="ignore"):  # a tiny rate: gaps beyond the cap are capped
         return np.minimum(np.log(u) / log_q, _GAP_CAP).astype(np.int64)

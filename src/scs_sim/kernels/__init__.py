@@ -2,9 +2,9 @@
 
 The model's rules are specified in numpy (:mod:`scs_sim.rules`); the kernels here give
 the same results bit for bit, faster (tests/test_backends.py), one module per mechanism
-(:mod:`.expression`, :mod:`.donations`, :mod:`.violations`, :mod:`.ties`,
-:mod:`.beliefs`, :mod:`.consequences`; the scorer's, the sanction paths' and the metric
-tallies' kernels still sit beside their Python in scoring.py, sanctions/ and metrics.py).
+(:mod:`.expression`, :mod:`.donations`, :mod:`.violations`, :mod:`.scores`,
+:mod:`.sanctions`, :mod:`.consequences`, :mod:`.ties`, :mod:`.beliefs`, the metric
+tallies in :mod:`.metrics` and the network's contact sums in :mod:`.network`).
 Here also live the helpers that exist only for speed: threads over fixed blocks
 (:mod:`.parallel`), prefetching (:mod:`.prefetch`), the near/far contact layout
 (:mod:`.contact_layout`) and the compiled stream-key hash (:mod:`.seed_sequence`).
@@ -29,6 +29,10 @@ PACKAGE_DIR = Path(__file__).resolve().parent.parent
 """The scs_sim package directory."""
 
 
+_CONSTANTS = ("population.py", "streams.py", "scoring.py")
+"""Modules outside kernels/ and rules/ whose constants the kernels read."""
+
+
 def compiled_sources(package: Path = PACKAGE_DIR) -> list[Path]:
     """The package's Python files that numba compiles from, or whose constants kernels read."""
     files = []
@@ -36,7 +40,7 @@ def compiled_sources(package: Path = PACKAGE_DIR) -> list[Path]:
         text = path.read_text(encoding="utf-8")
         defines_kernels = "@njit" in text or "@citizen_kernel" in text
         # The rules' modules hold constants the kernels read (frozen when they compile).
-        read = path.parent.name in ("kernels", "rules") or path.name == "population.py"
+        read = path.parent.name in ("kernels", "rules") or path.name in _CONSTANTS
         if defines_kernels or read:
             files.append(path)
     return files

@@ -13,10 +13,10 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numba import njit, prange
 
+from scs_sim.kernels.draws import uniform
 from scs_sim.kernels.parallel import block_bounds, block_count, citizen_kernel
 from scs_sim.population import FLIGHT, RAIL, RENTAL, TRAVEL, VISA
 from scs_sim.rules.consequences import STRAIN_MEMORY
-from scs_sim.streams import uniform
 
 if TYPE_CHECKING:
     from scs_sim.context import Context

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numba import njit, prange
 
+from scs_sim.kernels.draws import choice, gap, uniform
 from scs_sim.kernels.parallel import (
     block_bounds,
     block_count,
@@ -24,7 +25,6 @@ from scs_sim.kernels.parallel import (
 from scs_sim.kernels.prefetch import prefetch
 from scs_sim.rules.donations import FULL_BELIEF
 from scs_sim.rules.ties import TIES
-from scs_sim.streams import choice, gap, uniform
 
 if TYPE_CHECKING:
     from scs_sim.context import Context

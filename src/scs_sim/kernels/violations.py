@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numba import njit, prange
 
+from scs_sim.kernels.draws import NEXT_DRAW, position, uniform, uniform_from
 from scs_sim.kernels.parallel import block_bounds, block_count, citizen_kernel
-from scs_sim.streams import NEXT_DRAW, position, uniform, uniform_from
 
 if TYPE_CHECKING:
     from scs_sim.context import Context

@@ -1,4 +1,4 @@
-"""The per-step tallies behind the metrics, in numpy (kernel: scs_sim.metrics._tally).
+"""The per-step tallies behind the metrics, in numpy (kernel: scs_sim.kernels.metrics).
 
 Per block of BLOCK citizens: counts per group (citizens, self-censored, wanting to
 be critical, listed, travel-banned, sanctioned, falsely sanctioned) and score totals;

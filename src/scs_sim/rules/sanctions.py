@@ -7,12 +7,11 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from scs_sim.kernels.sanctions import apply_blacklist, apply_thresholds
 from scs_sim.population import KIND_BITS
 from scs_sim.rules import F, draws
 from scs_sim.sanctions.appeals import LOST, NONE
-from scs_sim.sanctions.blacklist import apply_blacklist
 from scs_sim.sanctions.registry import SANCTION_PATHS, Restrictions
-from scs_sim.sanctions.thresholds import apply_thresholds
 
 if TYPE_CHECKING:
     from scs_sim.context import Context

@@ -1,4 +1,4 @@
-"""The score update, in numpy (kernel: scs_sim.scoring._update_builtin)."""
+"""The score update, in numpy (kernel: scs_sim.kernels.scores.update_builtin)."""
 
 from __future__ import annotations
 
