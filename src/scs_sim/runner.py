@@ -14,7 +14,7 @@ import pandas as pd
 from scs_sim.input_errors import Caller
 from scs_sim.loading import resolve_scenario
 from scs_sim.model import SocialCreditModel
-from scs_sim.scenario import DEFAULT_SEED, Scenario
+from scs_sim.scenario import DEFAULT_SEED, POPULATION_FIELDS, Scenario
 
 __all__ = [
     "DEFAULT_SEED",
@@ -43,16 +43,7 @@ KEY_METRICS: tuple[str, ...] = (
 """Metrics shown in summaries and figures."""
 
 
-NETWORK_FIELDS: tuple[str, ...] = (
-    "n_citizens",
-    "steps",
-    "network",
-    "mean_degree",
-    "rewiring",
-    "minority_share",
-    "homophily",
-    "edge_list",
-)
+NETWORK_FIELDS: tuple[str, ...] = POPULATION_FIELDS
 """Fields a counterfactual takes from the chosen scenario, so both share citizens and ties."""
 
 

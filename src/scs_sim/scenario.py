@@ -26,9 +26,7 @@ SANCTION_KINDS: tuple[str, ...] = ("flight", "rail", "visa", "rental")
 DATA_SOURCES: tuple[str, ...] = ("donations", "online", "ties", "credit")
 """The built-in score components, each fed by one data source."""
 
-BUILD_TIME_FIELDS: tuple[str, ...] = (
-    "name",
-    "description",
+POPULATION_FIELDS: tuple[str, ...] = (
     "n_citizens",
     "steps",
     "network",
@@ -37,6 +35,13 @@ BUILD_TIME_FIELDS: tuple[str, ...] = (
     "minority_share",
     "homophily",
     "edge_list",
+)
+"""The population, its network and the horizon: what two matched runs share."""
+
+BUILD_TIME_FIELDS: tuple[str, ...] = (
+    "name",
+    "description",
+    *POPULATION_FIELDS,
     "initial_listed_share",
     "events",
     "plugins",
