@@ -145,7 +145,7 @@ class SocialCreditModel(mesa.Model):
         self.plugins = load_plugins(self.params.plugins)
         self.step_order: list[Mechanism] = with_plugins(STEP_ORDER, self.plugins)
         self.root_entropy = int(self.rng.integers(2**63))
-        self.streams = RandomStreams(self.root_entropy, compiled=self.backend == "numba")
+        self.streams = RandomStreams(self.root_entropy)
         self.counters: Counter[str] = Counter(dict.fromkeys(metrics.COUNTERS, 0))
         self.captions: list[tuple[int, str]] = []
 

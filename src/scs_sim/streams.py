@@ -20,8 +20,6 @@ import zlib
 
 import numpy as np
 
-from scs_sim.kernels import seed_sequence
-
 MECHANISMS: tuple[str, ...] = (
     "network",
     "traits",
@@ -39,18 +37,54 @@ MECHANISMS: tuple[str, ...] = (
 )
 
 
+_M64 = (1 << 64) - 1
+KEY_DOMAIN = 0x5C5_5EED
+"""Mixed into the root first, so stream keys differ from any other use of the same root."""
+
+
+def splitmix64(z: int) -> int:
+    """One SplitMix64 output for state ``z`` (Steele, Lea & Flood 2014), on Python ints.
+
+    ``z += gamma; z = (z ^ z >> 30) * m1; z = (z ^ z >> 27) * m2; return z ^ z >> 31``,
+    all modulo 2**64: a bijection of 64-bit words whose outputs pass BigCrush.
+    """
+    z = (z + 0x9E3779B97F4A7C15) & _M64
+    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & _M64
+    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & _M64
+    return z ^ (z >> 31)
+
+
+def stream_key(root: int, mechanism_id: int, step: int, lane: int) -> np.uint64:
+    """The 64-bit key of one counter-based stream: a SplitMix64 chain over its coordinates.
+
+    ``k = f(f(f(f(root ^ KEY_DOMAIN) ^ mechanism_id) ^ (step + 1)) ^ (lane + 1))`` with
+    ``f = splitmix64`` and every word taken modulo 2**64. Each coordinate enters through
+    a full avalanche, so keys of neighbouring steps, lanes or mechanisms share no
+    structure, and the same coordinates give the same key on every machine.
+    """
+    return _stream_key_from(_mechanism_prefix(root, mechanism_id), step, lane)
+
+
+def _mechanism_prefix(root: int, mechanism_id: int) -> int:
+    # The chain's first two links: fixed for a model's root and a mechanism.
+    return splitmix64(splitmix64((int(root) ^ KEY_DOMAIN) & _M64) ^ (int(mechanism_id) & _M64))
+
+
+def _stream_key_from(prefix: int, step: int, lane: int) -> np.uint64:
+    z = splitmix64(prefix ^ ((step + 1) & _M64))
+    return np.uint64(splitmix64(z ^ ((lane + 1) & _M64)))
+
+
 class RandomStreams:
     """Independent generators keyed by mechanism name and step.
 
     Args:
         root: Entropy drawn once from the model's generator (``model.rng``).
-        compiled: Hash keys with the compiled SeedSequence copy (same keys, faster).
     """
 
-    def __init__(self, root: int, compiled: bool = True) -> None:
+    def __init__(self, root: int) -> None:
         self.root = int(root)
-        # Without the compiled hash, numpy's SeedSequence makes the same keys (slower).
-        self._root_state = seed_sequence.root_state(self.root) if compiled else None
+        self._prefixes: dict[str, int] = {}
 
     @staticmethod
     def _key(mechanism: str) -> int:
@@ -72,9 +106,10 @@ class RandomStreams:
         ``lane`` separates several draws a mechanism makes per citizen in one step
         (a poster's wish to be critical and its self-censorship are different lanes).
         """
-        # numpy's SeedSequence gives the same key, slower (docs/scale.md, measurements).
-        spawn_key = (self._key(mechanism), step + 1, lane + 1, 0xC0DE)
-        return seed_sequence.spawned_key(self.root, self._root_state, spawn_key)
+        prefix = self._prefixes.get(mechanism)
+        if prefix is None:
+            prefix = self._prefixes[mechanism] = _mechanism_prefix(self.root, self._key(mechanism))
+        return _stream_key_from(prefix, step, lane)
 
     def uniform_at(self, mechanism: str, step: int, index: np.ndarray, lane: int = 0) -> np.ndarray:
         """Counter-based float32 uniforms for the citizens (or tie slots) in ``index``.

@@ -7,7 +7,7 @@ the same results bit for bit, faster (tests/test_backends.py), one module per me
 tallies in :mod:`.metrics` and the network's contact sums in :mod:`.network`).
 Here also live the helpers that exist only for speed: threads over fixed blocks
 (:mod:`.parallel`), prefetching (:mod:`.prefetch`), the near/far contact layout
-(:mod:`.contact_layout`) and the compiled stream-key hash (:mod:`.seed_sequence`).
+(:mod:`.contact_layout`) and the compiled counter-based draws (:mod:`.draws`).
 
 numba's own cache checks only the file a kernel is defined in, so a changed helper
 inlined from another file could run stale code. Importing this package therefore keys
