@@ -151,3 +151,13 @@ def test_the_dashboard_panel_shows_active_plugins_parameters():
     assert specs["informant_share"].le == 0.5
     assert "informants" in specs["informant_share"].help.lower()
     assert INFORMANTS in os.environ[plugins.PLUGINS_ENV]  # for the dashboard's server
+
+
+@pytest.mark.parametrize("value", ["0", "[1]", "{ a = 1 }", '""', '[".x"]'])
+def test_plugins_that_are_not_a_list_of_names_are_one_line(capsys, tmp_path, value):
+    # Found by the fuzz test: plugins = 0 used to end in a TypeError traceback.
+    out = tmp_path / "out"
+    code = main(["run", "baseline", "--steps", "1", "--set", f"plugins={value}", "--out", str(out)])
+    err = capsys.readouterr().err.strip()
+    assert code == 2 and len(err.splitlines()) == 1 and "plugin" in err and "allowed" in err
+    assert not out.exists()

@@ -21,6 +21,7 @@ import tomli_w
 from pydantic import ValidationError
 
 from scs_sim import scenario_library
+from scs_sim.errors import PluginError
 from scs_sim.input_errors import (
     Caller,
     NetworkFileError,
@@ -110,7 +111,10 @@ def build_scenario(
     from scs_sim.plugins import plugin_specs, scenario_class
 
     merged = dict(data)
-    specs = plugin_specs(merged, dict(overrides or {}))
+    try:
+        specs = plugin_specs(merged, dict(overrides or {}))
+    except PluginError as exc:
+        raise PluginError(f"{source}: {exc}") from None
     schema = scenario_class(specs)
     if specs:
         merged["plugins"] = specs

@@ -132,6 +132,8 @@ def load_plugin(spec: str) -> Plugin:
     Raises:
         PluginError: No such file or module, or it defines no ``PLUGIN``.
     """
+    if not spec.strip() or spec.startswith("."):
+        raise PluginError(f"plugin {spec!r}: allowed: a .py file or an importable module name")
     if spec.endswith(".py") or "/" in spec or "\\" in spec:
         path = Path(spec).expanduser().resolve()
         if not path.is_file():
@@ -140,7 +142,7 @@ def load_plugin(spec: str) -> Plugin:
     else:
         try:
             module = importlib.import_module(spec)
-        except ImportError as exc:
+        except (ImportError, ValueError, TypeError) as exc:
             raise PluginError(f"plugin {spec!r}: cannot import it ({exc})") from None
     plugin = getattr(module, "PLUGIN", None)
     if not isinstance(plugin, Plugin):
@@ -194,7 +196,12 @@ def plugin_specs(data: dict[str, Any], overrides: dict[str, Any] | None = None) 
         value = source.get("plugins", [])
         if isinstance(value, str):
             value = [value]
-        specs += [str(v) for v in value]
+        if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
+            raise PluginError(
+                f"plugins = {value!r} is not valid; allowed: a list of plug-in files (.py) or "
+                "module names"
+            )
+        specs += list(value)
     return list(dict.fromkeys(_absolute(spec) for spec in [*specs, *ACTIVE]))
 
 
