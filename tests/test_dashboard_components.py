@@ -54,11 +54,25 @@ def _render(folder: Path, initial: str = "story"):
     return rc
 
 
+def _html_widgets(rc) -> list:
+    """Every ``v.Html`` on the page, nested ones too (``rc.find`` stops at the first
+    match, and the page's layout boxes are ``v.Html`` divs themselves)."""
+    found, todo = [], list(rc.find(v.Html).widgets)
+    while todo:
+        w = todo.pop(0)
+        if isinstance(w, v.Html):
+            found.append(w)
+        kids = getattr(w, "children", None)
+        if isinstance(kids, list):
+            todo.extend(k for k in kids if hasattr(k, "children"))
+    return found
+
+
 def _texts(rc, css_class: str) -> list[str]:
     return [
         w.children[0] if isinstance(w.children, list) and w.children else str(w.children)
-        for w in rc.find(v.Html).widgets
-        if css_class in (w.class_ or "")
+        for w in _html_widgets(rc)
+        if css_class in (w.class_ or "").split()
     ]
 
 

@@ -63,22 +63,47 @@ NO_COMPARISON = "no comparison"
 PLAY_GAP = 0.05
 """Seconds the play loop rests between steps at least, so the page's events get through."""
 
-SPEEDS = [1, 2, 4, 8, 16]
-"""Play speeds, in steps per second (an upper bound: a slow step is never skipped)."""
+SPEED_MIN, SPEED_MAX = 0.5, 20.0
+"""Play speed range, in weeks per second (an upper bound: a slow step is never skipped)."""
 
 CSS = """
-.scs-dashboard { padding: 8px 16px; }
-.scs-help { font-size: 0.78rem; color: #555; margin: -4px 0 8px 0; line-height: 1.2; }
-.scs-caption { font-size: 1.15rem; padding: 10px 16px; background: #fff3cd;
-  border-left: 6px solid #e9a400; margin: 6px 0; }
-.scs-status { font-size: 1.05rem; font-weight: 500; }
-.scs-network img, img.scs-network { width: 100%; max-width: 640px; height: auto; }
-.scs-lecture { font-size: 1.35rem; }
-.scs-lecture .scs-caption { font-size: 2.1rem; line-height: 1.25; padding: 18px 24px; }
-.scs-lecture .scs-status { font-size: 1.8rem; }
-.scs-lecture .v-btn { font-size: 1.15rem !important; height: 48px !important; }
-.scs-lecture .scs-network img, .scs-lecture img.scs-network { max-width: 900px; }
+.scs-dashboard { padding: 8px 16px; box-sizing: border-box; }
+.scs-header { align-items: center; flex-wrap: wrap; column-gap: 16px; }
+.scs-header h2 { margin: 0; font-size: 1.5rem; }
+.scs-help { font-size: 0.85rem; color: #444; margin: -4px 0 8px 0; line-height: 1.25; }
+.scs-page { display: grid; grid-template-columns: minmax(260px, 320px) minmax(0, 1fr);
+  column-gap: 20px; align-items: start; }
+.scs-side, .scs-main, .scs-stage-side, .scs-network-box { min-width: 0; }
+.scs-controls { align-items: center; flex-wrap: wrap; column-gap: 10px; min-height: 64px; }
+.scs-controls .v-btn.scs-play { min-width: 96px; }
+.scs-speed { flex: 0 0 210px; width: 210px; padding-top: 22px; }
+.scs-jump { flex: 0 0 90px; max-width: 90px; }
+.scs-status { font-size: 1.05rem; font-weight: 500; white-space: nowrap; }
+.scs-caption-slot { height: 4.4rem; overflow: hidden; margin: 4px 0 8px 0; }
+.scs-caption { display: block; font-size: 1.1rem; line-height: 1.25; padding: 8px 14px;
+  background: #fff3cd;  border-left: 6px solid #e9a400; }
+.scs-caption-none { display: block; font-size: 0.95rem; color: #555; padding: 8px 14px; }
+.scs-views { display: grid; grid-template-columns: repeat(2, minmax(0, 1fr)); column-gap: 16px;
+  row-gap: 12px; align-items: start; margin-bottom: 12px; }
+.scs-network-box img.scs-network { display: block; width: 100%; max-width: 640px;
+  height: auto; }
 .scs-table td, .scs-table th { padding: 2px 10px; text-align: left; }
+.scs-changed { background: #e7f0fb; border-left: 4px solid #0072b2; padding-left: 6px; }
+.scs-lecture { --net: min(calc(100vh - 92px), 56vw); font-size: 1.2rem; }
+.scs-lecture .scs-header { flex-wrap: nowrap; min-height: 72px; }
+.scs-lecture .scs-controls { flex-wrap: nowrap; min-height: 0; }
+.scs-lecture .v-btn { font-size: 1.1rem !important; height: 48px !important; }
+.scs-stage { display: grid; grid-template-columns: var(--net) minmax(0, 1fr); column-gap: 20px;
+  align-items: start; margin-bottom: 16px; }
+.scs-lecture .scs-network-box img.scs-network { width: var(--net); max-width: none; }
+.scs-stage-side { display: flex; flex-direction: column; height: var(--net); }
+.scs-lecture .scs-status { font-size: clamp(1.2rem, 1.7vw, 2.2rem); }
+.scs-lecture .scs-caption-slot { height: 6.4em; font-size: clamp(1.2rem, 1.9vw, 2.4rem);
+  flex: 0 0 auto; }
+.scs-lecture .scs-caption, .scs-lecture .scs-caption-none { display: block; font-size: 1em;
+  padding: 10px 18px; }
+.scs-lecture .scs-next { display: block; font-size: 0.75em; color: #333; margin-top: 4px; }
+.scs-stage-side .scs-metrics { flex: 1 1 auto; min-height: 0; height: auto !important; }
 """
 
 ERRORS = (ScenarioError, NetworkFileError, ValueError, OSError)
@@ -284,13 +309,17 @@ def CaptionBanner(control: Controller, lecture: bool) -> None:
     _ = control.version.value
     session = control.session
     model = session.model
-    if model.captions:
-        step, text = model.captions[-1]
-        solara.Text(f"Week {step}: {text}", classes=["scs-caption"])
-    if lecture:
-        upcoming = [e.step for e in session.params.events if e.step > model.steps and e.caption]
-        if upcoming:
-            solara.Text(f"Next policy event in week {min(upcoming)}.", classes=["scs-help"])
+    # A slot of fixed height, present from the start: a caption appearing moves nothing.
+    with solara.Div(classes=["scs-caption-slot"]):
+        if model.captions:
+            step, text = model.captions[-1]
+            solara.Text(f"Week {step}: {text}", classes=["scs-caption"])
+        else:
+            solara.Text("No policy event yet.", classes=["scs-caption-none"])
+        if lecture:
+            upcoming = [e.step for e in session.params.events if e.step > model.steps and e.caption]
+            if upcoming:
+                solara.Text(f"Next policy event in week {min(upcoming)}.", classes=["scs-next"])
 
 
 def _quick_picks(session: DashboardSession) -> dict[str, int | None]:
@@ -651,7 +680,7 @@ def DashboardView(
     overrides = solara.use_reactive({})
     compare = solara.use_reactive(NO_COMPARISON)
     playing = solara.use_reactive(False)
-    speed = solara.use_reactive(4)
+    speed = solara.use_reactive(4.0)
     jump = solara.use_reactive(10)
     selected = solara.use_reactive(None)
     lecture = solara.use_reactive(os.environ.get(LECTURE_ENV, "") not in ("", "0"))
@@ -763,65 +792,83 @@ def DashboardView(
     )
 
     large = lecture.value
-    solara.Title("scs_sim dashboard")
-    solara.Style(CSS)
-    with solara.Column(classes=["scs-dashboard"] + (["scs-lecture"] if large else [])):
-        with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}):
-            _html(f"scs_sim: {escape(session.params.name)}", tag="h2")
-            solara.Switch(label="Lecture mode", value=lecture)
-        if not large:
-            solara.Text(session.params.description, classes=["scs-help"])
-        # A fixed slot: inserting the message must not shift (and rebuild) the widgets below.
-        with solara.Div():
+
+    def controls() -> None:
+        with solara.Row(classes=["scs-controls"]):
+            solara.Button("Step", on_click=step_once, color="primary")
+            # Explicit, not a toggle: a click that arrives late must not restart play.
+            solara.Button(
+                "Pause" if playing.value else "Play",
+                on_click=lambda: playing.set(False) if playing.peek() else playing.set(True),
+                color="secondary",
+                classes=["scs-play"],
+            )
+            SpeedControl(speed)
+            solara.Button("Reset", on_click=reset, outlined=True)
+            solara.InputInt("jump N", value=jump, classes=["scs-jump"])
+            solara.Button(f"Jump {jump.value}", on_click=jump_ahead, outlined=True)
+            if not large:
+                Status(control)
+
+    def message_slot() -> None:
+        # A reserved slot below the controls: a message appearing never moves them.
+        with solara.Div(classes=["scs-message-slot"]):
             if error.value:
                 solara.Error(error.value, classes=["scs-error"])
-        CaptionBanner(control, large)
-        with solara.Columns([0, 1] if large else [1, 3]):
-            if not large:
-                with solara.Column():
-                    Picker("Scenario", list(scenarios), choice.value, on_scenario)
-                    solara.InputText(
-                        "Seed",
-                        value=seed_text.value,
-                        on_value=on_seed,
-                        error=seed_error.value or False,
-                        message="a whole number; the same seed gives the same run",
-                    )
-                    Picker(
-                        "Compare with",
-                        [NO_COMPARISON, BASELINE, *scenarios],
-                        compare.value,
-                        on_compare,
-                    )
-                    ParameterPanel(
-                        session.params,
-                        on_parameter,
-                        edge_lists=edge_files | uploads.files,
-                        on_upload=on_upload,
-                    )
-            with solara.Column():
-                with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}):
-                    solara.Button("Step", on_click=step_once, color="primary")
-                    # Explicit, not a toggle: a click that arrives late must not restart play.
-                    solara.Button(
-                        "Pause" if playing.value else "Play",
-                        on_click=lambda: (
-                            playing.set(False) if playing.peek() else playing.set(True)
-                        ),
-                        color="secondary",
-                    )
-                    solara.Select(
-                        "steps per second",
-                        values=SPEEDS,
-                        value=speed.value,
-                        on_value=speed.set,
-                        style={"max-width": "150px"},
-                    )
-                    solara.Button("Reset", on_click=reset, outlined=True)
-                    solara.InputInt("jump N", value=jump, style={"max-width": "100px"})
-                    solara.Button(f"Jump {jump.value}", on_click=jump_ahead, outlined=True)
-                    Status(control)
+
+    solara.Title("scs_sim dashboard")
+    solara.Style(CSS)
+    with solara.Div(classes=["scs-dashboard"] + (["scs-lecture"] if large else [])):
+        with solara.Row(classes=["scs-header"]):
+            _html(f"scs_sim: {escape(session.params.name)}", tag="h2")
+            solara.Switch(label="Lecture mode", value=lecture)
+            if large:
+                controls()
+        if large:
+            message_slot()
+            LiveViews(control, selected, large)
+            return
+        with solara.Div(classes=["scs-page"]):
+            with solara.Div(classes=["scs-side"]):
+                solara.Text(session.params.description, classes=["scs-help"])
+                Picker("Scenario", list(scenarios), choice.value, on_scenario)
+                solara.InputText(
+                    "Seed",
+                    value=seed_text.value,
+                    on_value=on_seed,
+                    error=seed_error.value or False,
+                    message="a whole number; the same seed gives the same run",
+                )
+                Picker(
+                    "Compare with",
+                    [NO_COMPARISON, BASELINE, *scenarios],
+                    compare.value,
+                    on_compare,
+                )
+                ParameterPanel(
+                    session.params,
+                    on_parameter,
+                    edge_lists=edge_files | uploads.files,
+                    on_upload=on_upload,
+                )
+            with solara.Div(classes=["scs-main"]):
+                controls()
+                message_slot()
                 LiveViews(control, selected, large)
+
+
+@solara.component
+def SpeedControl(speed: solara.Reactive[float]) -> None:
+    """Play speed, in weeks per second, as a continuous slider."""
+    with solara.Div(classes=["scs-speed"]):
+        solara.SliderFloat(
+            "weeks per second",
+            value=speed,
+            min=SPEED_MIN,
+            max=SPEED_MAX,
+            step=0.5,
+            thumb_label="always",
+        )
 
 
 @solara.component
@@ -862,8 +909,8 @@ def LiveViews(control: Controller, selected: solara.Reactive[int | None], large:
         if index is not None:
             selected.value = index
 
-    with solara.Columns([1, 1]):
-        with solara.Column():
+    def network_view() -> None:
+        with solara.Div(classes=["scs-network-box"]):
             ClickImage.element(  # type: ignore[attr-defined]
                 png=network,
                 css_class="scs-network",
@@ -877,26 +924,24 @@ def LiveViews(control: Controller, selected: solara.Reactive[int | None], large:
                     "starts so their ties show. Plots and counts use everyone.",
                     classes=["scs-help"],
                 )
-        with solara.Column():
-            chart(
-                charts.metrics_option(
-                    series, events, planned_steps=session.params.steps, large=large
-                ),
-                "scs-metrics",
-                480,
-            )
-    with solara.Columns([1, 1]):
-        chart(
-            charts.histogram_option(session.model, large=large),
-            "scs-histogram",
-            300,
-        )
+
+    metrics = charts.metrics_option(series, events, planned_steps=session.params.steps, large=large)
+    if large:
+        with solara.Div(classes=["scs-stage"]):
+            network_view()
+            with solara.Div(classes=["scs-stage-side"]):
+                Status(control)
+                CaptionBanner(control, large)
+                chart(metrics, "scs-metrics", "auto")
+    else:
+        CaptionBanner(control, large)
+        with solara.Div(classes=["scs-views"]):
+            network_view()
+            chart(metrics, "scs-metrics", 480)
+    with solara.Div(classes=["scs-views"]):
+        chart(charts.histogram_option(session.model, large=large), "scs-histogram", 300)
         if session.model.group_members:
-            chart(
-                charts.group_option(series, large=large),
-                "scs-groups",
-                300,
-            )
+            chart(charts.group_option(series, large=large), "scs-groups", 300)
     if twin_series is not None and session.counterfactual is not None:
         with solara.Card(
             f"{session.params.name} against {session.counterfactual.label}",
