@@ -389,3 +389,69 @@ def test_dashboard_command_rejects_bad_arguments_with_one_line():
         )
         assert out.returncode == 2
         assert out.stderr.count("\n") == 1 and "Traceback" not in out.stderr
+
+
+def test_a_page_change_is_kept_when_a_later_event_would_set_it(scenario_folder: Path):
+    """The rule (scs_sim.viz.story): the visitor's value stays; the event's change of that
+    parameter is skipped and the page says so. full-scs sets surveillance 0.6 -> 0.8 at
+    week 60."""
+    from scs_sim.viz.story import event_changes
+
+    path = scenario_folder / "story.toml"
+    shipped = load_session(path, 7)
+    assert [(c.step, c.key, c.after) for c in event_changes(shipped.params)] == [
+        (30, "rental_threshold", 550.0),
+        (60, "surveillance", 0.8),
+    ]
+    shipped.step(62)
+    assert shipped.model.params.surveillance == 0.8 and shipped.skipped == []
+
+    mine = load_session(path, 7, {"surveillance": 0.1})
+    mine.step(62)
+    assert mine.model.params.surveillance == 0.1  # not silently undone
+    assert mine.model.params.rental_threshold == 550.0  # the other events still apply
+    assert [step for step, _ in mine.model.captions] == [s for s, _ in shipped.model.captions]
+    [kept] = mine.skipped
+    assert (kept.step, kept.key, kept.event_value, kept.kept_value) == (
+        60,
+        "surveillance",
+        0.8,
+        0.1,
+    )
+    assert "surveillance = 0.1 is kept" in kept.text()
+
+
+def test_story_panel_and_field_say_what_events_change_and_what_is_kept(scenario_folder: Path):
+    rc = _render(scenario_folder)
+    assert "rental threshold 350 → 550" in _markdown(rc)  # the story table
+    section = rc.find(v.Select, label="Parameter section").widget
+    section.v_model = "surveillance"
+    assert any("week 60: 0.6 → 0.8" in t for t in _texts(rc, "scs-story-note"))
+    field = rc.find(v.TextField, label="surveillance").widget
+    _type(field, "0.1")
+    notes = _texts(rc, "scs-story-note")
+    assert any("surveillance = 0.1 is kept" in t for t in notes), notes
+    assert any("surveillance = 0.1 is kept" in str(w.children) for w in rc.find(v.Alert).widgets)
+    # Highlighted, with the way back; the way back restores the file's value and the story.
+    back = rc.find(v.Btn, children=["back to the scenario's value (0.6)"])
+    back.widget.click()
+    assert any("week 60: 0.6 → 0.8" in t for t in _texts(rc, "scs-story-note"))
+    assert rc.find(v.Btn, children=["back to the scenario's value (0.6)"]).widgets == []
+
+
+def test_comparison_legends_name_each_run_by_what_differs(scenario_folder: Path):
+    scenarios = list_scenarios([scenario_folder])
+    same = load_session(
+        scenario_folder / "story.toml", 7, {"surveillance": 0.1}, "story", scenarios
+    )
+    # The copy's name field is full-scs, its file story.toml: names differ, values too.
+    assert same.labels() == ("full-scs: surveillance 0.1", "story: surveillance 0.6")
+    (folder := scenario_folder / "named").mkdir()
+    (folder / "full-scs.toml").write_text((scenario_folder / "story.toml").read_text())
+    scenarios = list_scenarios([folder])
+    mine = load_session(folder / "full-scs.toml", 7, {"surveillance": 0.1}, "full-scs", scenarios)
+    assert mine.labels() == ("full-scs: surveillance 0.1", "full-scs: surveillance 0.6")
+    plain = load_session(folder / "full-scs.toml", 7, None, "full-scs", scenarios)
+    assert plain.labels() == ("full-scs (this page)", "full-scs (same settings)")
+    twin = load_session(scenario_folder / "story.toml", 7, None, BASELINE, scenarios)
+    assert twin.labels() == (twin.params.name, BASELINE)

@@ -49,6 +49,7 @@ from scs_sim.viz.session import (
     load_session,
     parse_seed,
 )
+from scs_sim.viz.story import event_changes
 
 logger = logging.getLogger(__name__)
 
@@ -88,6 +89,8 @@ CSS = """
 .scs-network-box img.scs-network { display: block; width: 100%; max-width: 640px;
   height: auto; }
 .scs-table td, .scs-table th { padding: 2px 10px; text-align: left; }
+.scs-story-note { display: block; font-size: 0.85rem; color: #6a4a00; }
+.scs-changed-list { display: block; font-size: 0.9rem; color: #004c7a; margin-bottom: 6px; }
 .scs-changed { background: #e7f0fb; border-left: 4px solid #0072b2; padding-left: 6px; }
 .scs-lecture { --net: min(calc(100vh - 92px), 56vw); font-size: 1.2rem; }
 .scs-lecture .scs-header { flex-wrap: nowrap; min-height: 72px; }
@@ -168,26 +171,52 @@ class Controller:
 
 
 @solara.component
-def FieldControl(spec: FieldSpec, value: Any, on_change: Callable[[str, Any], None]) -> None:
-    """One parameter's input, with the schema's description as help text below it."""
+def FieldControl(
+    spec: FieldSpec,
+    value: Any,
+    on_change: Callable[[str, Any], None],
+    scenario_value: Any = None,
+    note: str = "",
+    on_restore: Callable[[str], None] | None = None,
+) -> None:
+    """One parameter's input, with the schema's description as help text below it.
+
+    A value the page changed (``on_restore`` given) is highlighted, with a button back to
+    the scenario file's value; ``note`` says what the scenario's story does to it.
+    """
 
     def change(new: Any) -> None:
         if new is not None:
             on_change(spec.name, new)
 
-    if spec.kind == "bool":
-        solara.Switch(label=spec.label, value=bool(value), on_value=change)
-    elif spec.kind == "choice":
-        solara.Select(
-            label=spec.label, values=list(spec.choices), value=str(value), on_value=change
-        )
-    elif spec.kind == "int":
-        solara.InputInt(spec.label, value=int(value), on_value=change, dense=True)
-    elif spec.kind == "float":
-        solara.InputFloat(spec.label, value=float(value), on_value=change, dense=True)
-    else:
-        solara.InputText(spec.label, value=str(value), on_value=change, dense=True)
-    solara.Text(spec.help, classes=["scs-help"])
+    with solara.Div(classes=["scs-field"] + (["scs-changed"] if on_restore else [])):
+        if spec.kind == "bool":
+            solara.Switch(label=spec.label, value=bool(value), on_value=change)
+        elif spec.kind == "choice":
+            solara.Select(
+                label=spec.label, values=list(spec.choices), value=str(value), on_value=change
+            )
+        elif spec.kind == "int":
+            solara.InputInt(spec.label, value=int(value), on_value=change, dense=True)
+        elif spec.kind == "float":
+            solara.InputFloat(spec.label, value=float(value), on_value=change, dense=True)
+        else:
+            solara.InputText(spec.label, value=str(value), on_value=change, dense=True)
+        if on_restore is not None:
+            solara.Button(
+                f"back to the scenario's value ({_shown(scenario_value)})",
+                on_click=lambda: on_restore(spec.name),
+                text=True,
+                small=True,
+                classes=["scs-restore"],
+            )
+        if note:
+            solara.Text(note, classes=["scs-story-note"])
+        solara.Text(spec.help, classes=["scs-help"])
+
+
+def _shown(value: Any) -> str:
+    return f"{value:g}" if isinstance(value, float) else str(value)
 
 
 @solara.component
@@ -284,6 +313,10 @@ def ParameterPanel(
     on_change: Callable[[str, Any], None],
     edge_lists: dict[str, Path] | None = None,
     on_upload: Callable[[dict], None] | None = None,
+    scenario: Scenario | None = None,
+    changed: tuple[str, ...] = (),
+    on_restore: Callable[[str], None] | None = None,
+    notes: dict[str, str] | None = None,
 ) -> None:
     """Every tunable field of the scenario schema, one section at a time.
 
@@ -293,6 +326,16 @@ def ParameterPanel(
     groups = solara.use_memo(sections, [])
     section = solara.use_reactive(next(iter(groups)))
     _html("<b>Parameters</b> (a change restarts the run on the same seed)")
+    if changed:
+        where = {spec.name: name for name, specs in groups.items() for spec in specs}
+        solara.Text(
+            "Changed on this page: "
+            + ", ".join(
+                f"{key.replace('_', ' ')} = {_shown(getattr(params, key))} ({where.get(key, '')})"
+                for key in changed
+            ),
+            classes=["scs-changed-list"],
+        )
     solara.Select("Parameter section", values=list(groups), value=section)
     for spec in groups[section.value]:
         if spec.name == "edge_list":
@@ -300,7 +343,34 @@ def ParameterPanel(
                 spec, params.edge_list, edge_lists or {}, on_change, on_upload or (lambda _: None)
             )
         else:
-            FieldControl(spec, getattr(params, spec.name), on_change)
+            mine = spec.name in changed and on_restore is not None
+            FieldControl(
+                spec,
+                getattr(params, spec.name),
+                on_change,
+                scenario_value=getattr(scenario or params, spec.name),
+                note=(notes or {}).get(spec.name, ""),
+                on_restore=on_restore if mine else None,
+            )
+
+
+@solara.component
+def StoryPanel(control: Controller) -> None:
+    """The scenario's story: each event, what it changes, whether it has fired, and which
+    of its changes are skipped to keep the visitor's own (:mod:`scs_sim.viz.story`)."""
+    _ = control.version.value
+    session = control.session
+    if not session.params.events:
+        return
+    changes = event_changes(session.params)
+    rows = []
+    for event in sorted(session.params.events, key=lambda e: e.step):
+        what = ", ".join(c.text() for c in changes if c.step == event.step) or "no change"
+        fired = "fired" if event.step < session.steps or event.step == 0 else "upcoming"
+        rows.append((f"week {event.step}", fired, event.caption or "", what))
+    _html("<b>Story</b> (the scenario's events)<br>" + _table(rows, ("", "", "caption", "sets")))
+    for note in session.skipped:
+        solara.Warning(note.text(), dense=True, classes=["scs-kept"])
 
 
 @solara.component
@@ -313,7 +383,16 @@ def CaptionBanner(control: Controller, lecture: bool) -> None:
     with solara.Div(classes=["scs-caption-slot"]):
         if model.captions:
             step, text = model.captions[-1]
-            solara.Text(f"Week {step}: {text}", classes=["scs-caption"])
+            what = [c.text() for c in event_changes(session.params) if c.step == step]
+            kept = [
+                f"your {k.key.replace('_', ' ')} {_shown(k.kept_value)} kept"
+                for k in session.skipped
+                if k.step == step
+            ]
+            extra = "; ".join(what + kept)
+            solara.Text(
+                f"Week {step}: {text}" + (f" ({extra})" if extra else ""), classes=["scs-caption"]
+            )
         else:
             solara.Text("No policy event yet.", classes=["scs-caption-none"])
         if lecture:
@@ -543,10 +622,8 @@ def _export_makers(
             twin = session.twin_series()
             if twin is None or session.counterfactual is None:
                 raise ValueError("no comparison is running")
-            label = session.counterfactual.label
-            return _png(
-                lambda f: f.comparison_figure(session.series(), twin, session.params.name, label)
-            )
+            mine, theirs = session.labels()
+            return _png(lambda f: f.comparison_figure(session.series(), twin, mine, theirs))
 
     def citizen() -> bytes:
         if selected is None:
@@ -732,6 +809,14 @@ def DashboardView(
     def on_parameter(name: str, value: Any) -> None:
         control.attempt(lambda: rebuild(overrides=overrides.peek() | {name: value}))
 
+    def on_restore(name: str) -> None:
+        """Back to the scenario file's value: the page's change is dropped."""
+        rest = {k: val for k, val in overrides.peek().items() if k != name}
+        control.attempt(lambda: rebuild(overrides=rest))
+
+    file_params = solara.use_memo(lambda: _file_scenario(scenarios, choice.value), [choice.value])
+    notes = _story_notes(session)
+
     def on_upload(file: dict) -> None:
         """An uploaded edge list: saved, checked, then used like a picked file."""
 
@@ -845,16 +930,44 @@ def DashboardView(
                     compare.value,
                     on_compare,
                 )
+                StoryPanel(control)
                 ParameterPanel(
                     session.params,
                     on_parameter,
                     edge_lists=edge_files | uploads.files,
                     on_upload=on_upload,
+                    scenario=file_params,
+                    changed=session.changed,
+                    on_restore=on_restore,
+                    notes=notes,
                 )
             with solara.Div(classes=["scs-main"]):
                 controls()
                 message_slot()
                 LiveViews(control, selected, large)
+
+
+def _file_scenario(scenarios: dict[str, Path], name: str) -> Scenario | None:
+    """The scenario as its file has it (for "back to the scenario's value")."""
+    from scs_sim.loading import load_scenario
+
+    try:
+        return load_scenario(scenarios[name])
+    except (KeyError, *ERRORS):
+        return None
+
+
+def _story_notes(session: DashboardSession) -> dict[str, str]:
+    """Per parameter: what the story does to it, or that the page's value is kept."""
+    notes: dict[str, str] = {}
+    for change in event_changes(session.params):
+        notes[change.key] = (
+            notes.get(change.key, "") + f"The story sets this in week {change.step}: "
+            f"{_shown(change.before)} → {_shown(change.after)}. "
+        ).lstrip()
+    for kept in session.skipped:
+        notes[kept.key] = kept.text()
+    return notes
 
 
 @solara.component
@@ -943,19 +1056,14 @@ def LiveViews(control: Controller, selected: solara.Reactive[int | None], large:
         if session.model.group_members:
             chart(charts.group_option(series, large=large), "scs-groups", 300)
     if twin_series is not None and session.counterfactual is not None:
+        mine, theirs = session.labels()
         with solara.Card(
-            f"{session.params.name} against {session.counterfactual.label}",
+            f"{mine} against {theirs}",
             subtitle="Same seed, same citizens and ties, stepping together; "
             "the bottom row is the difference (the chilling effect).",
         ):
             chart(
-                charts.comparison_option(
-                    series,
-                    twin_series,
-                    session.params.name,
-                    session.counterfactual.label,
-                    large=large,
-                ),
+                charts.comparison_option(series, twin_series, mine, theirs, large=large),
                 "scs-comparison",
                 420,
             )
