@@ -20,7 +20,8 @@ from scs_sim.model import SocialCreditModel
 from scs_sim.scoring import SCORE_MAX, SCORE_MIN
 from scs_sim.viz.panels import COMPARISON_METRICS, GROUP_LABELS, GROUP_METRICS, METRIC_PANELS
 
-SCENARIO_COLOUR, COUNTERFACTUAL_COLOUR, DIFFERENCE_COLOUR = "#d62728", "#1f77b4", "#7b2cbf"
+# Okabe-Ito colours (colour-blind safe); red is kept for nothing, vermillion for cut ties.
+SCENARIO_COLOUR, COUNTERFACTUAL_COLOUR, DIFFERENCE_COLOUR = "#e69f00", "#0072b2", "#009e73"
 
 
 @dataclass
@@ -254,7 +255,7 @@ def histogram_option(model: SocialCreditModel, *, large: bool = False) -> dict[s
                 "markLine": {
                     "silent": True,
                     "symbol": "none",
-                    "lineStyle": {"type": "dashed", "color": "#e76f51", "width": 2},
+                    "lineStyle": {"type": "dashed", "color": "#000000", "width": 2},
                     "label": {"formatter": "{b}", "fontSize": label_px, "position": "end"},
                     "data": [
                         {"xAxis": at, "name": "/".join(kinds)}
@@ -306,7 +307,7 @@ def citizen_option(history: pd.DataFrame, index: int, *, large: bool = False) ->
                 "data": _points(steps, history["score"].to_numpy()) if len(history) else [],
                 "markArea": {
                     "silent": True,
-                    "itemStyle": {"color": "rgba(123, 44, 191, 0.15)"},
+                    "itemStyle": {"color": "rgba(204, 121, 167, 0.2)"},
                     "data": areas,
                 },
             },
