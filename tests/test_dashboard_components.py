@@ -24,6 +24,7 @@ from scs_sim.scenario import parameter_fields  # noqa: E402
 from scs_sim.viz import layout  # noqa: E402
 from scs_sim.viz.components import Dashboard, ParameterPanel  # noqa: E402
 from scs_sim.viz.fields import field_specs, sections  # noqa: E402
+from scs_sim.viz.panels import METRIC_PANELS  # noqa: E402
 from scs_sim.viz.session import (  # noqa: E402
     BASELINE,
     DashboardSession,
@@ -455,3 +456,25 @@ def test_comparison_legends_name_each_run_by_what_differs(scenario_folder: Path)
     assert plain.labels() == ("full-scs (this page)", "full-scs (same settings)")
     twin = load_session(scenario_folder / "story.toml", 7, None, BASELINE, scenarios)
     assert twin.labels() == (twin.params.name, BASELINE)
+
+
+def test_charts_have_axis_titles_contained_ticks_labelled_events_and_definitions():
+    import pandas as pd
+
+    from scs_sim.metric_info import info
+    from scs_sim.viz import charts
+    from scs_sim.viz.components import _definitions_markup
+
+    series = pd.DataFrame(
+        {"step": [0, 1, 2], **{n: [0.0, 0.015, 0.02] for p in METRIC_PANELS for n, _ in p.lines}}
+    )
+    option = charts.metrics_option(series, [1], planned_steps=104)
+    assert all(axis["name"] == "week" for axis in option["xAxis"])
+    assert all(grid["containLabel"] for grid in option["grid"])  # no "015" for 0.015
+    assert [t["subtext"] for t in option["title"]][:2] == ["share 0-1", "dissent 0-1 per citizen"]
+    lines = [s["markLine"] for s in option["series"] if "markLine" in s]
+    assert lines[0]["label"]["show"] and lines[0]["data"] == [{"xAxis": 1, "name": "week 1"}]
+    # Definitions on hover, word for word from the data dictionary.
+    markup = _definitions_markup()
+    assert info("self_censorship_rate").numerator in markup
+    assert info("score_gini").numerator in markup

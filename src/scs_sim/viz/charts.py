@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from scs_sim.metric_info import group_column
+from scs_sim.metric_info import group_column, info, unit
 from scs_sim.model import SocialCreditModel
 from scs_sim.scoring import SCORE_MAX, SCORE_MIN
 from scs_sim.viz.panels import COMPARISON_METRICS, GROUP_LABELS, GROUP_METRICS, METRIC_PANELS
@@ -31,6 +31,8 @@ class Panel:
     title: str
     lines: list[tuple[str, np.ndarray, np.ndarray, str | None]] = field(default_factory=list)
     area: bool = False
+    unit: str = ""
+    """The y axis's unit (from :mod:`scs_sim.metric_info`), shown after the title."""
 
 
 def font_px(large: bool) -> tuple[int, int]:
@@ -71,21 +73,35 @@ def panels_option(
     for i, panel in enumerate(panels):
         r, c = divmod(i, cols)
         left = 100 * c / cols + 5
-        top = top_pad + r * cell_h + (7 if large else 6)
+        top = top_pad + r * cell_h + (11 if large else 10)
         option["title"].append(
             {
                 "text": panel.title,
+                "subtext": panel.unit,
+                "itemGap": 2,
+                "subtextStyle": {
+                    "fontSize": label_px - 1,
+                    "lineHeight": label_px + 1,
+                    "color": "#555",
+                },
                 "left": f"{left - 3:.1f}%",
-                "top": f"{top - (7 if large else 6):.1f}%",
-                "textStyle": {"fontSize": title_px, "fontWeight": "normal"},
+                "top": f"{top - (11 if large else 10):.1f}%",
+                "padding": 0,
+                "textStyle": {
+                    "fontSize": title_px,
+                    "lineHeight": title_px + 2,
+                    "fontWeight": "normal",
+                },
             }
         )
         option["grid"].append(
             {
                 "left": f"{left:.1f}%",
                 "top": f"{top:.1f}%",
-                "width": f"{100 / cols - 8:.1f}%",
-                "height": f"{cell_h - (17 if large else 15):.1f}%",
+                "width": f"{100 / cols - 7:.1f}%",
+                "height": f"{cell_h - (21 if large else 19):.1f}%",
+                # Tick labels inside the cell: "0.015" was clipped to "015" on the left.
+                "containLabel": True,
             }
         )
         option["xAxis"].append(
@@ -96,6 +112,11 @@ def panels_option(
                 **({"max": x_max} if x_max else {}),
                 "axisLabel": {"fontSize": label_px},
                 "splitLine": {"show": False},
+                "splitNumber": 3,
+                "name": "week",
+                "nameLocation": "middle",
+                "nameGap": label_px + 8,
+                "nameTextStyle": {"fontSize": label_px},
             }
         )
         option["yAxis"].append(
@@ -126,9 +147,15 @@ def panels_option(
                 series["markLine"] = {
                     "silent": True,
                     "symbol": "none",
-                    "label": {"show": False},
-                    "lineStyle": {"type": "dotted", "color": "#888"},
-                    "data": [{"xAxis": int(s)} for s in events],
+                    "label": {
+                        "show": c == 0,  # labelled once per row: the lines are the same
+                        "formatter": "{b}",
+                        "position": "insideEndTop",
+                        "fontSize": label_px - 1,
+                        "color": "#444",
+                    },
+                    "lineStyle": {"type": "dashed", "color": "#666"},
+                    "data": [{"xAxis": int(s), "name": f"week {int(s)}"} for s in events],
                 }
             option["series"].append(series)
     if legend:
@@ -153,12 +180,26 @@ def metrics_option(
                 for name, label in spec.lines
                 if name in series
             ],
+            unit=short_unit(spec.lines[0][0]),
         )
         for spec in METRIC_PANELS
     ]
     x_max = max(int(steps[-1]), planned_steps or 0, 1)
     legend = [label for spec in METRIC_PANELS if len(spec.lines) > 1 for _, label in spec.lines]
     return panels_option(panels, 3, large=large, x_max=x_max, events=events, legend=legend)
+
+
+def short_unit(column: str) -> str:
+    """The unit of a metric as a panel shows it ('share 0-1', 'points', 'count')."""
+    return unit(column).split(",")[0]
+
+
+def definition(column: str) -> str:
+    """A metric's definition for a hover text, from the data dictionary
+    (:mod:`scs_sim.metric_info`, the same text as docs/outputs.md)."""
+    m = info(column)
+    ratio = f"{m.numerator} / {m.denominator}" if m.denominator else m.numerator
+    return f"{m.meaning}: {ratio}. Unit: {m.unit}; {m.kind}."
 
 
 def group_option(series: pd.DataFrame, *, large: bool = False) -> dict[str, Any]:
@@ -173,6 +214,7 @@ def group_option(series: pd.DataFrame, *, large: bool = False) -> dict[str, Any]
                 for g in (0, 1)
                 if group_column(name, g) in series
             ],
+            unit=short_unit(name),
         )
         for name, title in GROUP_METRICS
     ]
@@ -199,6 +241,7 @@ def comparison_option(
             Panel(
                 title,
                 [(label, steps, a, SCENARIO_COLOUR), (twin_label, steps, b, COUNTERFACTUAL_COLOUR)],
+                unit=short_unit(name),
             )
         )
         bottom.append(
@@ -206,6 +249,7 @@ def comparison_option(
                 f"difference: {title.lower()}",
                 [("difference", steps, a - b, DIFFERENCE_COLOUR)],
                 area=True,
+                unit=short_unit(name),
             )
         )
     return panels_option(

@@ -41,6 +41,7 @@ from scs_sim.viz.fields import FieldSpec, sections
 from scs_sim.viz.limits import SLOTS, full_message
 from scs_sim.viz.merged_echarts import chart
 from scs_sim.viz.network_image import citizen_at, network_png
+from scs_sim.viz.panels import METRIC_PANELS
 from scs_sim.viz.session import (
     BASELINE,
     DashboardSession,
@@ -88,6 +89,8 @@ CSS = """
   row-gap: 12px; align-items: start; margin-bottom: 12px; }
 .scs-network-box img.scs-network { display: block; width: 100%; max-width: 640px;
   height: auto; }
+.scs-story { margin: 2px 0 8px 0; padding-left: 18px; font-size: 0.9rem; }
+.scs-def { border-bottom: 1px dotted #333; cursor: help; font-size: 0.9rem; }
 .scs-table td, .scs-table th { padding: 2px 10px; text-align: left; }
 .scs-story-note { display: block; font-size: 0.85rem; color: #6a4a00; }
 .scs-changed-list { display: block; font-size: 0.9rem; color: #004c7a; margin-bottom: 6px; }
@@ -363,12 +366,17 @@ def StoryPanel(control: Controller) -> None:
     if not session.params.events:
         return
     changes = event_changes(session.params)
-    rows = []
+    lines = []
     for event in sorted(session.params.events, key=lambda e: e.step):
-        what = ", ".join(c.text() for c in changes if c.step == event.step) or "no change"
+        what = ", ".join(c.text() for c in changes if c.step == event.step) or "caption only"
         fired = "fired" if event.step < session.steps or event.step == 0 else "upcoming"
-        rows.append((f"week {event.step}", fired, event.caption or "", what))
-    _html("<b>Story</b> (the scenario's events)<br>" + _table(rows, ("", "", "caption", "sets")))
+        lines.append(
+            f'<li title="{escape(event.caption)}">week {event.step} ({fired}): {escape(what)}</li>'
+        )
+    _html(
+        "<b>Story</b> (the scenario's events; hover for the caption)"
+        f'<ul class="scs-story">{"".join(lines)}</ul>'
+    )
     for note in session.skipped:
         solara.Warning(note.text(), dense=True, classes=["scs-kept"])
 
@@ -1050,7 +1058,9 @@ def LiveViews(control: Controller, selected: solara.Reactive[int | None], large:
         CaptionBanner(control, large)
         with solara.Div(classes=["scs-views"]):
             network_view()
-            chart(metrics, "scs-metrics", 480)
+            with solara.Div():
+                chart(metrics, "scs-metrics", 480)
+                _html(_definitions_markup(), tag="div")
     with solara.Div(classes=["scs-views"]):
         chart(charts.histogram_option(session.model, large=large), "scs-histogram", 300)
         if session.model.group_members:
@@ -1069,6 +1079,16 @@ def LiveViews(control: Controller, selected: solara.Reactive[int | None], large:
             )
     Inspector(session, version, selected, large)
     Exports(session, version, selected.value, large)
+
+
+def _definitions_markup() -> str:
+    """The metric panels' names, each with its definition from the data dictionary on
+    hover (the same text as docs/outputs.md)."""
+    items = []
+    for spec in METRIC_PANELS:
+        text = " | ".join(charts.definition(name) for name, _ in spec.lines)
+        items.append(f'<span class="scs-def" title="{escape(text)}">{escape(spec.title)}</span>')
+    return '<span class="scs-help">Definitions (hover): </span>' + " · ".join(items)
 
 
 def _locked(session: DashboardSession, draw: Callable[[], bytes]) -> bytes:
