@@ -427,7 +427,9 @@ def test_story_panel_and_field_say_what_events_change_and_what_is_kept(scenario_
     assert "rental threshold 350 → 550" in _markdown(rc)  # the story table
     section = rc.find(v.Select, label="Parameter section").widget
     section.v_model = "surveillance"
-    assert any("week 60: 0.6 → 0.8" in t for t in _texts(rc, "scs-story-note"))
+    assert any("week 60: 0.6 → 0.8" in t for t in _texts(rc, "scs-story-note")), _texts(
+        rc, "scs-story-note"
+    )
     field = rc.find(v.TextField, label="surveillance").widget
     _type(field, "0.1")
     notes = _texts(rc, "scs-story-note")
@@ -478,3 +480,66 @@ def test_charts_have_axis_titles_contained_ticks_labelled_events_and_definitions
     markup = _definitions_markup()
     assert info("self_censorship_rate").numerator in markup
     assert info("score_gini").numerator in markup
+
+
+def test_rejected_value_puts_the_field_back_to_the_value_in_force(scenario_folder: Path):
+    rc = _render(scenario_folder)
+    rc.find(v.Select, label="Parameter section").widget.v_model = "surveillance"
+    field = rc.find(v.TextField, label="surveillance").widget
+    _type(field, "3.5")
+    assert any("surveillance = 3.5 is not valid" in e for e in _errors(rc))
+    field = rc.find(v.TextField, label="surveillance").widget
+    assert float(field.v_model) == 0.6  # the field and the run agree again
+    assert rc.find(v.Btn, children=["back to the scenario's value (0.6)"]).widgets == []
+
+
+def test_numeric_fields_have_sliders_that_show_and_apply_their_value(scenario_folder: Path):
+    from scs_sim.viz.components import slider_range
+    from scs_sim.viz.fields import PAGE_CAPS
+    from scs_sim.viz.session import DASHBOARD_MAX_CITIZENS
+
+    rc = _render(scenario_folder)
+    rc.find(v.Select, label="Parameter section").widget.v_model = "surveillance"
+    slider = rc.find(v.Slider).widgets[0]
+    assert slider.thumb_label == "always" and slider.min == 0.0 and slider.max == 1.0
+    slider.v_model = 0.3  # dragged: nothing restarts until the slider is released
+    assert rc.find(v.TextField, label="surveillance").widget.v_model in (0.6, "0.6")
+    slider.fire_event("change", 0.3)
+    assert float(rc.find(v.TextField, label="surveillance").widget.v_model) == 0.3
+    assert rc.find(v.Btn, children=["back to the scenario's value (0.6)"]).widgets
+    # n_citizens: no slider over ten thousand values; its help states the page's real cap.
+    n_spec = next(s for s in field_specs() if s.name == "n_citizens")
+    assert slider_range(n_spec) is None
+    assert PAGE_CAPS["n_citizens"] == DASHBOARD_MAX_CITIZENS
+    assert "10 to 200,000 on this page" in n_spec.help and n_spec.le == DASHBOARD_MAX_CITIZENS
+
+
+def test_invalid_first_scenario_says_so_and_what_is_shown(scenario_folder: Path):
+    rc = _render(scenario_folder, initial="broken")
+    errors = _errors(rc)
+    assert errors and "broken.toml" in errors[0] and "showing 'groups' instead" in errors[0]
+    assert _status(rc).startswith("Week 0 of")
+
+
+def test_typing_0_picks_citizen_0_and_the_score_rule_reproduces_the_score(
+    scenario_folder: Path,
+):
+    rc = _render(scenario_folder)
+    _click(rc, "Jump 10")
+    field = rc.find(v.TextField, label=f"citizen (0 to {SMALL - 1})").widget
+    assert field.v_model in ("", None)
+    _type(field, "0")
+    text = _markdown(rc)
+    assert "Citizen #0</b>" in text and "Score rule" in text and "shares of the score" in text
+    _type(rc.find(v.TextField, label=f"citizen (0 to {SMALL - 1})").widget, "999")
+    messages = [str(w.messages) for w in rc.find(v.TextField).widgets]
+    assert any("citizen = '999' is not valid; allowed: 0 to 199" in m for m in messages)
+    assert "Citizen #0</b>" in _markdown(rc)  # the pick in force stays
+    # The rule's numbers give the score shown (to rounding of the components).
+    session = load_session(scenario_folder / "story.toml", 42)
+    session.step(10)
+    facts = session.model.explain(0)
+    w, c = facts["true_weights"], facts["components"]
+    mix = sum(w[k] / sum(w.values()) * c.get(k, 0.0) for k in w)
+    m, s = session.model.score_reference
+    assert abs(650 + 100 * (mix - m) / s - facts["score"]) < 3

@@ -90,6 +90,8 @@ CSS = """
 .scs-network-box img.scs-network { display: block; width: 100%; max-width: 640px;
   height: auto; }
 .scs-story { margin: 2px 0 8px 0; padding-left: 18px; font-size: 0.9rem; }
+.scs-slider { margin-top: 26px; }
+.scs-bar { display: inline-block; height: 10px; vertical-align: middle; }
 .scs-def { border-bottom: 1px dotted #333; cursor: help; font-size: 0.9rem; }
 .scs-table td, .scs-table th { padding: 2px 10px; text-align: left; }
 .scs-story-note { display: block; font-size: 0.85rem; color: #6a4a00; }
@@ -177,7 +179,7 @@ class Controller:
 def FieldControl(
     spec: FieldSpec,
     value: Any,
-    on_change: Callable[[str, Any], None],
+    on_change: Callable[[str, Any], bool | None],
     scenario_value: Any = None,
     note: str = "",
     on_restore: Callable[[str], None] | None = None,
@@ -188,23 +190,34 @@ def FieldControl(
     the scenario file's value; ``note`` says what the scenario's story does to it.
     """
 
-    def change(new: Any) -> None:
-        if new is not None:
-            on_change(spec.name, new)
+    # The field shows what it was given, and falls back to it when the page refuses a
+    # value: the field and the run never disagree after rejected input.
+    shown = solara.use_reactive(value)  # follows ``value`` when it changes
+
+    def change(new: Any) -> bool:
+        if new is None or new == value:
+            return True
+        shown.set(new)
+        if on_change(spec.name, new) is False:
+            shown.set(value)
+            return False
+        return True
 
     with solara.Div(classes=["scs-field"] + (["scs-changed"] if on_restore else [])):
+        # Values, not the reactive itself: bound to it, a field would call ``change``
+        # again when the value it shows is set from outside (a restore, a refusal).
         if spec.kind == "bool":
-            solara.Switch(label=spec.label, value=bool(value), on_value=change)
+            solara.Switch(label=spec.label, value=shown.value, on_value=change)
         elif spec.kind == "choice":
             solara.Select(
-                label=spec.label, values=list(spec.choices), value=str(value), on_value=change
+                label=spec.label, values=list(spec.choices), value=shown.value, on_value=change
             )
-        elif spec.kind == "int":
-            solara.InputInt(spec.label, value=int(value), on_value=change, dense=True)
-        elif spec.kind == "float":
-            solara.InputFloat(spec.label, value=float(value), on_value=change, dense=True)
+        elif spec.kind in ("int", "float"):
+            if slider_range(spec) is not None:
+                ValueSlider(spec, shown.value, change)
+            ExactInput(spec, shown.value, change)
         else:
-            solara.InputText(spec.label, value=str(value), on_value=change, dense=True)
+            ExactInput(spec, shown.value, change)
         if on_restore is not None:
             solara.Button(
                 f"back to the scenario's value ({_shown(scenario_value)})",
@@ -216,6 +229,82 @@ def FieldControl(
         if note:
             solara.Text(note, classes=["scs-story-note"])
         solara.Text(spec.help, classes=["scs-help"])
+
+
+@solara.component
+def ExactInput(spec: FieldSpec, value: Any, on_commit: Callable[[Any], bool]) -> None:
+    """A text field for an exact value, applied on Enter or when the field loses focus.
+
+    Text that is not a number of the field's kind is refused under the field; a value the
+    page refuses (``on_commit`` returns False) puts the field back to the value in force.
+    """
+    text = solara.use_reactive(_shown(value))  # follows ``value`` when it changes
+    problem = solara.use_reactive("")
+
+    def commit(*_: Any) -> None:
+        raw = str(text.peek()).strip()
+        try:
+            new: Any = {"int": int, "float": float}.get(spec.kind, str)(raw)
+        except ValueError:
+            kind = "a whole number" if spec.kind == "int" else "a number"
+            problem.set(f"{spec.name} = {raw!r} is not valid; allowed: {kind}")
+            return
+        problem.set("")
+        if not on_commit(new):
+            text.set(_shown(value))
+
+    field = solara.v.TextField(
+        label=spec.label,
+        v_model=text.value,
+        on_v_model=text.set,
+        dense=True,
+        error_messages=[problem.value] if problem.value else [],
+        hide_details="auto",
+    )
+    solara.v.use_event(field, "keyup.enter", commit)
+    solara.v.use_event(field, "blur", commit)
+
+
+SLIDER_STEPS = 100
+"""A slider moves in steps of 1/100 of its range (the text field takes exact values)."""
+
+
+def slider_range(spec: FieldSpec) -> tuple[float, float, float] | None:
+    """(low, high, step) of a numeric field's slider, or None when a slider would not
+    help (no upper bound, or an integer range too wide to pick from)."""
+    if spec.kind not in ("int", "float") or spec.ge is None or spec.le is None:
+        return None
+    low, high = float(spec.ge), float(spec.le)
+    if spec.kind == "int":
+        return (low, high, 1.0) if high - low <= 1000 else None
+    if high - low > 10_000:
+        return None
+    return low, high, (high - low) / SLIDER_STEPS
+
+
+@solara.component
+def ValueSlider(spec: FieldSpec, value: float, on_change: Callable[[Any], None]) -> None:
+    """A slider with its value always shown; it applies the value when released (each
+    value restarts the run, so not while dragging)."""
+    low, high, step = slider_range(spec) or (0.0, 1.0, 0.01)
+    dragged = solara.use_reactive(value)  # follows ``value``
+    slider = solara.v.Slider(
+        v_model=dragged.value,
+        on_v_model=dragged.set,
+        min=low,
+        max=high,
+        step=step,
+        thumb_label="always",
+        thumb_size=28,
+        hide_details=True,
+        class_="scs-slider",
+    )
+
+    def release(*_: Any) -> None:
+        new = dragged.peek()
+        on_change(round(float(new)) if spec.kind == "int" else float(new))
+
+    solara.v.use_event(slider, "change", release)
 
 
 def _shown(value: Any) -> str:
@@ -354,7 +443,7 @@ def ParameterPanel(
                 scenario_value=getattr(scenario or params, spec.name),
                 note=(notes or {}).get(spec.name, ""),
                 on_restore=on_restore if mine else None,
-            )
+            ).key(spec.name)  # a control's state belongs to its field, not its position
 
 
 @solara.component
@@ -457,18 +546,32 @@ def Inspector(
     """Why this citizen? What the student sees and the citizen does not."""
     n = session.model.population.n
     picks = _quick_picks(session)
+    typed_error = solara.use_reactive("")
 
     def choose(value: int | None) -> None:
         if value is not None:
-            selected.value = int(value) if 0 <= int(value) < n else selected.peek()
+            selected.value = int(value)
+            typed_error.value = ""
+
+    def typed(text: str | None) -> None:
+        """A typed number picks that citizen (0 included); anything else says why."""
+        try:
+            value = int(str(text).strip())
+        except ValueError:
+            value = -1
+        if not 0 <= value < n:
+            typed_error.value = f"citizen = {text!r} is not valid; allowed: 0 to {n - 1}"
+            return
+        choose(value)
 
     with solara.Card("Why this citizen?", subtitle="Hidden traits, opaque score, sanctions"):
         with solara.Row(style={"flex-wrap": "wrap", "align-items": "center"}):
-            solara.InputInt(
+            solara.InputText(
                 f"citizen (0 to {n - 1})",
-                value=selected.value if selected.value is not None else 0,
-                on_value=choose,
-                style={"max-width": "180px"},
+                value="" if selected.value is None else str(selected.value),
+                on_value=typed,
+                error=typed_error.value or False,
+                style={"max-width": "220px"},
             )
             for label, index in picks.items():
                 solara.Button(
@@ -500,25 +603,10 @@ def Inspector(
             f"<b>Citizen #{index}</b>, week {session.steps}: {score}; "
             f"{facts['contacts']} active contacts; {traits['group']}."
         )
-        weights = facts["true_weights"]
-        believed = facts["believed_weights"]
-        components = facts["components"]
-        names = sorted(set(weights) | set(believed) | set(components))
-        rows = [
-            (
-                name,
-                f"{components[name]:.2f}" if name in components else "-",
-                f"{weights.get(name, 0.0):.2f}",
-                f"{believed.get(name, 0.0):.2f}",
-            )
-            for name in names
-        ]
+        _html(_score_rule_markup(session, facts))
         with solara.Columns([1, 1]):
             with solara.Column():
-                _html(
-                    "<b>Score by component</b> (what the scorer uses; the citizen only guesses)<br>"
-                    + _table(rows, ("source", "component", "true weight", "believed weight"))
-                )
+                _html(_weights_markup(facts))
                 _html(
                     "<b>Hidden traits</b> (the scorer sees none of them)<br>"
                     + _table(
@@ -583,6 +671,58 @@ def Inspector(
             )
         elif not session.history.enabled:
             solara.Text("History is not kept above 200,000 citizens.")
+
+
+def _score_rule_markup(session: DashboardSession, facts: dict) -> str:
+    """The score rule in words and numbers, with this citizen's values."""
+    from scs_sim.scoring import NEUTRAL_SCORE, POINTS_PER_SD, SCORE_MAX, SCORE_MIN
+
+    if facts["score"] is None:
+        return "<b>Score rule</b>: no score runs in this scenario."
+    weights, parts = facts["true_weights"], facts["components"]
+    total = sum(w for w in weights.values() if w > 0) or 1.0
+    mix = sum(weights.get(k, 0.0) / total * parts.get(k, 0.0) for k in weights)
+    reference = getattr(session.model, "score_reference", None)
+    ref = f" (here m = {reference[0]:.3f}, s = {reference[1]:.3f})" if reference else ""
+    return (
+        "<b>Score rule</b> (hidden from citizens): score = "
+        f"{NEUTRAL_SCORE:.0f} + {POINTS_PER_SD:.0f} × (Σ w·c − m) / s, kept within "
+        f"{SCORE_MIN:.0f}-{SCORE_MAX:.0f}; w = the true weights (shares of the score), "
+        "c = the citizen's components (0-1), m and s = mean and spread of Σ w·c when the "
+        f"score was launched{ref}. For this citizen Σ w·c = {mix:.3f}, score "
+        f"{facts['score']:.0f}."
+    )
+
+
+def _weights_markup(facts: dict) -> str:
+    """True and believed weights as shares of the score (both sum to 100%), side by side
+    on one scale, with the citizen's component values."""
+    true_w, believed = facts["true_weights"], facts["believed_weights"]
+    parts = facts["components"]
+    names = sorted(set(true_w) | set(believed) | set(parts))
+    true_sum = sum(max(true_w.get(k, 0.0), 0.0) for k in names) or 1.0
+    believed_sum = sum(max(believed.get(k, 0.0), 0.0) for k in names) or 1.0
+
+    def bar(share: float, colour: str) -> str:
+        return (
+            f'<span class="scs-bar" style="width: {100 * share:.0f}px; background: {colour}">'
+            f"</span> {100 * share:.0f}%"
+        )
+
+    rows = ""
+    for k in names:
+        comp = f"{parts[k]:.2f}" if k in parts else "-"
+        rows += (
+            f"<tr><td>{escape(k)}</td><td>{comp}</td>"
+            f"<td>{bar(max(true_w.get(k, 0.0), 0.0) / true_sum, '#0072b2')}</td>"
+            f"<td>{bar(max(believed.get(k, 0.0), 0.0) / believed_sum, '#e69f00')}</td></tr>"
+        )
+    return (
+        "<b>Weights, as shares of the score</b> (true: what the scorer uses; believed: "
+        "what the citizen guesses, scaled to sum to 100% like the true ones)<br>"
+        '<table class="scs-table"><tr><th>source</th><th>component c</th>'
+        "<th>true weight</th><th>believed weight</th></tr>" + rows + "</table>"
+    )
 
 
 def _yes(flag: bool) -> str:
@@ -725,9 +865,15 @@ def Dashboard(scenario_dirs: list[Path] | None = None, initial: str | None = Non
             if name not in scenarios:
                 continue
             try:
-                return name, load_session(scenarios[name], DEFAULT_SEED, scenarios=scenarios), ""
+                session = load_session(scenarios[name], DEFAULT_SEED, scenarios=scenarios)
             except ERRORS as exc:
-                problems.append(str(exc))
+                problems.append(str(exc).splitlines()[0])
+                continue
+            # The first choice failed: say so and what is shown instead, never silently.
+            note = f"{problems[0]} (showing {name!r} instead)" if problems else ""
+            return name, session, note
+        if first not in scenarios:
+            problems.insert(0, f"scenario = {first!r} is not valid; no such file")
         return "", None, problems[0] if problems else "no scenario files found"
 
     start_name, start_session, start_error = solara.use_memo(first_session, [])
@@ -814,8 +960,8 @@ def DashboardView(
 
         control.attempt(apply)
 
-    def on_parameter(name: str, value: Any) -> None:
-        control.attempt(lambda: rebuild(overrides=overrides.peek() | {name: value}))
+    def on_parameter(name: str, value: Any) -> bool:
+        return control.attempt(lambda: rebuild(overrides=overrides.peek() | {name: value}))
 
     def on_restore(name: str) -> None:
         """Back to the scenario file's value: the page's change is dropped."""
