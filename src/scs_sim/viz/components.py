@@ -27,6 +27,7 @@ import solara.lab
 
 from scs_sim.loading import ScenarioError
 from scs_sim.network import NetworkFileError
+from scs_sim.population import KIND_BITS
 from scs_sim.runner import DEFAULT_SEED
 from scs_sim.scenario import Scenario
 from scs_sim.viz import charts
@@ -40,7 +41,7 @@ from scs_sim.viz.edge_lists import (
 from scs_sim.viz.fields import FieldSpec, sections
 from scs_sim.viz.limits import SLOTS, full_message
 from scs_sim.viz.merged_echarts import chart
-from scs_sim.viz.network_image import citizen_at, network_png
+from scs_sim.viz.network_image import EVERYONE, FILTERS, citizen_at, network_png
 from scs_sim.viz.panels import METRIC_PANELS
 from scs_sim.viz.session import (
     BASELINE,
@@ -92,6 +93,10 @@ CSS = """
 .scs-story { margin: 2px 0 8px 0; padding-left: 18px; font-size: 0.9rem; }
 .scs-slider { margin-top: 26px; }
 .scs-bar { display: inline-block; height: 10px; vertical-align: middle; }
+.scs-tip { background: rgba(255, 255, 255, 0.95); border: 1px solid #888; padding: 4px 8px;
+  font-size: 0.9rem; line-height: 1.3; white-space: nowrap; pointer-events: none; }
+.scs-network-tools { align-items: center; column-gap: 12px; }
+.scs-network-tools .v-select { flex: 0 0 220px; max-width: 220px; }
 .scs-def { border-bottom: 1px dotted #333; cursor: help; font-size: 0.9rem; }
 .scs-table td, .scs-table th { padding: 2px 10px; text-align: left; }
 .scs-story-note { display: block; font-size: 0.85rem; color: #6a4a00; }
@@ -1155,42 +1160,12 @@ def LiveViews(control: Controller, selected: solara.Reactive[int | None], large:
     """Network, charts, comparison, inspector and exports: everything a step changes."""
     version = control.version.value
     session = control.session
-    network = solara.use_memo(
-        lambda: _locked(
-            session,
-            lambda: network_png(session.model, session.view, selected=selected.value, large=large),
-        ),
-        [version, selected.value, large, id(session)],
-    )
     series = solara.use_memo(lambda: session.series(), [version, id(session)])
     twin_series = solara.use_memo(lambda: session.twin_series(), [version, id(session)])
     events = [step for step, _ in session.model.captions]
 
-    def pick(click: dict | None) -> None:
-        """A click on the network picks the citizen drawn there (a miss changes nothing)."""
-        if not click:
-            return
-        index = citizen_at(
-            session.view, float(click.get("x", "nan")), float(click.get("y", "nan")), large=large
-        )
-        if index is not None:
-            selected.value = index
-
     def network_view() -> None:
-        with solara.Div(classes=["scs-network-box"]):
-            ClickImage.element(  # type: ignore[attr-defined]
-                png=network,
-                css_class="scs-network",
-                alt=f"Network of {session.view.n:,} citizens, week {session.steps}",
-                on_click=pick,
-            )
-            if session.view.sampled:
-                solara.Text(
-                    f"Sampled view: {len(session.view.nodes):,} of "
-                    f"{session.view.n:,} citizens, grown breadth-first from random "
-                    "starts so their ties show. Plots and counts use everyone.",
-                    classes=["scs-help"],
-                )
+        NetworkImage(session, version, selected, large)
 
     metrics = charts.metrics_option(series, events, planned_steps=session.params.steps, large=large)
     if large:
@@ -1225,6 +1200,81 @@ def LiveViews(control: Controller, selected: solara.Reactive[int | None], large:
             )
     Inspector(session, version, selected, large)
     Exports(session, version, selected.value, large)
+
+
+@solara.component
+def NetworkImage(
+    session: DashboardSession, version: int, selected: solara.Reactive[int | None], large: bool
+) -> None:
+    """The network picture: click to pick a citizen, hover for details, wheel to zoom,
+    drag to pan, double click to reset; a filter of what is drawn. Its own component, so
+    a hover re-renders only this."""
+    show = solara.use_reactive(EVERYONE)
+    tip = solara.use_reactive("")
+    network = solara.use_memo(
+        lambda: _locked(
+            session,
+            lambda: network_png(
+                session.model,
+                session.view,
+                selected=selected.value,
+                large=large,
+                show=show.value,
+            ),
+        ),
+        [version, selected.value, large, id(session), show.value],
+    )
+
+    def at(point: dict | None) -> int | None:
+        if not point:
+            return None
+        x, y = float(point.get("x", "nan")), float(point.get("y", "nan"))
+        return citizen_at(session.view, x, y, large=large)
+
+    def pick(click: dict | None) -> None:
+        """A click on the network picks the citizen drawn there (a miss changes nothing)."""
+        index = at(click)
+        if index is not None:
+            selected.value = index
+
+    def hover(point: dict | None) -> None:
+        index = at(point)
+        with session.lock:
+            tip.set("" if index is None else citizen_tip(session.model, index))
+
+    with solara.Div(classes=["scs-network-box"]):
+        ClickImage.element(  # type: ignore[attr-defined]
+            png=network,
+            css_class="scs-network",
+            alt=f"Network of {session.view.n:,} citizens, week {session.steps}",
+            on_click=pick,
+            on_hover=hover,
+            tip=tip.value,
+        )
+        with solara.Row(classes=["scs-network-tools"]):
+            solara.Select("show", values=list(FILTERS), value=show)
+            solara.Text(
+                "wheel: zoom · drag: pan · double click: reset · click: pick a citizen",
+                classes=["scs-help"],
+            )
+        if session.view.sampled:
+            solara.Text(
+                f"Sampled view: {len(session.view.nodes):,} of "
+                f"{session.view.n:,} citizens, grown breadth-first from random "
+                "starts so their ties show. Plots and counts use everyone.",
+                classes=["scs-help"],
+            )
+
+
+def citizen_tip(model: Any, index: int) -> str:
+    """One line about a citizen, for the network's hover text."""
+    state = model.population.state
+    kinds = [k for k, bit in KIND_BITS.items() if int(state.restricted[index]) & bit]
+    listed = " · blacklisted" if bool(state.listed[index]) else ""
+    wrong = " (wrongly)" if int(state.restricted[index]) & ~int(state.justified[index]) else ""
+    sanctions = f" · restricted: {', '.join(kinds)}{wrong}" if kinds else ""
+    score = f"score {float(state.score[index]):.0f}" if model.params.scoring else "no score"
+    return f"#{index}: {score}{listed}{sanctions} · fear {float(state.fear[index]):.2f}"
 
 
 def _definitions_markup() -> str:

@@ -42,6 +42,7 @@ class NetworkView:
         row_of: For every citizen, its row in ``positions``, or -1 if not drawn.
         initial_pairs: Sorted keys ``low * n + high`` of the initial ties among drawn citizens.
         n: Population size.
+        community: Each drawn citizen's community, by row.
     """
 
     nodes: np.ndarray
@@ -49,6 +50,8 @@ class NetworkView:
     row_of: np.ndarray
     initial_pairs: np.ndarray
     n: int
+    community: np.ndarray | None = None
+    """Community (Louvain, on the initial ties) of each drawn citizen, by row."""
 
     @property
     def sampled(self) -> bool:
@@ -120,13 +123,16 @@ def force_layout(
     dst: np.ndarray,
     gen: np.random.Generator,
     iterations: int = LAYOUT_ITERATIONS,
+    ring: bool = True,
 ) -> np.ndarray:
     """Fruchterman-Reingold positions of ``k`` nodes with ties (src, dst), in the unit square.
 
     Dense numpy repulsion: O(k^2) memory and time per iteration, fine up to
-    :data:`DISPLAY_LIMIT` nodes, and deterministic for a given generator.
+    :data:`DISPLAY_LIMIT` nodes, and deterministic for a given generator. ``ring``: start
+    from :func:`ring_start`; else from uniform positions (a community's piece of a ring
+    lattice would otherwise stay a thin arc).
     """
-    pos = ring_start(k, gen)
+    pos = ring_start(k, gen) if ring else gen.random((k, 2)).astype(np.float32)
     if k < 3:
         return pos
     optimal = np.float32(1.0 / np.sqrt(k))
@@ -163,6 +169,102 @@ def force_layout(
     return pos
 
 
+def communities(k: int, src: np.ndarray, dst: np.ndarray, seed: int) -> np.ndarray:
+    """Community of each of ``k`` nodes (0, 1, ... largest first): networkx's Louvain."""
+    import networkx as nx  # imported here: only when a layout is computed (once per network)
+
+    graph = nx.Graph()
+    graph.add_nodes_from(range(k))
+    graph.add_edges_from(zip(src.tolist(), dst.tolist(), strict=True))
+    found = nx.community.louvain_communities(graph, seed=seed)
+    label = np.zeros(k, dtype=np.int64)
+    for i, members in enumerate(sorted(found, key=lambda c: (-len(c), min(c)))):
+        label[list(members)] = i
+    return label
+
+
+def community_layout(
+    k: int, src: np.ndarray, dst: np.ndarray, gen: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray]:
+    """Positions that keep communities together: Louvain communities, each laid out on
+    its own (force-directed) in a disc sized by its membership, the discs placed by a
+    force layout of the community graph (ties between communities pull them together)
+    and then pushed apart until they do not overlap.
+
+    Returns:
+        (k, 2) positions in the unit square, and each node's community.
+    """
+    label = communities(k, src, dst, int(gen.integers(2**31)))
+    groups = int(label.max()) + 1 if k else 0
+    if groups <= 1:
+        return force_layout(k, src, dst, gen), label
+    sizes = np.bincount(label, minlength=groups)
+    between = label[src] != label[dst]
+    centres = force_layout(groups, label[src][between], label[dst][between], gen)
+    radius = 0.5 * np.sqrt(sizes / k) * 1.3
+    centres = _separate(centres.astype(np.float64), radius)
+    pos = np.zeros((k, 2), dtype=np.float64)
+    for c in range(groups):
+        members = np.flatnonzero(label == c)
+        local = np.full(k, -1, dtype=np.int64)
+        local[members] = np.arange(len(members))
+        inside = (label[src] == c) & (label[dst] == c)
+        inner = force_layout(len(members), local[src[inside]], local[dst[inside]], gen, ring=False)
+        inner = _to_disc(inner)
+        pos[members] = centres[c] + (inner - 0.5) * 2 * radius[c] * 0.92
+    pos -= pos.min(0)
+    pos /= max(float(pos.max()), 1e-9)
+    return pos.astype(np.float32), label
+
+
+def _to_disc(pos: np.ndarray) -> np.ndarray:
+    """A community's positions (unit square) redrawn to fill the disc inscribed in it.
+
+    Members are ordered along the layout's main axis and placed on a grid inside the
+    disc, column by column in a snake, so citizens close in the layout stay close: a
+    community that is a stretch of a ring lattice becomes a filled disc, not a thin arc.
+    """
+    m = len(pos)
+    if m < 3:
+        return np.full_like(pos, 0.5) if m < 2 else np.array([[0.3, 0.5], [0.7, 0.5]], np.float32)
+    d = pos - pos.mean(0)
+    _, _, axes = np.linalg.svd(d.astype(np.float64), full_matrices=False)
+    order = np.argsort(d @ axes[0], kind="stable")
+    h = np.sqrt(np.pi * 0.25 / m) * 0.93
+    while True:
+        ticks = np.arange(-0.5 + h / 2, 0.5, h)
+        gx, gy = np.meshgrid(ticks, ticks, indexing="ij")
+        inside = gx**2 + gy**2 <= 0.25
+        if inside.sum() >= m:
+            break
+        h *= 0.95
+    cells = []
+    for col in range(len(ticks)):
+        rows = np.flatnonzero(inside[col])
+        rows = rows if col % 2 == 0 else rows[::-1]
+        cells.extend((ticks[col], ticks[r]) for r in rows)
+    out = np.empty((m, 2), dtype=np.float32)
+    out[order] = 0.5 + np.array(cells[:m], dtype=np.float32)
+    return out
+
+
+def _separate(centres: np.ndarray, radius: np.ndarray, rounds: int = 200) -> np.ndarray:
+    """Push discs apart until none overlap (a few hundred cheap rounds at most)."""
+    pos = centres.copy()
+    for _ in range(rounds):
+        gap = pos[:, None, :] - pos[None, :, :]
+        dist = np.sqrt((gap**2).sum(-1))
+        np.fill_diagonal(dist, np.inf)
+        overlap = (radius[:, None] + radius[None, :]) * 1.04 - dist
+        if (overlap <= 0).all():
+            break
+        ratio = np.zeros_like(overlap)
+        np.divide(overlap, np.maximum(dist, 1e-9), out=ratio, where=overlap > 0)
+        push = ratio[:, :, None] * gap
+        pos += 0.5 * push.sum(1)
+    return pos
+
+
 def _compute_view(network: SocialNetwork, signature: str) -> NetworkView:
     gen = np.random.default_rng(int(signature[:12], 16))
     nodes = snowball_sample(network, DISPLAY_LIMIT, gen)
@@ -173,8 +275,8 @@ def _compute_view(network: SocialNetwork, signature: str) -> NetworkView:
     rows, cols = rows[inside], cols[inside]
     keys = pair_keys(rows, cols, network.n)
     low, high = keys // network.n, keys % network.n
-    positions = force_layout(len(nodes), row_of[low], row_of[high], gen)
-    return NetworkView(nodes, positions, row_of, keys, network.n)
+    positions, community = community_layout(len(nodes), row_of[low], row_of[high], gen)
+    return NetworkView(nodes, positions, row_of, keys, network.n, community)
 
 
 def network_view(network: SocialNetwork, signature: str) -> NetworkView:

@@ -240,12 +240,37 @@ def _draw_ties(draw, view: NetworkView, xy: np.ndarray, pairs: np.ndarray, colou
         draw.line(line, fill=colour, width=1)
 
 
+EVERYONE, SANCTIONED, CUT_TIES, EGO = (
+    "everyone",
+    "sanctioned only",
+    "cut ties only",
+    "chosen citizen's ties",
+)
+FILTERS = (EVERYONE, SANCTIONED, CUT_TIES, EGO)
+"""What the network view shows: everyone; only sanctioned citizens (the others as faint
+dots, ties among sanctioned citizens); every citizen but only the ties cut so far; the
+chosen citizen's ego network (its ties, old and new, and the ties among its contacts)."""
+
+
+def _ego_rows(model: SocialCreditModel, view: NetworkView, ego: int) -> np.ndarray:
+    """Rows of the chosen citizen and everyone it is or was tied to, among the drawn."""
+    n = view.n
+    low, high = view.initial_pairs // n, view.initial_pairs % n
+    rows, cols = model.network.active_edges()
+    now = np.concatenate([cols[rows == ego], rows[cols == ego]])
+    then = np.concatenate([high[low == ego], low[high == ego]])
+    people = np.unique(np.concatenate([[ego], now, then]).astype(np.int64))
+    found = view.row_of[people]
+    return found[found >= 0]
+
+
 def network_png(
     model: SocialCreditModel,
     view: NetworkView,
     *,
     selected: int | None = None,
     large: bool = False,
+    show: str = EVERYONE,
 ) -> bytes:
     """The network view as PNG bytes (8-bit palette).
 
@@ -254,19 +279,56 @@ def network_png(
         view: Fixed positions of the drawn citizens.
         selected: A citizen to circle (the inspector's), if drawn.
         large: Lecture-mode text.
+        show: One of :data:`FILTERS`.
+
+    Raises:
+        ValueError: ``show`` is not one of :data:`FILTERS`.
     """
+    if show not in FILTERS:
+        raise ValueError(f"show = {show!r} is not valid; allowed: {', '.join(FILTERS)}")
     spot, base = _base(view, large)
-    image = base.copy()
-    draw = ImageDraw.Draw(image)
     xy, radius, text_px = spot.xy, spot.radius, spot.text_px
-
     ties = tie_classes(model, view)
-    # Over the grey base: new ties, then cut ones on top (the order kept, new, cut).
-    _draw_ties(draw, view, xy, ties["new"], ink(TIE_NEW))
-    _draw_ties(draw, view, xy, ties["cut"], ink(TIE_CUT))
-
     marks = citizen_classes(model, view)
-    fills = shade(model.population.state.score[view.nodes]).tolist()
+    visible = np.ones(len(view.nodes), dtype=bool)
+    drawn_ties = ties
+    if show == EVERYONE:
+        image = base.copy()
+    else:
+        image = Image.new("P", (SIZE, SIZE), ink(BACKGROUND))
+        image.putpalette(_palette())
+        n = view.n
+
+        def among(pairs: np.ndarray, rows: np.ndarray) -> np.ndarray:
+            keep = np.zeros(len(view.nodes), dtype=bool)
+            keep[rows] = True
+            return pairs[keep[view.row_of[pairs // n]] & keep[view.row_of[pairs % n]]]
+
+        if show == SANCTIONED:
+            visible = marks["restricted"] | marks["blacklisted"]
+            rows = np.flatnonzero(visible)
+            drawn_ties = {k: among(v, rows) for k, v in ties.items()}
+        elif show == CUT_TIES:
+            drawn_ties = {"kept": ties["kept"][:0], "cut": ties["cut"], "new": ties["new"][:0]}
+        else:
+            ego_ok = selected is not None and 0 <= selected < view.n and view.row_of[selected] >= 0
+            rows = _ego_rows(model, view, int(selected)) if ego_ok else np.zeros(0, np.int64)
+            visible = np.zeros(len(view.nodes), dtype=bool)
+            visible[rows] = True
+            drawn_ties = {k: among(v, rows) for k, v in ties.items()}
+        _draw_ties(ImageDraw.Draw(image), view, xy, drawn_ties["kept"], ink(TIE_KEPT))
+    draw = ImageDraw.Draw(image)
+    # Over the grey ties: new ties, then cut ones on top (the order kept, new, cut).
+    _draw_ties(draw, view, xy, drawn_ties["new"], ink(TIE_NEW))
+    _draw_ties(draw, view, xy, drawn_ties["cut"], ink(TIE_CUT))
+
+    faint = ink(TIE_KEPT)
+    for x, y in xy[~visible].tolist():
+        draw.point((x, y), fill=faint)
+    xy_all = xy
+    xy = xy[visible]
+    marks = {k: v[visible] for k, v in marks.items()}
+    fills = shade(model.population.state.score[view.nodes[visible]]).tolist()
     kinds = np.where(
         marks["blacklisted"],
         BLACKLISTED_MARK,
@@ -277,7 +339,7 @@ def network_png(
     for x, y in xy[marks["wrong"]].tolist():
         draw_wrong(draw, x, y, radius)
     if selected is not None and 0 <= selected < view.n and view.row_of[selected] >= 0:
-        x, y = xy[view.row_of[selected]].tolist()
+        x, y = xy_all[view.row_of[selected]].tolist()
         d = radius * 3.5
         draw.ellipse((x - d, y - d, x + d, y + d), outline=ink(SELECTED), width=3)
         draw.text((x + d, y - d - text_px), f"#{selected}", fill=ink(SELECTED), font=_font(text_px))
@@ -289,12 +351,15 @@ def network_png(
     )
     draw.text(
         (spot.side, text_px * 0.5),
-        f"Network, week {model.steps}: {shown}",
+        f"Network, week {model.steps}: {shown}"
+        if show == EVERYONE
+        else f"Week {model.steps}: {show}"
+        + (" (pick one)" if show == EGO and selected is None else ""),
         fill=ink(TEXT),
         font=_font(text_px),
     )
     _colour_bar(draw, (SIZE - 9 * text_px, int(text_px * 0.6)), text_px)
-    _legend(draw, ties, marks, SIZE - spot.bottom + text_px * 0.5, text_px, spot.side)
+    _legend(draw, drawn_ties, marks, SIZE - spot.bottom + text_px * 0.5, text_px, spot.side)
     buf = io.BytesIO()
     image.save(buf, format="PNG", compress_level=1)
     return buf.getvalue()
