@@ -385,6 +385,24 @@ def test_layout_large_views_no_overlaps_and_controls_stay_put(
     visitor.close()
 
 
+def test_run_n_seeds_draws_bands_in_the_background(browser, dashboard_url):
+    """Three seeds of full-scs (104 weeks each) run in the background while the page
+    keeps stepping; then a chart of bands appears."""
+    visitor = Visitor(browser, dashboard_url)
+    page = visitor.page
+    visitor.type("seeds", "3")
+    visitor.click("Run 3 seeds")
+    visitor.click("Step")  # the page answers while the seeds run
+    visitor.week(1)
+    page.locator(".scs-seeds canvas").first.wait_for(timeout=120_000)
+    page.wait_for_timeout(500)
+    stats = _chart_stats(page, "scs-seeds")
+    assert stats["colours"] > 5 and stats["ink"] > 0.005, stats
+    assert page.locator(".scs-seeds-progress").count() == 0  # done: no progress bar left
+    assert visitor.errors == []
+    visitor.close()
+
+
 def test_two_browser_sessions_have_separate_models(browser, dashboard_url):
     first = Visitor(browser, dashboard_url)
     second = Visitor(browser, dashboard_url)

@@ -543,3 +543,42 @@ def test_typing_0_picks_citizen_0_and_the_score_rule_reproduces_the_score(
     mix = sum(w[k] / sum(w.values()) * c.get(k, 0.0) for k in w)
     m, s = session.model.score_reference
     assert abs(650 + 100 * (mix - m) / s - facts["score"]) < 3
+
+
+def test_run_n_seeds_bands_hold_the_runs_and_refuse_too_much(scenario_folder: Path):
+    from scs_sim.loading import ScenarioError
+    from scs_sim.viz.seeds import run_seeds
+
+    session = load_session(scenario_folder / "story.toml", 7)
+    seen: list[float] = []
+    band = run_seeds(session.params, 7, 3, 12, ["self_censorship_rate"], progress=seen.append)
+    assert seen == pytest.approx([1 / 3, 2 / 3, 1.0])
+    assert len(band) == 13
+    low, mid, high = (band[f"self_censorship_rate_q{q}"] for q in ("10", "50", "90"))
+    assert (low <= mid).all() and (mid <= high).all() and (high > low).any()
+    # Two seeds: the median is the mean of the page's run (seed 7) and seed 8's run.
+    pair = run_seeds(session.params, 7, 2, 12, ["self_censorship_rate"])
+    own = load_session(scenario_folder / "story.toml", 7)
+    other = load_session(scenario_folder / "story.toml", 8)
+    own.step(12)
+    other.step(12)
+    mean = (own.series()["self_censorship_rate"] + other.series()["self_censorship_rate"]) / 2
+    np.testing.assert_allclose(pair["self_censorship_rate_q50"], mean.to_numpy())
+    with pytest.raises(ScenarioError, match="seeds = 1 is not valid; allowed: 2 to 20"):
+        run_seeds(session.params, 7, 1, 12, ["self_censorship_rate"])
+    big = session.params.model_copy(update={"n_citizens": 200_000})
+    with pytest.raises(ScenarioError, match="allowed: 2 to 2 "):
+        run_seeds(big, 7, 3, 104, ["self_censorship_rate"])
+
+
+def test_run_n_seeds_on_the_page_shows_progress_then_bands(scenario_folder: Path):
+    import time
+
+    rc = _render(scenario_folder)
+    _type(rc.find(v.TextField, label="seeds").widget, "3")
+    _click(rc, "Run 3 seeds")
+    deadline = time.monotonic() + 60
+    while "scs-seeds" not in _charts(rc):
+        assert time.monotonic() < deadline, "no bands after 60 s"
+        time.sleep(0.2)
+    assert not _errors(rc)

@@ -378,3 +378,65 @@ def _runs(steps: np.ndarray, mask: np.ndarray) -> list[tuple[int, int]]:
     if start is not None:
         out.append((start, int(steps[-1])))
     return out
+
+
+BAND_COLOUR, MEDIAN_COLOUR, RUN_COLOUR = "rgba(0, 114, 178, 0.25)", "#0072b2", "#e69f00"
+
+
+def band_option(
+    band: pd.DataFrame,
+    current: pd.DataFrame,
+    metrics: Sequence[tuple[str, str]],
+    seeds: int,
+    *,
+    large: bool = False,
+) -> dict[str, Any]:
+    """Bands across seeds (10% to 90%), their median, and the page's own run, per metric."""
+    option = panels_option(
+        [Panel(title, [], unit=short_unit(name)) for name, title in metrics],
+        len(metrics),
+        large=large,
+        legend=[f"10-90% of {seeds} seeds", "median", "this run"],
+    )
+    steps = band["step"].to_numpy()
+    now = current["step"].to_numpy()
+    series = []
+    for i, (name, _) in enumerate(metrics):
+        low, mid, high = (band[f"{name}_q{q}"].to_numpy() for q in ("10", "50", "90"))
+        common = {"type": "line", "xAxisIndex": i, "yAxisIndex": i, "showSymbol": False}
+        series += [
+            common
+            | {
+                "name": f"10-90% of {seeds} seeds",
+                "stack": f"band{i}",
+                "data": _points(steps, low),
+                "lineStyle": {"opacity": 0},
+                "itemStyle": {"color": BAND_COLOUR},
+            },
+            common
+            | {
+                "name": f"10-90% of {seeds} seeds",
+                "stack": f"band{i}",
+                "data": _points(steps, high - low),
+                "lineStyle": {"opacity": 0},
+                "areaStyle": {"color": BAND_COLOUR},
+                "itemStyle": {"color": BAND_COLOUR},
+            },
+            common
+            | {
+                "name": "median",
+                "data": _points(steps, mid),
+                "itemStyle": {"color": MEDIAN_COLOUR},
+                "lineStyle": {"color": MEDIAN_COLOUR, "width": 2},
+            },
+            common
+            | {
+                "name": "this run",
+                "data": _points(now, current[name].to_numpy()),
+                "itemStyle": {"color": RUN_COLOUR},
+                "lineStyle": {"color": RUN_COLOUR, "width": 2, "type": "dashed"},
+            },
+        ]
+    option["series"] = series
+    option["tooltip"] = {"trigger": "axis"}
+    return option

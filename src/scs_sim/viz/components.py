@@ -42,7 +42,8 @@ from scs_sim.viz.fields import FieldSpec, sections
 from scs_sim.viz.limits import SLOTS, full_message
 from scs_sim.viz.merged_echarts import chart
 from scs_sim.viz.network_image import EVERYONE, FILTERS, citizen_at, network_png
-from scs_sim.viz.panels import METRIC_PANELS
+from scs_sim.viz.panels import COMPARISON_METRICS, METRIC_PANELS
+from scs_sim.viz.seeds import check_request, run_seeds
 from scs_sim.viz.session import (
     BASELINE,
     DashboardSession,
@@ -1198,6 +1199,7 @@ def LiveViews(control: Controller, selected: solara.Reactive[int | None], large:
                 "scs-comparison",
                 420,
             )
+    SeedBands(session, version, large)
     Inspector(session, version, selected, large)
     Exports(session, version, selected.value, large)
 
@@ -1275,6 +1277,74 @@ def citizen_tip(model: Any, index: int) -> str:
     sanctions = f" · restricted: {', '.join(kinds)}{wrong}" if kinds else ""
     score = f"score {float(state.score[index]):.0f}" if model.params.scoring else "no score"
     return f"#{index}: {score}{listed}{sanctions} · fear {float(state.fear[index]):.2f}"
+
+
+@solara.component
+def SeedBands(session: DashboardSession, version: int, large: bool) -> None:
+    """Run N seeds of the current settings in the background, with progress, and show
+    bands across them (:mod:`scs_sim.viz.seeds`). A new session (another scenario, seed
+    or parameter) stops a run in progress and drops the bands: they were of other settings.
+    """
+    count = solara.use_reactive(10)
+    request = solara.use_reactive(None)  # (session id, seeds, serial) asked for by the button
+    progress = solara.use_reactive(0.0)
+    problem = solara.use_reactive("")
+    result = solara.use_reactive(None)  # (session id, seeds, band) of the last finished run
+    metrics = list(COMPARISON_METRICS)
+    asked = request.value
+    mine = asked is not None and asked[0] == id(session)
+
+    def start() -> None:
+        seeds = int(count.peek())
+        try:
+            check_request(session.params, seeds, session.params.steps)
+        except ScenarioError as exc:
+            problem.set(str(exc))
+            return
+        problem.set("")
+        progress.set(0.0)
+        serial = (request.peek() or (0, 0, 0))[2] + 1
+        request.set((id(session), seeds, serial))
+
+    def work(cancel: threading.Event) -> None:
+        if not mine:
+            return
+        band = run_seeds(
+            session.params,
+            session.seed,
+            asked[1],
+            session.params.steps,
+            [name for name, _ in metrics],
+            progress=progress.set,
+            cancel=cancel,
+        )
+        if band is not None:
+            result.set((id(session), asked[1], band))
+
+    solara.use_thread(work, dependencies=[asked, id(session)])
+    with solara.Card(
+        "Uncertainty across seeds",
+        subtitle=f"The current settings on seeds {session.seed} to "
+        f"{session.seed + int(count.value) - 1} (the page's run is the first), "
+        f"{session.params.steps} weeks each, run in the background.",
+    ):
+        with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}):
+            solara.InputInt("seeds", value=count, style={"max-width": "100px"})
+            solara.Button(f"Run {count.value} seeds", on_click=start, outlined=True)
+            if mine and progress.value < 1.0:
+                solara.ProgressLinear(value=100 * progress.value)
+                solara.Text(
+                    f"running: {100 * progress.value:.0f}% done", classes=["scs-seeds-progress"]
+                )
+        if problem.value:
+            solara.Error(problem.value)
+        done = result.value
+        if done is not None and done[0] == id(session):
+            chart(
+                charts.band_option(done[2], session.series(), metrics, done[1], large=large),
+                "scs-seeds",
+                320,
+            )
 
 
 def _definitions_markup() -> str:

@@ -345,13 +345,11 @@ def network_png(
         draw.text((x + d, y - d - text_px), f"#{selected}", fill=ink(SELECTED), font=_font(text_px))
 
     shown = (
-        f"{len(view.nodes):,} of {view.n:,} citizens (sample)"
-        if view.sampled
-        else f"{view.n:,} citizens"
+        f"{len(view.nodes):,} of {view.n:,} (sample)" if view.sampled else f"{view.n:,} citizens"
     )
     draw.text(
         (spot.side, text_px * 0.5),
-        f"Network, week {model.steps}: {shown}"
+        f"Week {model.steps}: {shown}"
         if show == EVERYONE
         else f"Week {model.steps}: {show}"
         + (" (pick one)" if show == EGO and selected is None else ""),
