@@ -582,3 +582,25 @@ def test_run_n_seeds_on_the_page_shows_progress_then_bands(scenario_folder: Path
         assert time.monotonic() < deadline, "no bands after 60 s"
         time.sleep(0.2)
     assert not _errors(rc)
+
+
+def test_frontier_reads_the_docs_table_and_places_the_run(scenario_folder: Path):
+    from scs_sim.tradeoff import HEADLINE_BENEFIT, HEADLINE_COST, OUTCOMES
+    from scs_sim.viz.frontier import frontier_option, run_effects, shipped_effects
+
+    table = shipped_effects()
+    assert set(table["outcome"]) == {o.name for o in OUTCOMES}
+    full = table.set_index(["scenario", "outcome"]).loc[("full-scs", HEADLINE_COST)]
+    assert full["effect_low"] <= full["effect"] <= full["effect_high"]
+    # The page's run against its baseline counterfactual, measured like the table.
+    scenarios = list_scenarios([scenario_folder])
+    session = load_session(scenario_folder / "story.toml", 7, None, BASELINE, scenarios)
+    session.step(40)
+    effects = run_effects(session.series(), session.twin_series(), SMALL)
+    assert effects[HEADLINE_COST] > 0.1  # full-scs chills speech against no policy
+    option = frontier_option(table, effects, "this run")
+    mine = option["series"][-1]["data"][0]["value"]
+    assert mine == [effects[HEADLINE_COST], effects[HEADLINE_BENEFIT]]
+    rc = _render(scenario_folder)
+    assert "scs-frontier" in _charts(rc)
+    assert any("To place this run" in t for t in _texts(rc, "scs-help"))

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import os
 import threading
@@ -1199,6 +1200,7 @@ def LiveViews(control: Controller, selected: solara.Reactive[int | None], large:
                 "scs-comparison",
                 420,
             )
+    FrontierPanel(session, version, large)
     SeedBands(session, version, large)
     Inspector(session, version, selected, large)
     Exports(session, version, selected.value, large)
@@ -1345,6 +1347,47 @@ def SeedBands(session: DashboardSession, version: int, large: bool) -> None:
                 "scs-seeds",
                 320,
             )
+
+
+@functools.cache
+def _shipped_effects() -> tuple[Any, str]:
+    """docs/tradeoffs.md's table, read once per server (or why it cannot be)."""
+    from scs_sim.viz.frontier import shipped_effects
+
+    try:
+        return shipped_effects(), ""
+    except (OSError, ValueError) as exc:
+        return None, str(exc).splitlines()[0]
+
+
+@solara.component
+def FrontierPanel(session: DashboardSession, version: int, large: bool) -> None:
+    """The trade-off frontier with the page's run on it (:mod:`scs_sim.viz.frontier`)."""
+    from scs_sim.viz.frontier import frontier_option, run_effects
+
+    shipped, problem = _shipped_effects()
+    comparing = session.counterfactual is not None and session.counterfactual.label == BASELINE
+    with solara.Card(
+        "Trade-off frontier",
+        subtitle="Shipped scenarios: docs/tradeoffs.md (2,000 citizens, 104 weeks, 5 seeds, "
+        "95% intervals). This run: one seed, the weeks run so far, against its running "
+        "counterfactual.",
+    ):
+        if shipped is None:
+            solara.Error(f"The frontier needs docs/tradeoffs.md: {problem}")
+            return
+        current = None
+        label = f"this run ({session.params.name}, week {session.steps}, seed {session.seed})"
+        if comparing and session.steps > 0:
+            twin = session.twin_series()
+            if twin is not None:
+                current = run_effects(session.series(), twin, session.model.population.n)
+        else:
+            solara.Text(
+                f"To place this run, choose 'Compare with: {BASELINE}' and step.",
+                classes=["scs-help"],
+            )
+        chart(frontier_option(shipped, current, label, large=large), "scs-frontier", 420)
 
 
 def _definitions_markup() -> str:
