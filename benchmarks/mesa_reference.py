@@ -21,13 +21,13 @@ import statistics
 import mesa
 import numpy as np
 
-from scs_sim.behaviour.beliefs import BACKGROUND_LEARNING
-from scs_sim.behaviour.donations import FULL_BELIEF
-from scs_sim.behaviour.expression import FEAR_WEIGHT, post_penalty
-from scs_sim.consequences import STRAIN_MEMORY
 from scs_sim.loading import load_scenario
 from scs_sim.network import SocialNetwork
 from scs_sim.population import create_population
+from scs_sim.rules.beliefs import BACKGROUND_LEARNING
+from scs_sim.rules.consequences import STRAIN_MEMORY
+from scs_sim.rules.donations import FULL_BELIEF
+from scs_sim.rules.expression import FEAR_WEIGHT, post_penalty
 from scs_sim.scenario import DATA_SOURCES, SANCTION_KINDS
 from scs_sim.scoring import (
     CAPACITY_SHARE,

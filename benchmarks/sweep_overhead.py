@@ -15,7 +15,7 @@ processes started together (no engine, no pool) show what the machine itself all
 two runs at once share the caches and memory bandwidth, so each is slower than alone.
 The pool's wall time over theirs is the engine's own overhead. A serial sweep (no
 ``--workers``) keeps numba's default threads (the kernels use them on populations of at least
-``scs_sim.parallel.PARALLEL_MIN`` citizens); it is shown for comparison. Dask is timed
+``scs_sim.kernels.parallel.PARALLEL_MIN`` citizens); it is shown for comparison. Dask is timed
 
 - on a running cluster started here with ``dask scheduler`` and ``dask worker`` (reached
   through DASK_SCHEDULER_ADDRESS; its workers have run one sweep before, as a long-lived
@@ -400,7 +400,7 @@ def main() -> None:
         "two": f"same runs split between {WORKERS} plain processes started together, no engine "
         "(what the machine allows)",
         "serial": "sweep, serial (no --workers): numba's default threads (kernels use them "
-        "only from scs_sim.parallel.PARALLEL_MIN citizens)",
+        "only from scs_sim.kernels.parallel.PARALLEL_MIN citizens)",
         "pool": f"sweep, local pool ({WORKERS} workers)",
         "warm": f"sweep, Dask: running cluster (dask scheduler + dask worker, {WORKERS} "
         "workers), workers started as docs/sweeps.md advises",

@@ -6,8 +6,9 @@ import numba
 import numpy as np
 import pytest
 
-from scs_sim import SocialCreditModel, contact_layout, parallel
-from scs_sim.contact_layout import NEAR, ContactLayout, _merge, _seek
+from scs_sim import SocialCreditModel
+from scs_sim.kernels import contact_layout, parallel
+from scs_sim.kernels.contact_layout import NEAR, ContactLayout, _merge, _seek
 from scs_sim.network import GENERATORS, SocialNetwork
 from scs_sim.scenario import Scenario
 

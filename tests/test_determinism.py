@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from scs_sim import SocialCreditModel
-from scs_sim.streams import MECHANISMS, RandomStreams
+from scs_sim.streams import KEY_DOMAIN, MECHANISMS, RandomStreams
 
 
 def run(scenario: str, seed: int, steps: int = 30, **kw) -> SocialCreditModel:
@@ -67,19 +67,42 @@ def test_shocks_are_shared_until_policies_diverge():
     np.testing.assert_array_equal(base.population.state.debt, sesame.population.state.debt)
 
 
-def test_stream_keys_are_numpys_seed_sequence_states():
-    # The compiled hash (scs_sim.seed_sequence) must give numpy's key for every root,
-    # including roots of one word, of the full pool, and beyond it (numpy's own path).
+def test_stream_keys_are_the_documented_splitmix64_chain():
+    # The key of (root, mechanism, step, lane), written out from the docstring's formula.
+    m64 = (1 << 64) - 1
+
+    def f(z):
+        z = (z + 0x9E3779B97F4A7C15) & m64
+        z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & m64
+        z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & m64
+        return z ^ (z >> 31)
+
+    # SplitMix64's published first output for seed 0 (state 0 + gamma).
+    assert f(0) == 0xE220A8397B1DCDAF
     gen = np.random.default_rng(0)
-    roots = [0, 1, 2**32 - 1, 2**32, 2**63 - 1, 2**128 - 1, 2**128, 3**90]
-    roots += [int(gen.integers(2**63)) >> int(gen.integers(0, 63)) for _ in range(300)]
+    roots = [0, 1, 2**63 - 1] + [int(gen.integers(2**63)) for _ in range(50)]
+    keys, coordinates = set(), set()
     for k, root in enumerate(roots):
         streams = RandomStreams(root)
         mechanism = MECHANISMS[k % len(MECHANISMS)]
-        for step, lane in ((-1, 0), (0, 0), (k, k % 5), (2**32 - 2, 3), (2**32 - 1, 0)):
-            spawn_key = (zlib.crc32(mechanism.encode()), step + 1, lane + 1, 0xC0DE)
-            seq = np.random.SeedSequence(root, spawn_key=spawn_key)
-            expected = seq.generate_state(1, np.uint64)[0]
+        for step, lane in ((-1, 0), (0, 0), (k, k % 5), (2**32 - 1, 3)):
+            crc = zlib.crc32(mechanism.encode())
+            expected = f(f(f(f(root ^ KEY_DOMAIN) ^ crc) ^ (step + 1)) ^ (lane + 1))
             key = streams.key(mechanism, step, lane)
-            assert type(key) is np.uint64
-            assert key == expected, (root, mechanism, step, lane)
+            assert type(key) is np.uint64 and key == expected, (root, mechanism, step, lane)
+            keys.add(int(key))
+            coordinates.add((root, mechanism, step, lane))
+    assert len(keys) == len(coordinates)  # no two streams share a key
+
+
+def test_neighbouring_streams_draw_independently():
+    # Keys of adjacent steps and lanes must not give correlated draws.
+    streams = RandomStreams(12345)
+    index = np.arange(200_000)
+    a = streams.uniform_at("posting", 7, index, 0)
+    for other in (
+        streams.uniform_at("posting", 8, index, 0),
+        streams.uniform_at("posting", 7, index, 1),
+    ):
+        assert abs(np.corrcoef(a, other)[0, 1]) < 0.01
+    assert abs(a.mean() - 0.5) < 0.005 and abs(a.var() - 1 / 12) < 0.002

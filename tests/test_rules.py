@@ -6,10 +6,9 @@ import numpy as np
 import pytest
 
 from scs_sim import SocialCreditModel, register_rule
-from scs_sim.behaviour import expression, violations
+from scs_sim.kernels import expression, violations
+from scs_sim.kernels.sanctions import hear_appeals, impose
 from scs_sim.population import FLIGHT, RAIL, RENTAL, VISA
-from scs_sim.sanctions import impose
-from scs_sim.sanctions.appeals import hear_appeals
 from scs_sim.scoring import RULES, update_scores
 
 SCORING = dict(scoring=True, n_citizens=200, record_error_rate=0.0, violation_rate=0.0)

@@ -1,11 +1,10 @@
-"""The optimised step (fused numba kernels) against a straightforward numpy reference.
+"""The optimised step (fused numba kernels) against the package's numpy rules.
 
-The reference below writes every rule the obvious way: whole-population numpy
-arrays, eager draws for every citizen from the same counter-based streams, scipy
-for contact sums, degrees recounted from scratch. It shares no code with the
-kernels except the streams' vectorised hash. Booleans, integers and counters must
-be identical step after step; floats agree to float32 rounding (the kernels sum in
-a different order in a few places, e.g. the own-conduct ties mean).
+The rules (scs_sim.rules) write every mechanism the obvious way: whole-population
+numpy arrays, eager draws for every citizen from the same counter-based streams,
+scipy for contact sums. They share no code with the kernels except the streams'
+vectorised hash. Every state array, counter and tie must be identical step after
+step, bit for bit (float sums that the kernels split by block are split the same way).
 """
 
 from __future__ import annotations
@@ -16,21 +15,12 @@ import scipy.sparse as sp
 from numba import njit
 
 from scs_sim import SocialCreditModel, metrics
-from scs_sim.behaviour.beliefs import BACKGROUND_LEARNING, true_weights
-from scs_sim.behaviour.donations import FULL_BELIEF
-from scs_sim.behaviour.expression import FEAR_WEIGHT, censoring_probability, post_penalty
-from scs_sim.consequences import STRAIN_MEMORY
+from scs_sim.kernels.expression import censoring_probability
+from scs_sim.kernels.parallel import BLOCK
 from scs_sim.network import GENERATORS, SocialNetwork
-from scs_sim.parallel import BLOCK
-from scs_sim.population import FLIGHT, KIND_BITS, RAIL, RENTAL, TRAVEL, VISA
-from scs_sim.scenario import DATA_SOURCES, Scenario
+from scs_sim.scenario import Scenario
 from scs_sim.scoring import (
-    CAPACITY_SHARE,
-    DONATION_SCALE,
-    MIN_SPREAD,
     NEUTRAL_SCORE,
-    ONLINE_SCALE,
-    POINTS_PER_SD,
     SCORE_MAX,
     SCORE_MIN,
 )
@@ -67,207 +57,17 @@ def _contact_mean(model, values: np.ndarray, default: float) -> np.ndarray:
     return np.where(degree > 0, mean, F(default))
 
 
-def _points(raw: np.ndarray, reference: tuple[float, float]) -> np.ndarray:
-    mean, spread = reference
-    score = F(NEUTRAL_SCORE) + F(POINTS_PER_SD / spread) * (raw - F(mean))
-    return np.clip(score, F(SCORE_MIN), F(SCORE_MAX))
-
-
-def reference_scores(m) -> None:
-    """The score rules, component by component."""
-    p, s, tr, n = m.params, m.population.state, m.population.traits, m.population.n
-    weights = p.weights()
-    total = sum(w for w in weights.values() if w > 0)
-    if not p.scoring or total <= 0:
-        s.score[:] = NEUTRAL_SCORE
-        m.own_score = s.score
-        return
-    fulfil = F(1.0 - CAPACITY_SHARE) + F(CAPACITY_SHARE) * np.minimum(F(1), tr.income / F(2))
-    comp = {
-        "donations": np.minimum(F(1), F(DONATION_SCALE) * s.donation_record),
-        "online": np.maximum(F(0), F(1) - F(ONLINE_SCALE) * s.online_record),
-        "ties": (_contact_mean(m, s.score, NEUTRAL_SCORE) - F(SCORE_MIN))
-        / F(SCORE_MAX - SCORE_MIN),
-        "credit": s.credit_record * fulfil,
-    }
-    own = dict(comp)
-    own["credit"] = s.true_credit_record * fulfil
-    own["ties"] = np.full(n, F(comp["ties"].mean(dtype=np.float64)), dtype=F)
-    raw, own_raw = np.zeros(n, F), np.zeros(n, F)
-    for name in DATA_SOURCES:
-        if weights[name] > 0:
-            raw += F(weights[name] / total) * comp[name]
-            own_raw += F(weights[name] / total) * own[name]
-    if m.score_reference is None:
-        m.score_reference = (float(raw.mean()), max(float(raw.std()), MIN_SPREAD))
-    s.score[:] = _points(raw, m.score_reference)
-    m.own_score = _points(own_raw, m.score_reference)
-
-
 def reference_step(m) -> None:
-    """One step of the model, every rule written out over whole arrays."""
+    """One step of the model by the package's numpy rules (scs_sim.rules), mechanism by mechanism.
+
+    The rules are the specification; this runs each mechanism's rule regardless of the
+    model's backend (the same as ``SocialCreditModel(backend="numpy").step()``).
+    """
     m.steps += 1
     t = m.steps
     m._apply_events(t)
-    p, s, tr, n, st = m.params, m.population.state, m.population.traits, m.population.n, m.streams
-    everyone = np.arange(n)
-
-    def draw(mechanism: str, lane: int = 0) -> np.ndarray:
-        return counter_uniforms(st.key(mechanism, t, lane), everyone)
-
-    # posting, self-censorship, surveillance
-    cost = s.beliefs[:, 1] * s.perceived_surveillance * F(post_penalty(p.record_memory))
-    fear_cost = FEAR_WEIGHT * min(1.0, p.opacity)
-    if fear_cost > 0:
-        cost = cost + F(fear_cost) * s.fear
-    exponent = (-F(p.chill_sensitivity) * tr.risk_aversion) * cost
-    s.censor_probability[:] = (-np.expm1(exponent.astype(np.float64))).astype(F)
-    wants = (draw("posting", 0) < tr.activity) & (draw("posting", 1) < tr.dissent)
-    censored = wants & (draw("posting", 2) < s.censor_probability)
-    minority = p.minority_surveillance if p.minority_share > 0 else 1.0
-    rate = np.where(tr.group == 1, F(min(1.0, p.surveillance * minority)), F(p.surveillance))
-    s.wants_critical[:] = wants
-    s.self_censored[:] = censored
-    s.expressed_critical[:] = wants & ~censored
-    s.observed_critical[:] = s.expressed_critical & (draw("surveillance") < rate)
-
-    # donations
-    sincere = draw("donations", 0) < tr.charity
-    pull = np.minimum(F(1), s.beliefs[:, 0] / F(FULL_BELIEF)) * F(p.performative_propensity)
-    s.performative[:] = ~sincere & (draw("donations", 1) < pull)
-    s.donated[:] = sincere | s.performative
-
-    # violations and record errors
-    risk = (
-        F(p.violation_rate) * tr.violation_proneness * (F(1) + F(p.strain_sensitivity) * s.strain)
-    )
-    new_debt = ~s.debt & (draw("violations") < risk)
-    new_error = ~s.false_record & (draw("records") < F(p.record_error_rate))
-    s.debt |= new_debt
-    s.false_record |= new_error
-    had = s.record_age >= 0
-    s.record_age[had] += 1
-    s.record_age[(new_debt | new_error) & ~had] = 0
-    s.false_record[s.false_record & ~s.debt & (s.record_age >= p.blacklist_term)] = False
-    m.counters["violations"] += int(new_debt.sum())
-    m.counters["record_errors"] += int(new_error.sum())
-
-    # repayment
-    pay = F(p.repayment_rate) * np.minimum(tr.income, F(2)) / (F(1) + s.strain)
-    pay = pay * (F(1) + F(p.listing_pressure) * s.listed.astype(F))
-    paid = s.debt & (draw("repayment") < pay)
-    s.debt[paid] = False
-    m.counters["repayments"] += int(paid.sum())
-    m.counters["repaid_under_pressure"] += int((paid & s.listed).sum())
-    s.record_age[~s.debt & ~s.false_record] = -1
-
-    # records
-    keep = F(p.record_memory)
-    fresh = F(1) - keep
-    for record, event in (
-        (s.donation_record, s.donated),
-        (s.online_record, s.observed_critical),
-        (s.credit_record, ~(s.debt | s.false_record)),
-        (s.true_credit_record, ~s.debt),
-    ):
-        record[:] = record * keep + fresh * event.astype(F)
-
-    reference_scores(m)
-
-    # appeals
-    s.appeal_left[~s.false_record] = -1
-    if p.appeals:
-        filing = s.false_record & ~s.debt & (s.appeal_left == -1)
-        s.appeal_left[filing] = p.appeal_delay
-        due = s.false_record & (s.appeal_left == 0)
-        s.appeal_left[s.false_record & (s.appeal_left > 0)] -= 1
-        won = due & (draw("appeals") < F(p.appeal_success))
-        s.false_record[won] = False
-        s.appeal_left[won] = -1
-        s.appeal_left[due & ~won] = -2
-        m.counters["appeals_won"] += int(won.sum())
-        m.counters["appeals_lost"] += int((due & ~won).sum())
-
-    # sanctions
-    imposed = np.zeros(n, np.uint8)
-    justified = np.zeros(n, np.uint8)
-    if p.threshold_sanctions and p.scoring:
-        s.perks[:] = s.score >= F(p.perk_threshold)
-        for kind, limit in p.thresholds().items():
-            imposed[s.score < F(limit)] |= KIND_BITS[kind]
-            justified[m.own_score < F(limit)] |= KIND_BITS[kind]
-    if p.blacklist:
-        bad = s.debt | s.false_record
-        s.listing_left[s.listed] -= 1
-        done = s.listed & (~bad | (s.listing_left <= 0))
-        s.listed[done] = False
-        s.record_age[done & bad] = 0
-        eligible = bad & ~s.listed & (s.record_age >= p.listing_delay)
-        new = eligible & (draw("blacklist") < F(p.enforcement_rate))
-        s.listed |= new
-        s.listing_left[new] = p.blacklist_term
-        s.listed_wrongly[:] = s.listed & ~s.debt
-        m.counters["listings"] += int(new.sum())
-        m.counters["wrongful_listings"] += int((new & ~s.debt).sum())
-        bits = sum(KIND_BITS[k] for k, on in p.joint_punishment().items() if on)
-        imposed[s.listed] |= bits
-        justified[s.listed & ~s.listed_wrongly] |= bits
-    s.restricted[:] = imposed
-    s.justified[:] = justified & imposed  # own conduct justifies only what was imposed
-
-    # costs
-    cost = np.zeros(n, F)
-    for bits, price in ((TRAVEL, p.cost_travel), (VISA, p.cost_visa), (RENTAL, p.cost_rental)):
-        if price > 0:
-            cost += F(price) * ((s.restricted & bits) != 0)
-    s.strain[:] = s.strain * F(STRAIN_MEMORY) + F(1.0 - STRAIN_MEMORY) * cost / tr.income
-    wants_flight = draw("travel", 0) < F(p.flight_demand) * np.minimum(tr.income, F(3))
-    m.counters["flights_blocked"] += int((wants_flight & ((s.restricted & FLIGHT) != 0)).sum())
-    wants_rail = draw("travel", 1) < F(p.rail_demand)
-    m.counters["rail_blocked"] += int((wants_rail & ((s.restricted & RAIL) != 0)).sum())
-
-    # ties: reviewers at geometric gaps, then every liable active contact of theirs
-    adj = m.network.adjacency
-    if p.tie_review_rate > 0 and p.tie_cut_propensity > 0:
-        log_q = np.log1p(-p.tie_review_rate) if p.tie_review_rate < 1 else -np.inf
-        gaps = counter_gaps(st.key("ties", t, 0), everyone, log_q)
-        reviewers = np.cumsum(gaps + 1) - 1
-        reviewers = reviewers[reviewers < n]
-        fear = np.minimum(F(1), s.beliefs[:, 2] / F(FULL_BELIEF))
-        p_cut = F(p.tie_cut_propensity) * fear * (F(0.5) + F(0.5) * tr.risk_aversion)
-        owners = np.repeat(np.arange(n), np.diff(adj.indptr))
-        liable = s.listed | ((s.score < F(p.low_score_visible)) if p.scoring else False)
-        slots = np.flatnonzero(np.isin(owners, reviewers) & (adj.data > 0) & liable[adj.indices])
-        slots = slots[p_cut[owners[slots]] > 0]
-        cut = slots[counter_uniforms(st.key("ties", t, 1), slots) < p_cut[owners[slots]]]
-        rewired = counter_uniforms(st.key("ties", t, 2), cut) < F(p.rewire_share)
-        m.counters["ties_cut"] += len(cut)
-        high = np.flatnonzero(s.score >= F(p.perk_threshold))
-        target = owners[cut].copy()
-        if len(high) and rewired.any():
-            picks = high[counter_choices(st.key("ties", t, 3), cut, len(high))]
-            target[rewired] = picks[rewired]
-        drop = target == owners[cut]
-        adj.data[cut[drop]] = 0
-        adj.indices[cut[~drop]] = target[~drop]
-        m.network.degree[:] = _degree(m)
-        m.network.changed(rewired=True)
-
-    # learning
-    lr = F(p.learning_rate)
-    sanctioned = _contact_mean(m, (s.restricted > 0).astype(F), 0.0)
-    s.fear[:] = s.fear + lr * (sanctioned - s.fear)
-    if p.scoring:
-        truth = true_weights(p)
-        b = s.beliefs
-        b[:, 0] += lr * s.donated.astype(F) * (truth[0] - b[:, 0])
-        critics = s.expressed_critical
-        penalised = (s.observed_critical & (truth[1] > 0)).astype(F)
-        s.perceived_surveillance[critics] += lr * (
-            penalised[critics] - s.perceived_surveillance[critics]
-        )
-        b[critics, 1] += lr * (truth[1] - b[critics, 1])
-        b[:, 2:] += lr * F(BACKGROUND_LEARNING) * (truth[2:] - b[:, 2:])
+    for mechanism in m.step_order:
+        mechanism.rule(m, t)
 
 
 def reference_assortativity(m) -> float:
@@ -296,8 +96,8 @@ def assert_same_state(fast, ref, step: int) -> None:
         assert np.array_equal(a, b), f"step {step}: {name} differs at {np.flatnonzero(a != b)[:5]}"
     for name in FLOAT_STATE:
         a, b = getattr(fast.population.state, name), getattr(ref.population.state, name)
-        np.testing.assert_allclose(a, b, rtol=2e-6, atol=1e-6, err_msg=f"step {step}: {name}")
-    np.testing.assert_allclose(fast.own_score, ref.own_score, rtol=2e-6, err_msg=f"{step}: own")
+        assert np.array_equal(a, b), f"step {step}: {name} differs at {np.flatnonzero(a != b)[:5]}"
+    assert np.array_equal(fast.own_score, ref.own_score), f"step {step}: own-conduct score"
     fa, ra = fast.network.adjacency, ref.network.adjacency
     assert np.array_equal(fa.indices, ra.indices), f"step {step}: rewired ties differ"
     assert np.array_equal(fa.data, ra.data), f"step {step}: cut ties differ"
@@ -330,8 +130,8 @@ CASES = {
 @pytest.mark.parametrize("case", list(CASES))
 def test_optimised_step_matches_reference(case: str):
     scenario, overrides = CASES[case]
-    fast = SocialCreditModel(scenario, rng=3, n_citizens=1500, **overrides)
-    ref = SocialCreditModel(scenario, rng=3, n_citizens=1500, **overrides)
+    fast = SocialCreditModel(scenario, rng=3, n_citizens=1500, backend="numba", **overrides)
+    ref = SocialCreditModel(scenario, rng=3, n_citizens=1500, backend="numpy", **overrides)
     for step in range(1, 25):
         fast.step()
         reference_step(ref)
@@ -345,8 +145,8 @@ def test_optimised_step_matches_reference(case: str):
 def test_optimised_step_matches_reference_over_several_blocks():
     # Kernels work block by block, each block's draws starting at its first citizen.
     n = 2 * BLOCK + 1_000
-    fast = SocialCreditModel("full-scs", rng=5, n_citizens=n, agent_views=False)
-    ref = SocialCreditModel("full-scs", rng=5, n_citizens=n, agent_views=False)
+    fast = SocialCreditModel("full-scs", rng=5, n_citizens=n, agent_views=False, backend="numba")
+    ref = SocialCreditModel("full-scs", rng=5, n_citizens=n, agent_views=False, backend="numpy")
     for step in range(1, 6):
         fast.step()
         reference_step(ref)
@@ -425,7 +225,7 @@ def test_network_rows_match_scipys_coo_route(generator: str):
 def test_kernel_draws_equal_vectorised_draws():
     from numba import njit
 
-    from scs_sim.streams import NEXT_DRAW, choice, gap, position, uniform, uniform_from
+    from scs_sim.kernels.draws import NEXT_DRAW, choice, gap, position, uniform, uniform_from
 
     @njit
     def draw_all(key, n, size, log_q):
@@ -514,8 +314,8 @@ def test_censoring_probability_is_libms_expm1_rounded_to_float32():
 
 
 def test_high_scorers_and_liable_bits_match_numpy():
-    from scs_sim import parallel
-    from scs_sim.behaviour.ties import _at_least, _liabilities
+    from scs_sim.kernels import parallel
+    from scs_sim.kernels.ties import _at_least, _liabilities
 
     rng = np.random.default_rng(11)
     n = 2 * BLOCK + 13  # blocks, and a last byte of bits that is not full

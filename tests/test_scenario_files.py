@@ -121,7 +121,7 @@ def test_missing_file_and_unknown_name(tmp_path: Path):
 def test_bad_override_names_the_key(item: str, expected: str, tmp_path: Path):
     result = run_cli("run", "baseline", "--set", item, "--out", str(tmp_path / "o"), cwd=tmp_path)
     assert result.returncode == 2
-    assert "with overrides" in result.stderr and expected in result.stderr
+    assert "with --set" in result.stderr and expected in result.stderr
     assert not (tmp_path / "o").exists()
 
 

@@ -11,8 +11,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from scs_sim import SocialCreditModel, parallel
-from scs_sim.behaviour import ties
+from scs_sim import SocialCreditModel
+from scs_sim.kernels import parallel, ties
 
 needs_two_threads = pytest.mark.skipif(
     numba.config.NUMBA_NUM_THREADS < 2, reason="numba has one thread on this machine"

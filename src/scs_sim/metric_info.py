@@ -7,10 +7,10 @@ are stale. Regenerate with ``python -m scs_sim.metric_info --write docs/outputs.
 
 from __future__ import annotations
 
-import argparse
 import sys
 from dataclasses import dataclass
-from pathlib import Path
+
+from scs_sim.doc_blocks import Block
 
 PER_STEP = "per step"
 """Kind of a metric that describes the state (or the events) of one step."""
@@ -472,32 +472,17 @@ def _tradeoff_tables() -> list[str]:
     return lines
 
 
+BLOCK = Block(BEGIN, END, lambda: outputs_tables(), "scs_sim.metric_info", "output tables")
+
+
 def embed(text: str) -> str:
-    """Replace the generated block in ``text`` with the current tables."""
-    head, _, rest = text.partition(BEGIN)
-    _, _, tail = rest.partition(END)
-    return f"{head}{BEGIN}\n{outputs_tables()}{END}{tail}"
+    """Replace the generated block in ``text`` with the current output tables."""
+    return BLOCK.embed(text)
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Print the tables, or rewrite (--write) / check (--check) a document that embeds them."""
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--write", type=Path)
-    parser.add_argument("--check", type=Path)
-    args = parser.parse_args(argv)
-    if args.write:
-        args.write.write_text(embed(args.write.read_text()))
-    elif args.check:
-        text = args.check.read_text()
-        if BEGIN not in text or embed(text) != text:
-            print(
-                f"{args.check}: output tables are stale; run python -m scs_sim.metric_info "
-                f"--write {args.check}"
-            )
-            return 1
-    else:
-        sys.stdout.write(outputs_tables())
-    return 0
+    """Print the output tables, or rewrite (--write) / check (--check) a page that embeds it."""
+    return BLOCK.main(argv, __doc__)
 
 
 if __name__ == "__main__":

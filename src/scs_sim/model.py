@@ -26,17 +26,17 @@ from typing import Any
 import mesa
 import numpy as np
 
-from scs_sim import metrics, scoring
+from scs_sim import metrics
 from scs_sim.agents import Citizen
-from scs_sim.behaviour import beliefs, donations, expression, ties, violations
-from scs_sim.consequences import bear_costs
-from scs_sim.loading import ScenarioError, build_scenario, load_scenario
+from scs_sim.loading import ScenarioError, resolve_scenario
+from scs_sim.mechanisms import STEP_ORDER, Mechanism, resolve_backend, with_plugins
 from scs_sim.network import SocialNetwork
+from scs_sim.plugins import load_plugins
 from scs_sim.population import KIND_BITS, Traits, create_population
-from scs_sim.sanctions import impose
-from scs_sim.sanctions.appeals import hear_appeals
+from scs_sim.rules import beliefs
 from scs_sim.sanctions.initial_listings import seed_initial_listings
 from scs_sim.scenario import DATA_SOURCES, Scenario
+from scs_sim.scoring import Scorer
 from scs_sim.streams import RandomStreams
 
 AGENT_VIEW_LIMIT = 50_000
@@ -90,15 +90,13 @@ def _coerce_rng(rng: Any) -> Any:
 def resolve_params(
     scenario: str | Path | Scenario | dict | None, overrides: dict[str, Any]
 ) -> Scenario:
-    """Turn the model's ``scenario`` argument plus keyword overrides into a Scenario."""
-    if scenario is None:
-        return build_scenario(overrides, "SocialCreditModel()")
-    if isinstance(scenario, Scenario):
-        data = scenario.model_dump()
-        return build_scenario(data, f"scenario {scenario.name!r}", overrides or None)
-    if isinstance(scenario, dict):
-        return build_scenario(scenario, "SocialCreditModel(scenario={...})", overrides or None)
-    return load_scenario(scenario, overrides or None)
+    """Turn the model's ``scenario`` argument plus keyword overrides into a Scenario.
+
+    The one resolver (:func:`scs_sim.loading.resolve_scenario`), in Python's words.
+    """
+    labels = {type(None): "SocialCreditModel()", dict: "SocialCreditModel(scenario={...})"}
+    label = labels.get(type(scenario))
+    return resolve_scenario(scenario, overrides or None, caller="python", label=label)
 
 
 class SocialCreditModel(mesa.Model):
@@ -113,6 +111,9 @@ class SocialCreditModel(mesa.Model):
         rng: Seed or generator, as in Mesa. Every random draw derives from it.
         agent_views: Create a :class:`Citizen` agent per citizen. ``None`` means
             "if there are at most AGENT_VIEW_LIMIT citizens".
+        backend: ``"numba"`` runs each mechanism's compiled kernel, ``"numpy"`` its numpy
+            rule (:mod:`scs_sim.rules`), with the same results bit for bit; ``"auto"``
+            picks numpy below ``mechanisms.AUTO_NUMBA_FROM`` citizens (no compilation).
         **params: Scenario fields overriding the scenario's values.
 
     Attributes:
@@ -129,6 +130,7 @@ class SocialCreditModel(mesa.Model):
         *,
         rng: Any = None,
         agent_views: bool | None = None,
+        backend: str = "auto",
         **params: Any,
     ) -> None:
         seed = params.pop("seed", None)
@@ -136,6 +138,12 @@ class SocialCreditModel(mesa.Model):
         super().__init__(rng=rng) if seed is None else super().__init__(seed=seed)
         self.params: Scenario = resolve_params(scenario, params)
         self.initial_params: Scenario = self.params
+        try:
+            self.backend = resolve_backend(backend, self.params.n_citizens)
+        except ValueError as error:
+            raise ScenarioError(str(error)) from None
+        self.plugins = load_plugins(self.params.plugins)
+        self.step_order: list[Mechanism] = with_plugins(STEP_ORDER, self.plugins)
         self.root_entropy = int(self.rng.integers(2**63))
         self.streams = RandomStreams(self.root_entropy)
         self.counters: Counter[str] = Counter(dict.fromkeys(metrics.COUNTERS, 0))
@@ -144,6 +152,14 @@ class SocialCreditModel(mesa.Model):
         self.network, group = SocialNetwork.generate(self.params, self.streams.generator("network"))
         self.population = create_population(self.params, self.streams, group)
         seed_initial_listings(self)  # no-op unless initial_listed_share > 0
+        self.plugin_states: dict[str, np.ndarray] = {
+            name: np.zeros(self.population.n, dtype=dtype)
+            for plugin in self.plugins
+            for name, dtype in plugin.states.items()
+        }
+        for plugin in self.plugins:
+            if plugin.init is not None:
+                plugin.init(self)
         has_groups = bool(group.any())
         self.group_members = (
             [np.flatnonzero(group == g).astype(np.int32) for g in (0, 1)] if has_groups else []
@@ -154,14 +170,14 @@ class SocialCreditModel(mesa.Model):
             np.searchsorted(self.network.adjacency.indptr, self.assortativity_slots, side="right")
             - 1
         ).astype(self.network.adjacency.indices.dtype)
-        self.own_score = self.population.state.score
-        self.score_components: Mapping[str, np.ndarray] = {}
-        self.score_reference: tuple[float, float] | None = None
+        self.scorer = Scorer(own_score=self.population.state.score)
         self._apply_events(0)
+        scores = self.mechanism("scores")
         for _ in range(2):  # the ties rule reads last step's scores: settle them first
-            scoring.update_scores(self)
+            scores.run(self, 0, self.backend)
 
         names = metrics.metric_names(has_groups)
+        names += [name for plugin in self.plugins for name in plugin.metrics]
         self.datacollector = mesa.DataCollector(
             model_reporters={name: partial(_read_metric, name=name) for name in names}
         )
@@ -178,8 +194,44 @@ class SocialCreditModel(mesa.Model):
         if agent_views:
             for index in range(self.population.n):
                 Citizen(self, index)
-        self.metrics = metrics.compute_metrics(self)
+        self.metrics: dict[str, float] = {}
+        self.mechanism("metrics").run(self, 0, self.backend)
+        self._plugin_metrics()
         self.datacollector.collect(self)
+
+    @property
+    def own_score(self) -> np.ndarray:
+        """The score each citizen's own conduct alone earned (the scorer's)."""
+        return self.scorer.own_score
+
+    @own_score.setter
+    def own_score(self, value: np.ndarray) -> None:
+        self.scorer.own_score = value
+
+    @property
+    def score_reference(self) -> tuple[float, float] | None:
+        """The scorecard's launch (mean, spread), once fitted (the scorer's)."""
+        return self.scorer.reference
+
+    @score_reference.setter
+    def score_reference(self, value: tuple[float, float] | None) -> None:
+        self.scorer.reference = value
+
+    @property
+    def score_components(self) -> Mapping[str, np.ndarray]:
+        """The last scoring's components by rule name (the scorer's)."""
+        return self.scorer.components
+
+    @score_components.setter
+    def score_components(self, value: Mapping[str, np.ndarray]) -> None:
+        self.scorer.components = value
+
+    def mechanism(self, name: str) -> Mechanism:
+        """The mechanism of this model's step order called ``name``."""
+        for mechanism in self.step_order:
+            if mechanism.name == name:
+                return mechanism
+        raise KeyError(f"no mechanism {name!r}; known: {[m.name for m in self.step_order]}")
 
     def _sample_tie_slots(self) -> np.ndarray:
         nnz = self.network.adjacency.nnz
@@ -201,22 +253,18 @@ class SocialCreditModel(mesa.Model):
                 self.captions.append((step, event.caption))
 
     def step(self) -> None:
-        """Advance one week. The order of mechanisms is the module docstring's."""
+        """Advance one week: policy events, then ``step_order`` (scs_sim.mechanisms)."""
         t = self.steps
         self._apply_events(t)
-        expression.express(self, t)
-        donations.donate(self, t)
-        violations.offend(self, t)
-        violations.repay(self, t)
-        violations.update_records(self)
-        scoring.update_scores(self)
-        hear_appeals(self, t)
-        impose(self, t)
-        bear_costs(self, t)
-        ties.review_ties(self, t)
-        beliefs.learn(self, t)
-        self.metrics = metrics.compute_metrics(self)
+        for mechanism in self.step_order:
+            mechanism.run(self, t, self.backend)
+        self._plugin_metrics()
         self.datacollector.collect(self)
+
+    def _plugin_metrics(self) -> None:
+        for plugin in self.plugins:
+            for name, metric in plugin.metrics.items():
+                self.metrics[name] = float(metric(self))
 
     def run(self, steps: int | None = None, progress: Any = None) -> None:
         """Run ``steps`` steps (default: the scenario's ``steps``).

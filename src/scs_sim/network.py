@@ -11,18 +11,16 @@ citizens networkx takes tens of seconds where numpy takes about one.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
-from pathlib import Path
 
 import numpy as np
 import scipy.sparse as sp
-from numba import njit, prange
 
-from scs_sim.contact_layout import CENTRE, ContactLayout, add_tie_moments, contact_terms
-from scs_sim.loading import NetworkFileError
-from scs_sim.parallel import block_bounds, block_count, citizen_kernel
-from scs_sim.prefetch import PREFETCH_DISTANCE, prefetch
+from scs_sim.errors import NetworkFileError
+from scs_sim.input_files import read_edge_list
+from scs_sim.kernels import network as kernels
+from scs_sim.kernels.contact_layout import ContactLayout
+from scs_sim.kernels.parallel import block_count
 from scs_sim.scenario import Scenario
 
 __all__ = ["GENERATORS", "NetworkFileError", "SocialNetwork", "register_generator"]
@@ -55,7 +53,7 @@ def small_world(params: Scenario, gen: np.random.Generator) -> tuple[np.ndarray,
     """Watts-Strogatz: a ring lattice with ``mean_degree / 2`` neighbours a side, rewired.
 
     Citizens next to each other on the ring get neighbouring ids, so most contact
-    lists point at nearby memory (measured: shuffled ids make a step 1.5-2.5x slower).
+    lists point at nearby memory (ids must keep that locality: docs/scale.md).
     """
     n, half = params.n_citizens, max(1, params.mean_degree // 2)
     half = min(half, (n - 1) // 2)
@@ -119,22 +117,9 @@ def communities(params: Scenario, gen: np.random.Generator) -> tuple[np.ndarray,
 @register_generator("edge_list")
 def edge_list(params: Scenario, gen: np.random.Generator) -> tuple[np.ndarray, ...]:
     """Read an edge list: two integer columns of citizen ids in [0, n_citizens)."""
-    path = Path(params.edge_list)
-    if not params.edge_list or not path.is_file():
-        raise NetworkFileError(f"edge_list = {params.edge_list!r}: no such file")
-    try:
-        edges = np.loadtxt(path, dtype=np.int64, comments="#", ndmin=2)
-    except ValueError as exc:
-        # Where, never what: numpy's message quotes the line, and the file may be anything.
-        where = re.search(r"at row \d+, column \d+", str(exc))
-        raise NetworkFileError(
-            f"{path}: not two integer columns" + (f" ({where.group()})" if where else "")
-        ) from None
-    if edges.shape[1] < 2 or (edges.size and (edges.min() < 0 or edges.max() >= params.n_citizens)):
-        raise NetworkFileError(
-            f"{path}: ids must be integers in [0, {params.n_citizens}) (n_citizens)"
-        )
-    return edges[:, 0], edges[:, 1], _groups_at_random(params, gen)
+    edges = read_edge_list(params.edge_list, params.n_citizens)
+    src, dst = np.array(edges[:, 0]), np.array(edges[:, 1])  # the cached array is read-only
+    return src, dst, _groups_at_random(params, gen)
 
 
 class SocialNetwork:
@@ -148,7 +133,8 @@ class SocialNetwork:
 
     def __init__(self, src: np.ndarray, dst: np.ndarray, n: int) -> None:
         ids = _index_dtype(max(n, 2 * len(src)))
-        indptr, indices = _build_rows(
+        build = kernels.build_rows if n >= NUMPY_COMPARE_MAX else _build_rows_numpy
+        indptr, indices = build(
             np.asarray(src).astype(ids, copy=False), np.asarray(dst).astype(ids, copy=False), n
         )
         # Built directly as sorted, duplicate-free rows: scipy's COO route sorts
@@ -256,20 +242,43 @@ class SocialNetwork:
                 mean, moments,
             )  # fmt: skip
         else:
-            _contact_pass(
-                adj.indptr, adj.indices, adj.data, self.degree, sanctioned, score,
-                np.float32(default_score), share, mean, moments,
-            )  # fmt: skip
+            kernels.contact_pass(
+                indptr=adj.indptr,
+                indices=adj.indices,
+                data=adj.data,
+                degree=self.degree,
+                sanctioned=sanctioned,
+                score=score,
+                default=np.float32(default_score),
+                share=share,
+                mean=mean,
+                moments=moments,
+            )
         seen = self._buffer("seen_score")
         np.copyto(seen, score)
         # Block totals summed in block order: the moments do not depend on the threads used.
         self._primed = (self.version, seen, float(default_score), mean, moments.sum(axis=0))
         return share
 
+    def prime(
+        self, score: np.ndarray, default_score: float, mean: np.ndarray, moments: np.ndarray
+    ) -> None:
+        """Keep a contact pass's results made elsewhere (the numpy rules' contact pass).
+
+        Args:
+            score: The scores the pass saw (copied).
+            default_score: Mean contact score given to isolates.
+            mean: Each citizen's mean contact score.
+            moments: Score moments across ties, summed over blocks in order.
+        """
+        seen = self._buffer("seen_score")
+        np.copyto(seen, score)
+        self._primed = (self.version, seen, float(default_score), mean, moments)
+
     def layout(self) -> ContactLayout | None:
         """The near/far layout the contact pass uses, or ``None`` if it walks the CSR lists.
 
-        Built on first use (0.1 s at a million citizens) and after :meth:`changed`;
+        Built on first use and after :meth:`changed`;
         ``None`` when most ties are not between ring neighbours, or ``use_layout`` is off.
         """
         if not self.use_layout:
@@ -338,7 +347,7 @@ class SocialNetwork:
         adj = self.adjacency
         out = np.empty(self.n, dtype=np.float32)
         defaults = np.broadcast_to(np.asarray(default, dtype=np.float32), (self.n,))
-        _neighbour_mean(
+        kernels.neighbour_mean(
             adj.indptr,
             adj.indices,
             adj.data,
@@ -387,128 +396,31 @@ class SocialNetwork:
         return graph
 
 
-@njit(cache=True)
-def _sort_row(indices, start, end) -> None:
-    # Insertion sort in place: contact lists are short, and np.sort would allocate a
-    # new array per citizen (10M allocations dominate the build at ten million).
-    if end - start > 64:
-        indices[start:end] = np.sort(indices[start:end])
-        return
-    for k in range(start + 1, end):
-        value = indices[k]
-        m = k - 1
-        while m >= start and indices[m] > value:
-            indices[m + 1] = indices[m]
-            m -= 1
-        indices[m + 1] = value
-
-
-@njit(cache=True)
-def _build_rows(src: np.ndarray, dst: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
-    # Counting sort of both directions into rows, then sort and de-duplicate each
-    # (short) row in place: O(m) memory beyond the result, no global sort.
+def _build_rows_numpy(src: np.ndarray, dst: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    # The same sorted, duplicate-free rows as kernels.build_rows, by a sort (small networks).
+    keep = src != dst
+    rows = np.concatenate((src[keep], dst[keep]))
+    cols = np.concatenate((dst[keep], src[keep]))
+    order = np.lexsort((cols, rows))
+    rows, cols = rows[order], cols[order]
+    first = np.ones(len(rows), dtype=bool)
+    first[1:] = (rows[1:] != rows[:-1]) | (cols[1:] != cols[:-1])
+    rows, cols = rows[first], cols[first]
     indptr = np.zeros(n + 1, dtype=src.dtype)
-    for e in range(len(src)):
-        if src[e] != dst[e]:
-            indptr[src[e] + 1] += 1
-            indptr[dst[e] + 1] += 1
-    for i in range(n):
-        indptr[i + 1] += indptr[i]
-    fill = indptr[:-1].copy()
-    indices = np.empty(indptr[n], dtype=src.dtype)
-    for e in range(len(src)):
-        a, b = src[e], dst[e]
-        if a != b:
-            indices[fill[a]] = b
-            fill[a] += 1
-            indices[fill[b]] = a
-            fill[b] += 1
-    write = 0
-    start = indptr[0]
-    for i in range(n):
-        end = indptr[i + 1]
-        _sort_row(indices, start, end)
-        indptr[i] = write
-        for k in range(start, end):
-            if k == start or indices[k] != indices[k - 1]:
-                indices[write] = indices[k]
-                write += 1
-        start = end
-    indptr[n] = write
-    return indptr, indices[:write]
+    np.cumsum(np.bincount(rows, minlength=n), out=indptr[1:])
+    return indptr, cols
 
 
-@njit(cache=True)
-def _neighbour_mean(indptr, indices, data, values, degree, default, out):
-    for i in range(len(out)):
-        if degree[i] > 0:
-            total = 0.0
-            for k in range(indptr[i], indptr[i + 1]):
-                total += np.float64(data[k]) * np.float64(values[indices[k]])
-            out[i] = np.float32(total / np.float64(degree[i]))
-        else:
-            out[i] = default[i]
+NUMPY_COMPARE_MAX = 100_000
+"""Arrays shorter than this are compared by numpy (no compiled code for small models)."""
 
 
 def _same_values(a: np.ndarray, b: np.ndarray) -> bool:
     """Whether two float32 arrays hold the same values (checked twice a step at any size)."""
     if a.shape != b.shape:
         return False
+    if len(a) < NUMPY_COMPARE_MAX:
+        return bool(np.array_equal(a, b))
     differ = np.empty(block_count(len(a)), dtype=np.uint8)
-    _blocks_differ(a, b, differ)
+    kernels.blocks_differ(a, b, differ)
     return not differ.any()
-
-
-@citizen_kernel("a")
-def _blocks_differ(a, b, differ) -> None:
-    n = len(a)
-    for block in prange(len(differ)):
-        first, last = block_bounds(block, n)
-        differ[block] = _differ(a[first:last], b[first:last])
-
-
-@njit(cache=True)
-def _differ(a, b) -> bool:
-    # No early exit: the loop vectorises (5x faster at a million citizens than stopping
-    # at the first difference), and it runs as a function over views so that it keeps
-    # its vector code in the threaded kernel (numba issue 8085).
-    differ = False
-    for i in range(len(a)):
-        differ |= a[i] != b[i]
-    return differ
-
-
-@citizen_kernel("share")
-def _contact_pass(indptr, indices, data, degree, sanctioned, score, default, share, mean, moments):
-    centre = CENTRE
-    n = len(share)
-    ahead = len(indices) - PREFETCH_DISTANCE
-    for b in prange(block_count(n)):
-        first, last = block_bounds(b, n)
-        sums = (0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
-        for i in range(first, last):
-            count = 0  # integers: exact either way, and cheaper to add than floats
-            active = 0
-            total = 0.0
-            squares = 0.0
-            # Most contact lists have no cut tie: then the flags need not be read at all,
-            # which saves a byte a tie of memory traffic (the step is memory-bound).
-            all_active = degree[i] == indptr[i + 1] - indptr[i]
-            for k in range(indptr[i], indptr[i + 1]):
-                if k < ahead:
-                    prefetch(score, indices[k + PREFETCH_DISTANCE])
-                if all_active or data[k] != 0:
-                    restricted, sj, square = contact_terms(indices[k], sanctioned, score, centre)
-                    count += restricted
-                    total += sj
-                    squares += square
-                    active += 1
-            if degree[i] > 0:
-                share[i] = np.float32(np.float64(count) / np.float64(degree[i]))
-                mean[i] = np.float32(total / np.float64(degree[i]))
-            else:
-                share[i] = np.float32(0.0)
-                mean[i] = default
-            sums = add_tie_moments(sums, active, score[i], total, squares)
-        for c in range(6):
-            moments[b, c] = sums[c]

@@ -88,6 +88,20 @@ class State:
 
 
 @dataclass
+class Multipliers:
+    """Per-citizen multipliers on built-in probabilities, 1 where nothing changes them.
+
+    Plug-ins set them (Starsim's ``rel_*`` arrays); the built-in rules and kernels multiply
+    them in, last, in float32, so ones leave every result as it was, bit for bit.
+    """
+
+    violation: np.ndarray
+    """On the risk of a new violation (scs_sim.rules.violations.offend)."""
+    censor: np.ndarray
+    """On the probability of holding back a critical post, capped at 1 (rules.expression)."""
+
+
+@dataclass
 class Population:
     """Traits and state of all citizens, plus fixed index sets used by metrics."""
 
@@ -95,6 +109,8 @@ class Population:
     state: State
     bottom_income: np.ndarray = field(repr=False)
     top_income: np.ndarray = field(repr=False)
+    rel: Multipliers = field(repr=False)
+    """Multipliers on built-in probabilities (all ones unless a plug-in sets them)."""
 
     @property
     def n(self) -> int:
@@ -105,7 +121,8 @@ class Population:
         """Bytes held by the per-citizen arrays (excluding the network)."""
         arrays = [getattr(self.traits, f.name) for f in fields(Traits)]
         arrays += [getattr(self.state, f.name) for f in fields(State)]
-        return sum(a.nbytes for a in arrays) + self.bottom_income.nbytes + self.top_income.nbytes
+        arrays += [self.rel.violation, self.rel.censor, self.bottom_income, self.top_income]
+        return sum(a.nbytes for a in arrays)
 
 
 def _beta(gen: np.random.Generator, a: float, b: float, n: int) -> np.ndarray:
@@ -209,4 +226,5 @@ def create_population(params: Scenario, streams: RandomStreams, group: np.ndarra
         state=state,
         bottom_income=np.sort(order[:fifth]).astype(np.int32),
         top_income=np.sort(order[-fifth:]).astype(np.int32),
+        rel=Multipliers(violation=full(1.0), censor=full(1.0)),
     )

@@ -11,9 +11,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from scs_sim.loading import build_scenario, load_scenario
+from scs_sim.input_errors import Caller
+from scs_sim.loading import resolve_scenario
 from scs_sim.model import SocialCreditModel
-from scs_sim.scenario import DEFAULT_SEED, Scenario
+from scs_sim.scenario import DEFAULT_SEED, POPULATION_FIELDS, Scenario
 
 __all__ = [
     "DEFAULT_SEED",
@@ -42,16 +43,7 @@ KEY_METRICS: tuple[str, ...] = (
 """Metrics shown in summaries and figures."""
 
 
-NETWORK_FIELDS: tuple[str, ...] = (
-    "n_citizens",
-    "steps",
-    "network",
-    "mean_degree",
-    "rewiring",
-    "minority_share",
-    "homophily",
-    "edge_list",
-)
+NETWORK_FIELDS: tuple[str, ...] = POPULATION_FIELDS
 """Fields a counterfactual takes from the chosen scenario, so both share citizens and ties."""
 
 
@@ -78,14 +70,20 @@ class RunResult:
 
 
 def resolve(
-    scenario: str | Path | Scenario | None, overrides: Mapping[str, Any] | None = None
+    scenario: str | Path | Scenario | None,
+    overrides: Mapping[str, Any] | None = None,
+    *,
+    caller: Caller = "python",
 ) -> tuple[Scenario, str]:
-    """A scenario (path, name, object or None for the baseline defaults) plus overrides."""
+    """A scenario (path, name, object or None for the baseline defaults) plus overrides.
+
+    Returns:
+        The scenario (see :func:`scs_sim.loading.resolve_scenario`) and where it came from.
+    """
+    params = resolve_scenario(scenario, overrides, caller=caller)
     if scenario is None:
-        return build_scenario(dict(overrides or {}), "defaults"), "embedded baseline defaults"
-    if isinstance(scenario, Scenario):
-        return build_scenario(scenario.model_dump(), scenario.name, overrides), scenario.name
-    return load_scenario(scenario, overrides), str(scenario)
+        return params, "embedded baseline defaults"
+    return params, scenario.name if isinstance(scenario, Scenario) else str(scenario)
 
 
 def run_scenario(

@@ -10,9 +10,11 @@ from (the seed paper, the literature, or an assumption of this model).
 
 from __future__ import annotations
 
+import math
+import typing
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from pydantic.fields import FieldInfo
 
 DEFAULT_SEED = 42
@@ -23,6 +25,30 @@ SANCTION_KINDS: tuple[str, ...] = ("flight", "rail", "visa", "rental")
 
 DATA_SOURCES: tuple[str, ...] = ("donations", "online", "ties", "credit")
 """The built-in score components, each fed by one data source."""
+
+POPULATION_FIELDS: tuple[str, ...] = (
+    "n_citizens",
+    "steps",
+    "network",
+    "mean_degree",
+    "rewiring",
+    "minority_share",
+    "homophily",
+    "edge_list",
+)
+"""The population, its network and the horizon: what two matched runs share."""
+
+BUILD_TIME_FIELDS: tuple[str, ...] = (
+    "name",
+    "description",
+    *POPULATION_FIELDS,
+    "initial_listed_share",
+    "events",
+    "plugins",
+)
+"""Fields read only when a run is built (population, network, horizon): events cannot set them."""
+
+FieldKind = Literal["bool", "int", "float", "choice", "text", "table"]
 
 
 def _f(
@@ -449,40 +475,72 @@ class Scenario(BaseModel):
         le=1.0,
     )
 
+    # --- plug-ins (scs_sim.plugins): their parameters are added as flat keys when loaded
+    plugins: list[str] = Field(
+        default_factory=list,
+        description="Plug-ins to load: Python files or importable modules (docs/extending.md).",
+    )
+
     # --- story
     events: list[PolicyEvent] = Field(
         default_factory=list,
         description="Policy changes at given steps, with captions for lecture mode.",
     )
 
+    @field_validator("custom_weights")
+    @classmethod
+    def _finite_weights(cls, value: dict[str, float]) -> dict[str, float]:
+        for name, weight in value.items():
+            if not (math.isfinite(weight) and 0.0 <= weight <= 1.0):
+                raise ValueError(
+                    f"custom_weights.{name} = {weight!r} is not valid; "
+                    f"allowed: 0.0 <= custom_weights.{name} <= 1.0"
+                )
+        return value
+
     @model_validator(mode="after")
     def _check_events(self) -> Scenario:
-        fixed = (
-            "events",
-            "n_citizens",
-            "network",
-            "steps",
-            "name",
-            "description",
-            "initial_listed_share",
-        )
         base = self.model_dump(exclude={"events"})
-        for event in self.events:
+        for i, event in enumerate(self.events):
             for key in event.set:
-                if key in fixed:
-                    raise ValueError(f"'{key}' is fixed for a run and cannot change mid-run")
-            # Validated field by field so that an error names the event's key.
-            Scenario.model_validate(base | event.set)
+                if key in BUILD_TIME_FIELDS:
+                    raise ValueError(
+                        f"events[{i}].set.{key}: '{key}' is read only when the run is built "
+                        "and cannot change mid-run"
+                    )
+            # Validated against the scenario's own fields so that an error names the event's
+            # key; the typed values ("false" -> False, "0.3" -> 0.3) are what the event applies.
+            try:
+                typed = type(self).model_validate(base | event.set)  # with any plug-ins' fields
+            except ValidationError as exc:
+                from scs_sim.input_errors import describe_error
+
+                where = f"events[{i}].set"
+                message = describe_error(exc.errors()[0], "", type(self), prefix=where)
+                raise ValueError(message) from None
+            converted = {key: getattr(typed, key) for key in event.set}
+            if converted != event.set or any(
+                type(converted[k]) is not type(event.set[k]) for k in converted
+            ):
+                event.set = converted
         return self
 
     def weights(self) -> dict[str, float]:
-        """Score weights by rule name, with sources the data-sharing switches forbid set to 0."""
-        out = {
-            name: getattr(self, f"weight_{name}") * getattr(self, f"share_{name}")
-            for name in DATA_SOURCES
-        }
+        """Score weights by rule name.
+
+        Data protection wins over a weight: a source whose ``share_*`` switch is off
+        weighs 0, whether its weight comes from ``weight_*`` or from ``custom_weights``
+        (a custom weight for a built-in source replaces ``weight_*`` when sharing is on).
+        """
+        out = {name: getattr(self, f"weight_{name}") for name in DATA_SOURCES}
         out.update(self.custom_weights)
+        for name in DATA_SOURCES:
+            out[name] = out[name] * getattr(self, f"share_{name}")
         return out
+
+    def events_beyond_horizon(self) -> list[int]:
+        """Indices of events that fall after the last step (the run never reaches them)."""
+        return [i for i, event in enumerate(self.events) if event.step > self.steps]
 
     def joint_punishment(self) -> dict[str, bool]:
         """The joint-punishment matrix row: which restrictions a listing triggers."""
@@ -508,10 +566,40 @@ def field_choices(info: FieldInfo) -> tuple[str, ...]:
     return tuple(args) if args and all(isinstance(a, str) for a in args) else ()
 
 
-def parameter_fields() -> dict[str, Any]:
-    """The scenario's tunable fields (name -> pydantic FieldInfo), in declaration order."""
+def field_kind(info: FieldInfo) -> FieldKind:
+    """What a field holds, for messages and controls: the one type-to-kind mapping.
+
+    Returns:
+        'bool', 'int', 'float', 'choice' (a Literal of strings), 'text' (a str) or
+        'table' (anything else: lists, mappings, nested models).
+    """
+    annotation = info.annotation
+    if typing.get_origin(annotation) is Literal:
+        return "choice"
+    kinds: dict[Any, FieldKind] = {bool: "bool", int: "int", float: "float", str: "text"}
+    return kinds.get(annotation, "table")
+
+
+def allowed_values(info: FieldInfo, key: str) -> str:
+    """What a field accepts, as written after 'allowed: ' in error messages ('' if nothing)."""
+    lo, hi = field_bounds(info)
+    if lo is not None and hi is not None:
+        return f"{lo} <= {key} <= {hi}"
+    kind = field_kind(info)
+    if kind == "choice":
+        return ", ".join(repr(a) for a in field_choices(info))
+    text = {"bool": "true or false", "int": "an integer", "float": "a number", "text": "a string"}
+    return text.get(kind, "")
+
+
+def parameter_fields(schema: type[Scenario] = Scenario) -> dict[str, Any]:
+    """The scenario's tunable fields (name -> pydantic FieldInfo), in declaration order.
+
+    Args:
+        schema: Scenario, or its extension by plug-ins (scs_sim.plugins.scenario_class).
+    """
     return {
         name: info
-        for name, info in Scenario.model_fields.items()
-        if name not in ("name", "description", "events", "custom_weights")
+        for name, info in schema.model_fields.items()
+        if name not in ("name", "description", "events", "custom_weights", "plugins")
     }

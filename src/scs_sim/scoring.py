@@ -17,21 +17,20 @@ register it and give it a weight in the scenario's ``custom_weights``.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
-from numba import prange
 
-from scs_sim.parallel import block_bounds, block_count, citizen_kernel
 from scs_sim.scenario import DATA_SOURCES
 
 if TYPE_CHECKING:
-    from scs_sim.model import SocialCreditModel
+    from scs_sim.context import Context
 
 SCORE_MIN, SCORE_MAX = 350.0, 950.0
 NEUTRAL_SCORE = 650.0
 
-Rule = Callable[["SocialCreditModel"], np.ndarray]
+Rule = Callable[["Context"], np.ndarray]
 RULES: dict[str, Rule] = {}
 """Score rules by name. Each maps a model to one float32 component per citizen in [0, 1]."""
 
@@ -52,19 +51,19 @@ def register_rule(name: str) -> Callable[[Rule], Rule]:
 
 
 @register_rule("donations")
-def donations(model: SocialCreditModel) -> np.ndarray:
+def donations(model: Context) -> np.ndarray:
     """Charity: regular donations raise the score (the rule is hidden from citizens)."""
     return np.minimum(1.0, DONATION_SCALE * model.population.state.donation_record)
 
 
 @register_rule("online")
-def online(model: SocialCreditModel) -> np.ndarray:
+def online(model: Context) -> np.ndarray:
     """Online behaviour as observed by surveillance: observed critical posts lower it."""
     return np.maximum(0.0, 1.0 - ONLINE_SCALE * model.population.state.online_record)
 
 
 @register_rule("ties")
-def ties(model: SocialCreditModel) -> np.ndarray:
+def ties(model: Context) -> np.ndarray:
     """Social ties: the mean score of a citizen's active contacts, last step."""
     score = model.population.state.score
     mean = model.network.neighbour_mean(score, NEUTRAL_SCORE)
@@ -75,14 +74,14 @@ CAPACITY_SHARE = 0.6
 """Part of the credit component that fulfilment capacity (income) can take away."""
 
 
-def fulfilment(model: SocialCreditModel, record: np.ndarray) -> np.ndarray:
+def fulfilment(model: Context, record: np.ndarray) -> np.ndarray:
     """Credit history times fulfilment capacity: Sesame scores assets and income too."""
     capacity = np.minimum(np.float32(1.0), model.population.traits.income / np.float32(2.0))
     return record * (np.float32(1.0 - CAPACITY_SHARE) + np.float32(CAPACITY_SHARE) * capacity)
 
 
 @register_rule("credit")
-def credit(model: SocialCreditModel) -> np.ndarray:
+def credit(model: Context) -> np.ndarray:
     """Credit history as recorded (record errors included), scaled by fulfilment capacity."""
     return fulfilment(model, model.population.state.credit_record)
 
@@ -114,7 +113,7 @@ def to_points(raw: np.ndarray, reference: tuple[float, float]) -> np.ndarray:
     return np.clip(score, SCORE_MIN, SCORE_MAX, out=score)
 
 
-def active_weights(model: SocialCreditModel) -> dict[str, float]:
+def active_weights(model: Context) -> dict[str, float]:
     """The weights in force, with unknown custom rules reported clearly."""
     weights = model.params.weights()
     unknown = [name for name, w in weights.items() if w > 0 and name not in RULES]
@@ -124,7 +123,7 @@ def active_weights(model: SocialCreditModel) -> dict[str, float]:
     return weights
 
 
-def compute_components(model: SocialCreditModel) -> dict[str, np.ndarray]:
+def compute_components(model: Context) -> dict[str, np.ndarray]:
     """All components with positive weight, by rule name."""
     weights = active_weights(model)
     return {
@@ -146,7 +145,32 @@ def _builtin_only(weights: dict[str, float]) -> bool:
     )
 
 
-def update_scores(model: SocialCreditModel) -> None:
+@dataclass
+class Scorer:
+    """What the scorer keeps between steps: its scorecard, last results and work arrays.
+
+    Attributes:
+        reference: The scorecard's launch (mean, spread) of the raw scores, once fitted.
+        own_score: The score each citizen's own conduct alone earned at the last scoring.
+        components: The last scoring's components by rule name.
+    """
+
+    reference: tuple[float, float] | None = None
+    own_score: np.ndarray = field(default_factory=lambda: np.empty(0, np.float32))
+    components: Mapping[str, np.ndarray] = field(default_factory=dict)
+    _buffers: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
+
+    def buffer(self, name: str, n: int) -> np.ndarray:
+        """A float32 work array of ``n`` citizens kept across steps under ``name``.
+
+        Fresh arrays of tens of megabytes would cost page faults every step.
+        """
+        if name not in self._buffers or len(self._buffers[name]) != n:
+            self._buffers[name] = np.empty(n, dtype=np.float32)
+        return self._buffers[name]
+
+
+def update_scores(model: Context) -> None:
     """Recompute every citizen's score, and the score its own conduct alone would earn.
 
     The second, "own-conduct" score uses the true credit record (no record errors)
@@ -161,7 +185,9 @@ def update_scores(model: SocialCreditModel) -> None:
         model.score_components = {}
         return
     if _builtin_only(weights):
-        _update_builtin(model, weights)
+        from scs_sim.kernels.scores import update_builtin
+
+        update_builtin(model, weights)
         return
     components = compute_components(model)
     n = model.population.n
@@ -178,48 +204,6 @@ def update_scores(model: SocialCreditModel) -> None:
     model.score_components = components
 
 
-def _update_builtin(model: SocialCreditModel, weights: dict[str, float]) -> None:
-    # The same arithmetic as the rules above, in float32 and in the same order,
-    # fused into one pass over citizens (plus the contact pass of the ties rule).
-    state, traits, n = model.population.state, model.population.traits, model.population.n
-    total = sum(w for w in weights.values() if w > 0)
-    used = np.array([weights[name] > 0 for name in DATA_SOURCES])
-    coef = np.array([w / total if w > 0 else 0.0 for w in map(weights.get, DATA_SOURCES)])
-    # Buffers live across steps (like the state arrays): fresh 40 MB arrays at ten
-    # million citizens cost more in page faults than the arithmetic.
-    buffers = model.__dict__.setdefault("_score_buffers", {})
-    for name in ("ties", "own"):
-        if name not in buffers or len(buffers[name]) != n:
-            buffers[name] = np.empty(n, dtype=np.float32)
-    dummy = np.empty(0, dtype=np.float32)
-    own_ties = np.float32(0.0)
-    if used[2]:
-        contact_mean = model.network.primed_mean(state.score, NEUTRAL_SCORE)
-        if contact_mean is None:
-            contact_mean = model.network.neighbour_mean(state.score, NEUTRAL_SCORE)
-        block_totals = np.empty(block_count(n))
-        _ties_component(contact_mean, buffers["ties"], block_totals)
-        # Summed over blocks in order: the same total whatever the threads.
-        own_ties = np.float32(block_totals.sum() / max(n, 1))
-    fit = model.score_reference is None
-    mean, spread = model.score_reference or (0.0, 1.0)
-    own = buffers["own"]
-    _score(
-        coef.astype(np.float32), used, fit,
-        np.float32(mean), np.float32(POINTS_PER_SD / spread), own_ties,
-        state.donation_record, state.online_record, buffers["ties"] if used[2] else dummy,
-        state.credit_record, state.true_credit_record, traits.income, state.score, own,
-    )  # fmt: skip
-    if fit:  # the kernel left raw weighted means: fit the scorecard on them, then scale
-        raw = state.score
-        model.score_reference = (float(raw.mean()), max(float(raw.std()), MIN_SPREAD))
-        state.score[:] = to_points(raw, model.score_reference)
-        own[:] = to_points(own, model.score_reference)
-    model.own_score = own
-    names = [name for name, u in zip(DATA_SOURCES, used, strict=True) if u]
-    model.score_components = RecordedComponents(model, names, buffers["ties"])
-
-
 class RecordedComponents(Mapping):
     """The components of the last scoring, by rule name, each worked out when asked for.
 
@@ -230,7 +214,7 @@ class RecordedComponents(Mapping):
     ties component (contact scores move on) is the one the kernel kept.
     """
 
-    def __init__(self, model: SocialCreditModel, names: list[str], ties: np.ndarray) -> None:
+    def __init__(self, model: Context, names: list[str], ties: np.ndarray) -> None:
         self._model, self._names, self._ties = model, names, ties
 
     def __getitem__(self, name: str) -> np.ndarray:
@@ -245,62 +229,3 @@ class RecordedComponents(Mapping):
 
     def __len__(self) -> int:
         return len(self._names)
-
-
-@citizen_kernel("out")
-def _ties_component(contact_mean, out, block_totals) -> None:
-    # The ties rule, (mean - SCORE_MIN) / (SCORE_MAX - SCORE_MIN) in float32, and its sums.
-    n = len(out)
-    for b in prange(block_count(n)):
-        first, last = block_bounds(b, n)
-        total = 0.0
-        for i in range(first, last):
-            out[i] = (contact_mean[i] - np.float32(SCORE_MIN)) / np.float32(SCORE_MAX - SCORE_MIN)
-            total += out[i]
-        block_totals[b] = total
-
-
-@citizen_kernel("score")
-def _score(
-    coef,
-    used,
-    fit,
-    mean,
-    scale,
-    own_ties,
-    donation_record,
-    online_record,
-    ties_component,
-    credit_record,
-    true_credit_record,
-    income,
-    score,
-    own,
-) -> None:
-    lo, hi = np.float32(SCORE_MIN), np.float32(SCORE_MAX)
-    for i in prange(len(score)):
-        capacity = min(np.float32(1.0), income[i] / np.float32(2.0))
-        fulfil = np.float32(1.0 - CAPACITY_SHARE) + np.float32(CAPACITY_SHARE) * capacity
-        raw = np.float32(0.0)
-        own_raw = np.float32(0.0)
-        if used[0]:
-            d = min(np.float32(1.0), np.float32(DONATION_SCALE) * donation_record[i])
-            raw += coef[0] * d
-            own_raw += coef[0] * d
-        if used[1]:
-            o = max(np.float32(0.0), np.float32(1.0) - np.float32(ONLINE_SCALE) * online_record[i])
-            raw += coef[1] * o
-            own_raw += coef[1] * o
-        if used[2]:
-            raw += coef[2] * ties_component[i]
-            own_raw += coef[2] * own_ties
-        if used[3]:
-            c = credit_record[i] * fulfil
-            raw += coef[3] * c
-            own_raw += coef[3] * (true_credit_record[i] * fulfil)
-        if fit:
-            score[i] = raw
-            own[i] = own_raw
-        else:
-            score[i] = min(max(np.float32(NEUTRAL_SCORE) + scale * (raw - mean), lo), hi)
-            own[i] = min(max(np.float32(NEUTRAL_SCORE) + scale * (own_raw - mean), lo), hi)

@@ -7,7 +7,8 @@ as soon as one policy draws one more number, every later draw shifts. So each
 mechanism gets its own stream, and each step of it is keyed by the step number,
 so a mechanism that draws more in one step does not shift the next.
 
-The step's own draws are counter-based (:func:`uniform`): draw ``i`` of a stream is
+The step's own draws are counter-based (:func:`counter_uniforms`; compiled, one at a
+time, in :mod:`scs_sim.kernels.draws`): draw ``i`` of a stream is
 a hash of its key and ``i``. A citizen's draw then does not depend on who else
 drew, which keeps common random numbers citizen by citizen, lets fused kernels
 draw only where a rule needs a number, and costs no memory.
@@ -15,13 +16,9 @@ draw only where a rule needs a number, and costs no memory.
 
 from __future__ import annotations
 
-import math
 import zlib
 
 import numpy as np
-from numba import njit
-
-from scs_sim import seed_sequence
 
 MECHANISMS: tuple[str, ...] = (
     "network",
@@ -40,6 +37,44 @@ MECHANISMS: tuple[str, ...] = (
 )
 
 
+_M64 = (1 << 64) - 1
+KEY_DOMAIN = 0x5C5_5EED
+"""Mixed into the root first, so stream keys differ from any other use of the same root."""
+
+
+def splitmix64(z: int) -> int:
+    """One SplitMix64 output for state ``z`` (Steele, Lea & Flood 2014), on Python ints.
+
+    ``z += gamma; z = (z ^ z >> 30) * m1; z = (z ^ z >> 27) * m2; return z ^ z >> 31``,
+    all modulo 2**64: a bijection of 64-bit words whose outputs pass BigCrush.
+    """
+    z = (z + 0x9E3779B97F4A7C15) & _M64
+    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & _M64
+    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & _M64
+    return z ^ (z >> 31)
+
+
+def stream_key(root: int, mechanism_id: int, step: int, lane: int) -> np.uint64:
+    """The 64-bit key of one counter-based stream: a SplitMix64 chain over its coordinates.
+
+    ``k = f(f(f(f(root ^ KEY_DOMAIN) ^ mechanism_id) ^ (step + 1)) ^ (lane + 1))`` with
+    ``f = splitmix64`` and every word taken modulo 2**64. Each coordinate enters through
+    a full avalanche, so keys of neighbouring steps, lanes or mechanisms share no
+    structure, and the same coordinates give the same key on every machine.
+    """
+    return _stream_key_from(_mechanism_prefix(root, mechanism_id), step, lane)
+
+
+def _mechanism_prefix(root: int, mechanism_id: int) -> int:
+    # The chain's first two links: fixed for a model's root and a mechanism.
+    return splitmix64(splitmix64((int(root) ^ KEY_DOMAIN) & _M64) ^ (int(mechanism_id) & _M64))
+
+
+def _stream_key_from(prefix: int, step: int, lane: int) -> np.uint64:
+    z = splitmix64(prefix ^ ((step + 1) & _M64))
+    return np.uint64(splitmix64(z ^ ((lane + 1) & _M64)))
+
+
 class RandomStreams:
     """Independent generators keyed by mechanism name and step.
 
@@ -49,7 +84,7 @@ class RandomStreams:
 
     def __init__(self, root: int) -> None:
         self.root = int(root)
-        self._root_state = seed_sequence.root_state(self.root)
+        self._prefixes: dict[str, int] = {}
 
     @staticmethod
     def _key(mechanism: str) -> int:
@@ -71,9 +106,10 @@ class RandomStreams:
         ``lane`` separates several draws a mechanism makes per citizen in one step
         (a poster's wish to be critical and its self-censorship are different lanes).
         """
-        # numpy's SeedSequence gives the same key, at 32 us a key (17 keys a step).
-        spawn_key = (self._key(mechanism), step + 1, lane + 1, 0xC0DE)
-        return seed_sequence.spawned_key(self.root, self._root_state, spawn_key)
+        prefix = self._prefixes.get(mechanism)
+        if prefix is None:
+            prefix = self._prefixes[mechanism] = _mechanism_prefix(self.root, self._key(mechanism))
+        return _stream_key_from(prefix, step, lane)
 
     def uniform_at(self, mechanism: str, step: int, index: np.ndarray, lane: int = 0) -> np.ndarray:
         """Counter-based float32 uniforms for the citizens (or tie slots) in ``index``.
@@ -105,76 +141,22 @@ def _mix_array(key: np.uint64, index: np.ndarray) -> np.ndarray:
 
 
 def counter_uniforms(key: np.uint64, index: np.ndarray) -> np.ndarray:
-    """Vectorised :func:`uniform`: float32 uniforms on [0, 1) for each ``index``."""
+    """Float32 uniforms on [0, 1) for each ``index`` (``kernels.draws.uniform`` for one)."""
     return (_mix_array(key, index) >> np.uint64(40)).astype(np.float32) * _TO_UNIT
 
 
 NEXT_DRAW = _GAMMA
-"""What a stream's :func:`position` moves by from one draw to the next."""
-
-
-@njit(cache=True, inline="always")
-def position(key: np.uint64, index: int) -> np.uint64:
-    """Where stream ``key`` stands at draw ``index``: :func:`uniform_from` turns it into the draw.
-
-    A loop over consecutive draws can start here and add NEXT_DRAW at each draw instead
-    of calling :func:`uniform` with each index: the same draws, one 64-bit multiply
-    fewer a draw (emulated in AVX2 vector code): 0.38 against 0.60 ms for a million
-    draws on two threads.
-    """
-    return key + (np.uint64(index) + np.uint64(1)) * _GAMMA
-
-
-@njit(cache=True, inline="always")
-def _finish(z: np.uint64) -> np.uint64:
-    z = (z ^ (z >> np.uint64(30))) * _MIX1
-    z = (z ^ (z >> np.uint64(27))) * _MIX2
-    return z ^ (z >> np.uint64(31))
-
-
-@njit(cache=True, inline="always")
-def _mix(key: np.uint64, index: int) -> np.uint64:
-    return _finish(position(key, index))
-
-
-@njit(cache=True, inline="always")
-def uniform_from(at: np.uint64) -> np.float32:
-    """The float32 uniform on [0, 1) drawn at stream position ``at`` (see :func:`position`)."""
-    return np.float32(_finish(at) >> np.uint64(40)) * _TO_UNIT
-
-
-@njit(cache=True, inline="always")
-def uniform(key: np.uint64, index: int) -> np.float32:
-    """Draw ``index`` of the counter-based stream ``key``: a float32 uniform on [0, 1)."""
-    return uniform_from(position(key, index))
-
-
-@njit(cache=True, inline="always")
-def choice(key: np.uint64, index: int, size: int) -> int:
-    """Draw ``index`` of stream ``key`` as an integer in [0, size) (Lemire's multiply-shift)."""
-    return int(((_mix(key, index) >> np.uint64(32)) * np.uint64(size)) >> np.uint64(32))
+"""What a stream's position moves by from one draw to the next (``kernels.draws.position``)."""
 
 
 def counter_choices(key: np.uint64, index: np.ndarray, size: int) -> np.ndarray:
-    """Vectorised :func:`choice`."""
+    """Draws as integers in [0, size) (Lemire's multiply-shift; ``kernels.draws.choice``)."""
     z = _mix_array(key, index)
     return (((z >> np.uint64(32)) * np.uint64(size)) >> np.uint64(32)).astype(np.int64)
 
 
-@njit(cache=True, inline="always")
-def gap(key: np.uint64, index: int, log_q: float) -> int:
-    """Draw ``index`` as a geometric gap: failures before the next success of rate ``p``.
-
-    ``log_q`` is ``log(1 - p)``. Citizens chosen independently with probability
-    ``p`` are found by adding gaps, so a mechanism that touches one citizen in ten
-    draws one number per chosen citizen instead of one per citizen.
-    """
-    u = (np.float64(_mix(key, index) >> np.uint64(11)) + 1.0) * 2.0**-53  # in (0, 1]
-    # Capped: with a tiny rate the quotient can exceed int64 (a "never" in any population).
-    return int(min(math.log(u) / log_q, _GAP_CAP))
-
-
 def counter_gaps(key: np.uint64, index: np.ndarray, log_q: float) -> np.ndarray:
-    """Vectorised :func:`gap`."""
+    """Draws as geometric gaps, ``log_q = log(1 - p)`` (``kernels.draws.gap`` for one)."""
     u = ((_mix_array(key, index) >> np.uint64(11)).astype(np.float64) + 1.0) * 2.0**-53
-    return np.minimum(np.log(u) / log_q, _GAP_CAP).astype(np.int64)
+    with np.errstate(over="ignore"):  # a tiny rate: gaps beyond the cap are capped
+        return np.minimum(np.log(u) / log_q, _GAP_CAP).astype(np.int64)

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
+import warnings
 from collections.abc import Sequence
 
 from scs_sim.loading import NetworkFileError, ScenarioError
@@ -31,6 +33,28 @@ USAGE_ERROR = 2
 
 class InputError(ValueError):
     """Bad input given on the command line; the message is one line."""
+
+
+def _one_line_warning(message, category, filename, lineno, file=None, line=None) -> None:
+    from scs_sim.input_errors import ScenarioWarning
+
+    if issubclass(category, ScenarioWarning):
+        print(f"scs-sim: warning: {message}", file=sys.stderr)
+    else:
+        warnings._showwarnmsg_impl(  # type: ignore[attr-defined]
+            warnings.WarningMessage(message, category, filename, lineno, file, line)
+        )
+
+
+def add_plugin_option(parser: argparse.ArgumentParser) -> None:
+    """Add ``--plugin FILE_OR_MODULE`` (repeatable) to a subcommand."""
+    parser.add_argument(
+        "--plugin",
+        action="append",
+        default=[],
+        metavar="FILE_OR_MODULE",
+        help="load a plug-in (a .py file or a module; see docs/extending.md); repeatable",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -61,14 +85,31 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return USAGE_ERROR
+    from scs_sim.memory import ALLOW_LARGE_ENV
+
+    allow_large = os.environ.get(ALLOW_LARGE_ENV)
     try:
-        return int(args.func(args) or 0)
+        if getattr(args, "plugin", None):
+            from scs_sim.plugins import activate
+
+            activate(args.plugin)
+        with warnings.catch_warnings():
+            from scs_sim.input_errors import ScenarioWarning
+
+            warnings.simplefilter("always", ScenarioWarning)  # every command says it again
+            warnings.showwarning = _one_line_warning
+            return int(args.func(args) or 0)
     except (ScenarioError, NetworkFileError, InputError) as exc:
         print(f"scs-sim: error: {exc}", file=sys.stderr)
         return USAGE_ERROR
     except KeyboardInterrupt:
         print("scs-sim: interrupted; files already written are complete", file=sys.stderr)
         return 130
+    finally:  # --allow-large lasts for one command, also when main() runs in process
+        if allow_large is None:
+            os.environ.pop(ALLOW_LARGE_ENV, None)
+        else:
+            os.environ[ALLOW_LARGE_ENV] = allow_large
 
 
 if __name__ == "__main__":

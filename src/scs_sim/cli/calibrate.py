@@ -56,6 +56,10 @@ def _check(args: argparse.Namespace) -> None:
         raise InputError(f"--max-evals {args.max_evals}: allowed: an integer >= 4")
     if len(set(args.seeds)) != len(args.seeds):
         raise InputError("--seeds: allowed: distinct integers")
+    from scs_sim.cli.checks import check_seed
+
+    for seed in args.seeds:
+        check_seed(seed, "--seeds")
 
 
 def calibrate_command(args: argparse.Namespace) -> int:
@@ -67,7 +71,7 @@ def calibrate_command(args: argparse.Namespace) -> int:
     from scs_sim.runner import resolve
 
     _check(args)
-    base, source = resolve(args.scenario)
+    base, source = resolve(args.scenario, caller="cli")
     if not args.quiet:
         announce_compilation()
 

@@ -49,6 +49,8 @@ SOLARA_COOKIE_WARNING = "Cookies with samesite=none require https"
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
     """Add the ``dashboard`` subcommand."""
+    from scs_sim.cli import add_plugin_option
+
     p = subparsers.add_parser(
         "dashboard",
         help="serve the interactive dashboard in the browser",
@@ -83,6 +85,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--scenario", help="scenario shown first (default: full-scs)")
     p.add_argument("--lecture", action="store_true", help="start in lecture mode")
     p.add_argument("--dev", action="store_true", help="Solara development mode (auto-reload)")
+    add_plugin_option(p)  # passed on to the server in SCS_SIM_PLUGINS
     p.set_defaults(func=dashboard_command)
 
 

@@ -36,6 +36,8 @@ examples:
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
     """Add the ``run`` subcommand."""
+    from scs_sim.cli import add_plugin_option
+
     shipped = ", ".join(known_scenarios()) or "(none found)"
     p = subparsers.add_parser(
         "run",
@@ -73,7 +75,13 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         action="store_true",
         help="replace an earlier run in --out (never a sweep)",
     )
+    p.add_argument(
+        "--allow-large",
+        action="store_true",
+        help="run even if the memory estimate exceeds the available memory",
+    )
     p.add_argument("--quiet", action="store_true", help="no progress bar and no summary")
+    add_plugin_option(p)
     p.set_defaults(func=run_command)
 
 
@@ -138,6 +146,7 @@ def _out_error(exc: Exception) -> Exception:
 def run_command(args: argparse.Namespace) -> int:
     """Run, write and summarise."""
     from scs_sim.cli import InputError
+    from scs_sim.cli.checks import allow_large, check_seed, check_steps
     from scs_sim.kernel_cache import announce_compilation
     from scs_sim.output import (
         OutputError,
@@ -150,20 +159,21 @@ def run_command(args: argparse.Namespace) -> int:
     )
     from scs_sim.runner import compare_runs, matched, resolve
 
-    if args.steps is not None and args.steps < 1:
-        raise InputError(f"--steps {args.steps}: allowed: an integer >= 1")
+    check_steps(args.steps)
+    check_seed(args.seed)
+    allow_large(args.allow_large)
     if args.compare and args.scenario:
         raise InputError("give either SCENARIO or --compare A B, not both")
-    overrides = dict(parse_override(item) for item in args.set)
+    overrides = dict(parse_override(item, "cli") for item in args.set)
     pair = tuple(args.compare) if args.compare else None if args.scenario else HEADLINE
     if pair is not None:
-        scenario, scenario_source = resolve(pair[1], overrides)
-        control, control_source = resolve(pair[0], overrides)
+        scenario, scenario_source = resolve(pair[1], overrides, caller="cli")
+        control, control_source = resolve(pair[0], overrides, caller="cli")
         control = matched(scenario, control)
         planned = comparison_files(control.name, scenario.name)
         default = f"compare-{slug(control.name)}-{slug(scenario.name)}-seed{args.seed}"
     else:
-        params, source = resolve(args.scenario, overrides)
+        params, source = resolve(args.scenario, overrides, caller="cli")
         planned = run_files()
         default = f"{slug(params.name)}-seed{args.seed}"
     out = args.out or Path("results") / default

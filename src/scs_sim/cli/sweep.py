@@ -13,6 +13,8 @@ from scs_sim.cli import USAGE_ERROR
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
     """Add the ``sweep`` subcommand."""
+    from scs_sim.cli import add_plugin_option
+
     p = subparsers.add_parser(
         "sweep",
         help="run a parameter sweep (resumes when rerun)",
@@ -30,7 +32,10 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         "--workers 2 --csv\n",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    p.add_argument("file", type=Path, help="sweep file (TOML), e.g. scenarios/sweeps/*.toml")
+    p.add_argument(
+        "file",
+        help="sweep file (TOML) or the name of a shipped sweep, e.g. surveillance-ties",
+    )
     p.add_argument("--out", type=Path, help="results folder (default: results/sweeps/<name>)")
     p.add_argument(
         "--workers",
@@ -48,17 +53,25 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--csv", action="store_true", help="also write OUT/results.csv")
     p.add_argument("--dry-run", action="store_true", help="check the file, print the plan, exit")
     p.add_argument("--quiet", action="store_true", help="no progress bar and no summary")
+    p.add_argument(
+        "--allow-large",
+        action="store_true",
+        help="run even if a run's memory estimate exceeds the available memory",
+    )
+    add_plugin_option(p)
     p.set_defaults(func=sweep_command)
 
 
 def sweep_command(args: argparse.Namespace) -> int:
     """Validate, run (resuming), and summarise."""
     from scs_sim.cli import InputError
+    from scs_sim.cli.checks import allow_large
     from scs_sim.sweeps.spec import load_sweep
 
     if args.workers is not None and args.workers < 1:
         raise InputError(f"--workers {args.workers}: allowed: an integer >= 1")
-    sweep = load_sweep(args.file, args.set)
+    allow_large(args.allow_large)
+    sweep = load_sweep(args.file, args.set, caller="cli")
     if args.dry_run:
         kept = sweep.kept_steps()
         print(
@@ -74,7 +87,7 @@ def sweep_command(args: argparse.Namespace) -> int:
     from scs_sim.sweeps.execute import dask_executor, local_pool
 
     out = args.out or default_out(sweep)
-    storage.check_folder(out, sweep.digest())  # before starting any cluster
+    storage.check_folder(out, sweep.digest(), "cli")  # before starting any cluster
     try:
         with contextlib.ExitStack() as stack:
             if args.dask:

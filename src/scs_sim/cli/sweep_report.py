@@ -31,8 +31,10 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 def report_command(args: argparse.Namespace) -> int:
     """Write the report and print its path."""
+    from scs_sim.cli.checks import check_folder_arg
     from scs_sim.sweeps.report import write_report
 
+    check_folder_arg(args.dir, "sweep-report")
     path = write_report(args.dir, args.metrics)
     print(f"wrote {path}")
     return 0

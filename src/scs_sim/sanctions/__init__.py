@@ -2,74 +2,20 @@
 
 Each path returns the restriction bits it imposes and the bits the citizen's own
 conduct would have earned; the model ORs all enabled paths together. A scenario
-can use either path or both (``threshold_sanctions``, ``blacklist``).
+can use either path or both (``threshold_sanctions``, ``blacklist``). The registry
+lives in :mod:`.registry`; the paths' rules in :mod:`scs_sim.rules.sanctions` and
+their kernels in :mod:`scs_sim.kernels.sanctions` (which registers them).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING, NamedTuple
+from scs_sim.sanctions.registry import (
+    SANCTION_PATHS,
+    Restrictions,
+    SanctionPath,
+    register_sanction,
+)
 
-import numpy as np
-from numba import prange
+__all__ = ["SANCTION_PATHS", "Restrictions", "SanctionPath", "register_sanction"]
 
-from scs_sim.parallel import citizen_kernel
-
-if TYPE_CHECKING:
-    from scs_sim.model import SocialCreditModel
-    from scs_sim.scenario import Scenario
-
-
-class Restrictions(NamedTuple):
-    """Restriction bits per citizen, and the part of them its own conduct justifies."""
-
-    imposed: np.ndarray
-    justified: np.ndarray
-
-
-class SanctionPath(NamedTuple):
-    """A named way of sanctioning citizens."""
-
-    enabled: Callable[[Scenario], bool]
-    apply: Callable[[SocialCreditModel, int], Restrictions]
-
-
-SANCTION_PATHS: dict[str, SanctionPath] = {}
-
-
-def register_sanction(name: str, enabled: Callable[[Scenario], bool]) -> Callable:
-    """Register a sanction path; ``enabled(params)`` says whether a scenario uses it."""
-
-    def wrap(apply: Callable[[SocialCreditModel, int], Restrictions]) -> Callable:
-        SANCTION_PATHS[name] = SanctionPath(enabled, apply)
-        return apply
-
-    return wrap
-
-
-def impose(model: SocialCreditModel, step: int) -> None:
-    """Run every enabled sanction path and record the combined restrictions."""
-    state = model.population.state
-    paths = [path for path in SANCTION_PATHS.values() if path.enabled(model.params)]
-    if not paths:
-        state.restricted.fill(0)
-        state.justified.fill(0)
-    for k, path in enumerate(paths):
-        result = path.apply(model, step)
-        _combine(state.restricted, state.justified, *result, k == 0, k == len(paths) - 1)
-
-
-@citizen_kernel("restricted")
-def _combine(restricted, justified, imposed, own_conduct, first, last) -> None:
-    # One pass a path, on all threads (numpy's fills, ORs and AND took 0.5 ms a step at a
-    # million citizens): the first path's bits replace last step's, later ones are ORed in.
-    for i in prange(len(restricted)):
-        r = imposed[i] if first else restricted[i] | imposed[i]
-        j = own_conduct[i] if first else justified[i] | own_conduct[i]
-        restricted[i] = r
-        # A low own-conduct score justifies nothing when friends lifted the real score
-        # above it.
-        justified[i] = j & r if last else j
-
-
-from scs_sim.sanctions import blacklist, thresholds  # noqa: E402,F401  (registration)
+import scs_sim.kernels.sanctions  # noqa: F401  (registers the built-in paths)

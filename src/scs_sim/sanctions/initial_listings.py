@@ -21,12 +21,12 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 if TYPE_CHECKING:
-    from scs_sim.model import SocialCreditModel
+    from scs_sim.context import Context
 
 INT16_MAX = np.iinfo(np.int16).max
 
 
-def seed_initial_listings(model: SocialCreditModel) -> np.ndarray:
+def seed_initial_listings(model: Context) -> np.ndarray:
     """List ``initial_listed_share`` of citizens at step 0; return their indices.
 
     Args:

@@ -32,8 +32,8 @@ from typing import Any
 import pandas as pd
 
 from scs_sim.loading import ScenarioError
+from scs_sim.plugins import scenario_class
 from scs_sim.runner import run_scenario
-from scs_sim.scenario import Scenario
 from scs_sim.sweeps import storage
 
 
@@ -99,7 +99,7 @@ def execute(task: RunTask, threads: int | None = None) -> RunRecord:
             keeps numba's default (all cores), for runs done one at a time.
     """
     start = time.perf_counter()
-    params = Scenario.model_validate(task.scenario)
+    params = scenario_class(task.scenario.get("plugins", [])).model_validate(task.scenario)
     with numba_threads(threads) as used:
         result = run_scenario(params, seed=task.seed, steps=params.steps)
     series = result.series

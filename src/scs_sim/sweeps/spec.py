@@ -14,32 +14,42 @@ import functools
 import hashlib
 import json
 import math
+import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from scs_sim.loading import (
+from scs_sim import scenario_library
+from scs_sim.input_errors import (
+    Caller,
+    NetworkFileError,
     ScenarioError,
-    _allowed,
-    parse_override,
-    read_toml,
-    resolve_scenario_path,
-    scenario_error,
+    overrides_label,
+    validation_error,
 )
-from scs_sim.loading import _describe as describe_scenario_error
+from scs_sim.input_files import file_digest, read_edge_list, read_toml
+from scs_sim.loading import _allowed, check_runnable, parse_override, resolve_scenario_path
 from scs_sim.metrics import metric_names
-from scs_sim.scenario import Scenario, parameter_fields
+from scs_sim.plugins import load_plugins, plugin_specs, scenario_class
+from scs_sim.scenario import Scenario, field_kind, parameter_fields
 from scs_sim.sweeps import design as designs
 
 NOT_SWEPT: tuple[str, ...] = ("steps",)
 """Scenario fields a sweep cannot vary: every run of a sweep has the same length."""
 
-MAX_RUNS = 10_000_000
-"""More runs than this is surely a typo (e.g. a Sobol sample size meant as a total)."""
+MAX_POINTS = 100_000
+"""Largest design: drawing it (SALib's Morris sampler is the slowest, about 4 s for 100,000
+points) and checking it stays quick, even for a dry run."""
+
+MAX_RUNS = 1_000_000
+"""More runs than this is surely a typo (e.g. a Sobol sample size meant as a total).
+
+A million runs of the smallest population take days on a cluster; the bound also keeps
+a dry run of the largest design to a few seconds (docs/sweeps.md)."""
 
 
 class ParameterSpec(BaseModel):
@@ -50,6 +60,7 @@ class ParameterSpec(BaseModel):
     """
 
     model_config = ConfigDict(extra="forbid")
+    table_hint: ClassVar[str] = "a table with values = [...] or low = ... and high = ..."
 
     values: list[Any] | None = Field(None, min_length=1, description="The values to run.")
     low: float | None = Field(None, description="Lower bound of the range.")
@@ -153,49 +164,20 @@ class SweepSpec(BaseModel):
         )
 
 
-_SECTIONS: dict[str, type[BaseModel]] = {"design": DesignSpec, "analysis": AnalysisSpec}
-
-
-def _describe(error: Mapping[str, Any], source: str) -> str:
-    loc = [str(p) for p in error["loc"]]
-    model: type[BaseModel] = SweepSpec
-    if loc and loc[0] in _SECTIONS:
-        model = _SECTIONS[loc[0]]
-    elif loc and loc[0] == "parameters" and len(loc) >= 3:
-        model = ParameterSpec
-    names = [p for p in loc if not p.isdigit()]
-    key = names[-1] if names else ""
-    dotted = ".".join(loc)
-    kind = error["type"]
-    if kind == "extra_forbidden":
-        close = difflib.get_close_matches(key, list(model.model_fields), n=1, cutoff=0.6)
-        allowed = ", ".join(model.model_fields)
-        hint = f"; did you mean '{close[0]}'?" if close else f"; allowed: {allowed}"
-        return f"{source}: unknown key '{dotted}'{hint}"
-    if kind == "missing":
-        return f"{source}: missing key '{dotted}' ({model.model_fields[key].description})"
-    if kind == "value_error":
-        msg = str(error.get("msg", "")).removeprefix("Value error, ")
-        return f"{source}: {dotted}: {msg}"
-    if kind == "model_type" and loc[:1] == ["parameters"]:
-        return (
-            f"{source}: {dotted} = {error.get('input')!r} is not valid; allowed: a table "
-            "with values = [...] or low = ... and high = ..."
-        )
-    allowed = _allowed(model, key)
-    text = f"{source}: {dotted} = {error.get('input')!r} is not valid"
-    return f"{text}; {allowed}" if allowed else f"{text}: {error.get('msg', '')}"
-
-
 def _validate(data: Mapping[str, Any], source: str) -> SweepSpec:
     try:
         return SweepSpec.model_validate(data)
     except ValidationError as exc:
-        raise ScenarioError(_describe(exc.errors()[0], source)) from None
+        raise validation_error(exc, source, SweepSpec) from None
+    except RecursionError:
+        raise ScenarioError(f"{source}: nested too deeply") from None
 
 
 def apply_overrides(
-    data: Mapping[str, Any], overrides: Mapping[str, Any] | Iterable[str], source: str = "<dict>"
+    data: Mapping[str, Any],
+    overrides: Mapping[str, Any] | Iterable[str],
+    source: str = "<dict>",
+    caller: Caller = "cli",
 ) -> dict[str, Any]:
     """Apply ``--set`` overrides to a sweep file's data.
 
@@ -208,7 +190,7 @@ def apply_overrides(
         A new mapping; ``data`` is left unchanged.
     """
     if not isinstance(overrides, Mapping):
-        overrides = dict(parse_override(item) for item in overrides)
+        overrides = dict(parse_override(item, caller) for item in overrides)
     out = copy.deepcopy(dict(data))
     for key, value in overrides.items():
         parts = key.split(".")
@@ -219,7 +201,8 @@ def apply_overrides(
             child = node.setdefault(part, {})
             if not isinstance(child, dict):
                 prefix = ".".join(parts[: i + 1])
-                raise ScenarioError(f"{source}: --set {key}: '{prefix}' is not a table")
+                label = overrides_label(caller)
+                raise ScenarioError(f"{source}: {label} {key}: '{prefix}' is not a table")
             node = child
         node[parts[-1]] = value
     return out
@@ -358,11 +341,31 @@ class Sweep:
 
         Not where the files live, the name, the description or the analysis settings:
         changing those must not stop a sweep from resuming into its folder.
+        The contents of every input file (edge lists named by the base scenario or by
+        swept values) are part of it: a changed file starts a different sweep.
         """
         ignored = ("source", "base_source", "name", "description", "analysis")
         content = {k: v for k, v in self.resolved().items() if k not in ignored}
+        if not content["base"].get("plugins"):  # absent without plug-ins: digests unchanged
+            content["base"] = {k: v for k, v in content["base"].items() if k != "plugins"}
+        inputs = self.input_files()
+        if inputs:  # absent otherwise, so digests of sweeps without files are unchanged
+            content["input_files"] = {path: file_digest(path) for path in inputs}
         text = json.dumps(content, sort_keys=True, default=str)
         return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+    def input_files(self) -> list[str]:
+        """Edge-list files the runs read (the base's and any swept ones), sorted."""
+        files = set()
+        networks = {self.base.network}
+        if "network" in self.design.points:
+            networks |= set(self.design.points["network"])
+        if "edge_list" in networks:
+            if "edge_list" in self.design.points:
+                files |= {str(v) for v in self.design.points["edge_list"] if v}
+            elif self.base.edge_list:
+                files.add(self.base.edge_list)
+        return sorted(files)
 
 
 def _plain(value: Any) -> Any:
@@ -370,19 +373,14 @@ def _plain(value: Any) -> Any:
     return value.item() if isinstance(value, np.generic) else value
 
 
-def _field_kind(name: str) -> str:
-    annotation = Scenario.model_fields[name].annotation
-    if annotation is bool:
-        return "bool"
-    if annotation is int:
-        return "int"
-    if annotation is float:
-        return "float"
-    return "choice"
+def _field_kind(name: str, schema: type[Scenario] = Scenario) -> str:
+    return field_kind(schema.model_fields[name])
 
 
-def _check_parameter(name: str, par: ParameterSpec, kind: str, src: str) -> None:
-    fields = parameter_fields()
+def _check_parameter(
+    name: str, par: ParameterSpec, kind: str, src: str, schema: type[Scenario] = Scenario
+) -> None:
+    fields = parameter_fields(schema)
     if name not in fields or name in NOT_SWEPT:
         if name in NOT_SWEPT:
             raise ScenarioError(
@@ -391,7 +389,7 @@ def _check_parameter(name: str, par: ParameterSpec, kind: str, src: str) -> None
         close = difflib.get_close_matches(name, [f for f in fields if f not in NOT_SWEPT], n=1)
         hint = f"; did you mean '{close[0]}'?" if close else "; see docs/scenarios.md for the keys"
         raise ScenarioError(f"{src}: parameters.{name}: not a scenario parameter{hint}")
-    field_kind = _field_kind(name)
+    value_kind = _field_kind(name, schema)
     has_range = par.low is not None or par.high is not None
     if par.values is not None and has_range:
         raise ScenarioError(
@@ -402,9 +400,9 @@ def _check_parameter(name: str, par: ParameterSpec, kind: str, src: str) -> None
             f"{src}: parameters.{name}: missing values = [...] or low = ... and high = ..."
         )
     if has_range:
-        if field_kind in ("bool", "choice"):
+        if value_kind in ("bool", "choice", "text"):
             raise ScenarioError(
-                f"{src}: parameters.{name}: a {_allowed(Scenario, name).removeprefix('allowed: ')}"
+                f"{src}: parameters.{name}: a {_allowed(schema, name).removeprefix('allowed: ')}"
                 " parameter takes values = [...], not low/high"
             )
         if par.low is None or par.high is None:
@@ -415,7 +413,7 @@ def _check_parameter(name: str, par: ParameterSpec, kind: str, src: str) -> None
                 f"{src}: parameters.{name}: low = {par.low} must be below high = {par.high}"
             )
         for bound in ("low", "high"):
-            _check_value(name, getattr(par, bound), f"{src}: parameters.{name}.{bound}")
+            _check_value(name, getattr(par, bound), f"{src}: parameters.{name}.{bound}", schema)
         if kind == "factorial" and par.levels is None:
             raise ScenarioError(
                 f"{src}: parameters.{name}: a factorial range needs levels = N "
@@ -433,31 +431,45 @@ def _check_parameter(name: str, par: ParameterSpec, kind: str, src: str) -> None
                 "give low = ... and high = ... instead of values"
             )
         for i, value in enumerate(par.values):
-            _check_value(name, value, f"{src}: parameters.{name}.values[{i}]")
+            _check_value(name, value, f"{src}: parameters.{name}.values[{i}]", schema)
 
 
-def _check_value(name: str, value: Any, where: str) -> None:
+def _check_value(name: str, value: Any, where: str, schema: type[Scenario] = Scenario) -> None:
     try:
-        Scenario.model_validate({name: value})
+        schema.model_validate({name: value})
     except ValidationError:
-        allowed = _allowed(Scenario, name)
+        allowed = _allowed(schema, name)
         raise ScenarioError(
             f"{where} = {value!r} is not valid" + (f"; {allowed}" if allowed else "")
         ) from None
-    if _field_kind(name) == "int" and isinstance(value, float) and not value.is_integer():
+    if _field_kind(name, schema) == "int" and isinstance(value, float) and not value.is_integer():
         raise ScenarioError(f"{where} = {value!r} is not valid; allowed: an integer")
 
 
-def _levels(name: str, par: ParameterSpec) -> list[Any]:
+def _levels(name: str, par: ParameterSpec, schema: type[Scenario] = Scenario) -> list[Any]:
     if par.values is not None:
         return list(par.values)
     grid = np.linspace(par.low, par.high, par.levels)
-    if _field_kind(name) == "int":
+    if _field_kind(name, schema) == "int":
         return sorted({int(v) for v in np.rint(grid)})
     return [float(v) for v in grid]
 
 
-def _design(spec: SweepSpec, src: str) -> designs.Design:
+def _check_size(points: int, replicates: int, src: str) -> None:
+    """Refuse a design too large to draw quickly or to run, before drawing it."""
+    if points > MAX_POINTS:
+        raise ScenarioError(
+            f"{src}: {points} points is too many; allowed: at most {MAX_POINTS} points "
+            "(lower design.samples, levels or values)"
+        )
+    if points * replicates > MAX_RUNS:
+        raise ScenarioError(
+            f"{src}: {points} points x {replicates} replicates is too many; allowed: at most "
+            f"{MAX_RUNS} runs"
+        )
+
+
+def _design(spec: SweepSpec, src: str, schema: type[Scenario] = Scenario) -> designs.Design:
     kind = spec.design.kind
     if kind == "factorial":
         if spec.design.samples is not None:
@@ -465,10 +477,9 @@ def _design(spec: SweepSpec, src: str) -> designs.Design:
                 f"{src}: design.samples: a factorial design runs every combination; "
                 "remove samples or choose kind = 'latin', 'sobol' or 'morris'"
             )
-        total = math.prod(len(_levels(n, p)) for n, p in spec.parameters.items())
-        if total * spec.replicates > MAX_RUNS:
-            raise ScenarioError(f"{src}: {total} points x {spec.replicates} replicates is too many")
-        return designs.factorial({n: _levels(n, p) for n, p in spec.parameters.items()})
+        total = math.prod(len(_levels(n, p, schema)) for n, p in spec.parameters.items())
+        _check_size(total, spec.replicates, src)
+        return designs.factorial({n: _levels(n, p, schema) for n, p in spec.parameters.items()})
     samples = spec.design.samples
     if samples is None:
         raise ScenarioError(f"{src}: missing key 'design.samples' (design '{kind}' needs it)")
@@ -480,8 +491,7 @@ def _design(spec: SweepSpec, src: str) -> designs.Design:
     total = designs.n_points(
         kind, len(spec.parameters), samples, second_order=spec.design.second_order
     )
-    if total * spec.replicates > MAX_RUNS:
-        raise ScenarioError(f"{src}: {total} points x {spec.replicates} replicates is too many")
+    _check_size(total, spec.replicates, src)
     return designs.sample(
         kind,
         {n: (p.low, p.high) for n, p in spec.parameters.items()},
@@ -489,7 +499,7 @@ def _design(spec: SweepSpec, src: str) -> designs.Design:
         seed=spec.seed,
         levels=spec.design.levels,
         second_order=spec.design.second_order,
-        integers=[n for n in spec.parameters if _field_kind(n) == "int"],
+        integers=[n for n in spec.parameters if _field_kind(n, schema) == "int"],
     )
 
 
@@ -520,32 +530,79 @@ def _base(spec: SweepSpec, path: Path | None, src: str) -> tuple[Scenario, str]:
         data = read_toml(scenario_path)
         base_source = str(scenario_path)
         try:
-            Scenario.model_validate(data)
+            scenario_class(plugin_specs(data)).model_validate(data)
         except ValidationError as exc:
-            raise scenario_error(exc, str(scenario_path)) from None
+            raise validation_error(exc, base_source, Scenario) from None
     merged = data | changes
     if spec.steps is not None:
         merged["steps"] = spec.steps
+    plugins = plugin_specs(merged)
+    if plugins:
+        merged["plugins"] = plugins
     try:
-        scenario = Scenario.model_validate(merged)
+        scenario = scenario_class(plugins).model_validate(merged)
     except ValidationError as exc:
-        error = dict(exc.errors()[0])
-        error["loc"] = ("base", *error["loc"])
-        raise ScenarioError(describe_scenario_error(error, src)) from None
-    if scenario.edge_list and not Path(scenario.edge_list).is_absolute() and ref is not None:
-        scenario.edge_list = str((Path(base_source).parent / scenario.edge_list).resolve())
+        raise validation_error(exc, src, Scenario, prefix="base") from None
+    if scenario.edge_list and not Path(scenario.edge_list).is_absolute():
+        # Relative to the base scenario's file, or (for [base] alone) to the sweep file's.
+        folder = Path(base_source).parent if ref is not None else (path or Path("x")).parent
+        scenario.edge_list = str((folder / scenario.edge_list).resolve())
     return scenario, base_source
 
 
-def _metrics(spec: SweepSpec, src: str, has_groups: bool) -> tuple[tuple, tuple]:
-    known = metric_names(True)
+def _check_points(base: Scenario, design: designs.Design, path: Path | None, src: str) -> None:
+    """Check the points as runs, without validating millions of rows one by one.
+
+    Every swept value was checked against its field (a factorial's values, a sampled
+    design's low and high), and events are checked field by field, so a point can only
+    fail through what depends on the whole run: its edge-list file and its memory. Those
+    are checked at the extremes: the largest population and degree, and every distinct
+    edge-list file with the smallest population.
+    """
+    points = design.points
+    if points.empty:
+        return
+    edge_lists = [str(v) for v in points["edge_list"].unique()] if "edge_list" in points else []
+    folder = path.parent if path is not None else Path.cwd()
+    if edge_lists:
+        resolved = [
+            v if not v or os.path.isabs(v) else str((folder / v).resolve()) for v in edge_lists
+        ]
+        mapping = dict(zip(edge_lists, resolved, strict=True))
+        design.points["edge_list"] = points["edge_list"].map(mapping)
+        edge_lists = resolved
+    largest = {
+        name: _plain(points[name].max()) for name in ("n_citizens", "mean_degree") if name in points
+    }
+    if base.network == "edge_list" and edge_lists:
+        largest["edge_list"] = edge_lists[0]
+    try:
+        scenario = type(base).model_validate(base.model_dump(mode="json") | largest)
+    except ValidationError as exc:
+        raise validation_error(exc, src, type(base), prefix="parameters") from None
+    check_runnable(scenario, src)  # score rules, memory of the largest run, its edge list
+    networks = set(points["network"]) if "network" in points else {base.network}
+    if "edge_list" in networks:
+        smallest = int(points["n_citizens"].min()) if "n_citizens" in points else base.n_citizens
+        for edge_list in edge_lists or [base.edge_list]:
+            try:
+                read_edge_list(edge_list, smallest)
+            except NetworkFileError as exc:
+                raise NetworkFileError(f"{src}: {exc}") from None
+
+
+def _metrics(
+    spec: SweepSpec, src: str, has_groups: bool, extra: list[str] | None = None
+) -> tuple[tuple, tuple]:
+    extra = extra or []  # plug-ins' metrics
+    known = metric_names(True) + extra
     for where, names in (("metrics", spec.metrics), ("analysis.metrics", spec.analysis.metrics)):
         for i, name in enumerate(names):
             if name not in known:
                 close = difflib.get_close_matches(name, known, n=1)
                 hint = f"; did you mean '{close[0]}'?" if close else "; see docs/sweeps.md"
                 raise ScenarioError(f"{src}: {where}[{i}] = {name!r} is not a metric{hint}")
-    metrics = tuple(spec.metrics) or tuple(metric_names(has_groups))
+    metrics = tuple(spec.metrics) or tuple(metric_names(has_groups) + extra)
     for i, name in enumerate(spec.analysis.metrics):
         if name not in metrics:
             raise ScenarioError(
@@ -565,6 +622,7 @@ def resolve_sweep(
     source: str = "<dict>",
     path: Path | None = None,
     overrides: Mapping[str, Any] | Iterable[str] | None = None,
+    caller: Caller = "python",
 ) -> Sweep:
     """Validate sweep data (as read from TOML) and resolve it into runs.
 
@@ -573,6 +631,7 @@ def resolve_sweep(
         source: Named in error messages.
         path: The file, against which a relative base scenario path is resolved.
         overrides: ``--set`` style overrides (see :func:`apply_overrides`).
+        caller: Who asks ('cli', 'python' or 'dashboard'); errors use its words.
 
     Raises:
         ScenarioError: one line naming the file, the key and the allowed values.
@@ -582,25 +641,21 @@ def resolve_sweep(
     if overrides:
         items = overrides if isinstance(overrides, Mapping) else list(overrides)
         shown = items if not isinstance(items, Mapping) else [f"{k}={v}" for k, v in items.items()]
-        src = f"{source} with --set {' '.join(shown)}"
-        spec = _validate(apply_overrides(data, items, source), src)
+        src = f"{source} with {overrides_label(caller)} {' '.join(shown)}"
+        spec = _validate(apply_overrides(data, items, source, caller), src)
     if not spec.name:
         spec.name = Path(source).stem if path is not None else "sweep"
+    schema = scenario_class(plugin_specs(dict(spec.base)))  # plug-ins' fields can be swept
     for name, par in spec.parameters.items():
-        _check_parameter(name, par, spec.design.kind, src)
+        _check_parameter(name, par, spec.design.kind, src, schema)
     base, base_source = _base(spec, path, src)
-    design = _design(spec, src)
-    # Points are checked as whole scenarios, so cross-field rules (events) hold at every point.
-    base_dict = base.model_dump(mode="json")
-    for point, row in enumerate(design.points.to_dict("records")):
-        try:
-            Scenario.model_validate(base_dict | {k: _plain(v) for k, v in row.items()})
-        except ValidationError as exc:
-            raise ScenarioError(f"{src}: point {point} ({row}): {exc.errors()[0]['msg']}") from None
+    design = _design(spec, src, schema)
+    _check_points(base, design, path, src)
     has_groups = base.minority_share > 0 or bool(
         "minority_share" in design.points and (design.points["minority_share"] > 0).any()
     )
-    metrics, analysed = _metrics(spec, src, has_groups)
+    extra = [name for plugin in load_plugins(base.plugins) for name in plugin.metrics]
+    metrics, analysed = _metrics(spec, src, has_groups, extra)
     sweep = Sweep(spec, source, base, base_source, design, metrics, analysed)
     kept = sweep.kept_steps()
     if kept[-1] > sweep.steps or kept[0] < 0:
@@ -618,12 +673,17 @@ def resolve_sweep(
 def load_sweep(
     path_or_data: str | Path | Mapping[str, Any] | Sweep,
     overrides: Mapping[str, Any] | Iterable[str] | None = None,
+    *,
+    caller: Caller = "python",
 ) -> Sweep:
     """Load and resolve a sweep from a TOML file, a mapping, or pass a resolved sweep through.
 
     Args:
-        path_or_data: A sweep TOML file, its contents as a mapping, or a :class:`Sweep`.
+        path_or_data: A sweep TOML file, a shipped or user sweep's name
+            (``surveillance-ties``, searched like scenarios, in their ``sweeps/`` folders),
+            its contents as a mapping, or a :class:`Sweep`.
         overrides: ``--set`` style overrides, as ``key=value`` strings or a mapping.
+        caller: Who asks ('cli', 'python' or 'dashboard'); errors use its words.
 
     Raises:
         ScenarioError: one line naming the file, the key and the allowed values.
@@ -633,9 +693,10 @@ def load_sweep(
             raise ScenarioError("overrides apply to a sweep file or mapping, not a resolved Sweep")
         return path_or_data
     if isinstance(path_or_data, Mapping):
-        return resolve_sweep(path_or_data, overrides=overrides)
-    path = Path(path_or_data)
-    return resolve_sweep(read_toml(path), source=str(path), path=path, overrides=overrides)
+        return resolve_sweep(path_or_data, overrides=overrides, caller=caller)
+    path = scenario_library.find(path_or_data, "sweep")
+    data = read_toml(path)
+    return resolve_sweep(data, source=str(path), path=path, overrides=overrides, caller=caller)
 
 
 def from_resolved(resolved: Mapping[str, Any]) -> Sweep:
@@ -650,7 +711,7 @@ def from_resolved(resolved: Mapping[str, Any]) -> Sweep:
     data = {
         k: v
         for k, v in resolved.items()
-        if k not in ("source", "base_source", "n_points", "n_runs")
+        if k not in ("source", "base_source", "n_points", "n_runs", "input_files")
     }
     sweep = resolve_sweep(data, source=str(resolved.get("source", "<manifest>")))
     sweep = Sweep(

@@ -22,7 +22,7 @@ from typing import Any
 
 import pandas as pd
 
-from scs_sim.loading import ScenarioError
+from scs_sim.input_errors import Caller, ScenarioError, overrides_label
 from scs_sim.output import atomic_text, atomic_write
 
 RUNS_DIR = "runs"
@@ -82,8 +82,13 @@ def read_manifest(out: Path) -> dict[str, Any]:
         raise ScenarioError(f"{path}: not valid JSON: {exc}") from None
 
 
-def check_folder(out: Path, digest: str) -> bool:
+def check_folder(out: Path, digest: str, caller: Caller = "python") -> bool:
     """Check that ``out`` is new, empty, or holds this same sweep (to resume).
+
+    Args:
+        out: The results folder.
+        digest: The sweep's digest (:meth:`scs_sim.sweeps.spec.Sweep.digest`).
+        caller: Who asks ('cli' or 'python'); errors use its words (``--out``/``--set``).
 
     Returns:
         True when the folder already holds this sweep.
@@ -91,8 +96,27 @@ def check_folder(out: Path, digest: str) -> bool:
     Raises:
         ScenarioError: when ``out`` holds something else, so nothing is overwritten.
     """
+    where = f"--out {out}" if caller == "cli" else f"out = {str(out)!r}"
     if not out.exists():
         return False
+    if not out.is_dir():
+        raise ScenarioError(f"{where}: is a file, expected a folder")
+    if (out / MANIFEST).exists():
+        manifest = read_manifest(out)
+        if manifest.get("kind") != "scs_sim sweep":
+            raise ScenarioError(f"{where}: holds a run, not a sweep; choose another folder")
+        if manifest.get("digest") != digest:
+            name = manifest.get("sweep", {}).get("name")
+            raise ScenarioError(
+                f"{where}: holds results of a different sweep"
+                + (f" ('{name}')" if name else "")
+                + f" (file, base scenario, input files or {overrides_label(caller)} differ); "
+                "resume with the same settings or choose another folder"
+            )
+        return True
+    if any(out.iterdir()):
+        raise ScenarioError(f"{where}: folder is not empty and holds no sweep")
+    return False
     if not out.is_dir():
         raise ScenarioError(f"--out {out}: is a file, expected a folder")
     if (out / MANIFEST).exists():

@@ -30,7 +30,7 @@ import numpy as np
 from scipy import integrate
 from scipy.stats import beta
 
-from scs_sim.behaviour.expression import post_penalty
+from scs_sim.rules.expression import post_penalty
 from scs_sim.validation.runs import Arm
 
 REDUCTION: tuple[tuple[str, object], ...] = (

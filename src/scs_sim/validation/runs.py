@@ -15,7 +15,7 @@ from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
-from scs_sim.loading import load_scenario
+from scs_sim.loading import resolve_scenario
 from scs_sim.metrics import COUNTERS
 from scs_sim.model import SocialCreditModel
 
@@ -34,10 +34,10 @@ class Arm:
 
     def resolve(self, n_citizens: int) -> dict[str, Any]:
         """The arm's full scenario as a dict, at ``n_citizens``."""
-        data = load_scenario(self.scenario).model_dump()
+        changes = dict(self.overrides) | {"n_citizens": n_citizens}
         if self.drop_events:
-            data["events"] = []
-        return data | dict(self.overrides) | {"n_citizens": n_citizens}
+            changes["events"] = []
+        return resolve_scenario(self.scenario, changes).model_dump()
 
 
 @dataclass(frozen=True)

@@ -1113,7 +1113,7 @@ def _file_scenario(scenarios: dict[str, Path], name: str) -> Scenario | None:
     from scs_sim.loading import load_scenario
 
     try:
-        return load_scenario(scenarios[name])
+        return load_scenario(scenarios[name], caller="dashboard")
     except (KeyError, *ERRORS):
         return None
 

@@ -8,11 +8,12 @@ documents scenario files, and its section and source from ``json_schema_extra``.
 
 from __future__ import annotations
 
-import typing
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Literal
 
-from scs_sim.scenario import field_bounds, parameter_fields
+from pydantic.fields import FieldInfo
+
+from scs_sim.scenario import field_bounds, field_choices, field_kind, parameter_fields
 
 PAGE_CAPS: dict[str, int] = {"n_citizens": 200_000}
 """Fields the page caps below the schema's range (the same number as
@@ -44,23 +45,20 @@ class FieldSpec:
     le: float | None = None
 
 
-def _kind(annotation: Any) -> tuple[str, tuple[str, ...]]:
-    if typing.get_origin(annotation) is Literal:
-        return "choice", tuple(str(a) for a in typing.get_args(annotation))
-    if annotation is bool:
-        return "bool", ()
-    if annotation is int:
-        return "int", ()
-    if annotation is float:
-        return "float", ()
-    return "text", ()
+def _kind(info: FieldInfo) -> tuple[str, tuple[str, ...]]:
+    kind = field_kind(info)
+    if kind == "choice":
+        return kind, field_choices(info)
+    return (kind if kind in ("bool", "int", "float") else "text"), ()
 
 
 def field_specs() -> list[FieldSpec]:
     """Every tunable scenario field as a control, in schema order."""
     specs = []
-    for name, info in parameter_fields().items():
-        kind, choices = _kind(info.annotation)
+    from scs_sim.plugins import ACTIVE, scenario_class
+
+    for name, info in parameter_fields(scenario_class(ACTIVE)).items():  # with --plugin fields
+        kind, choices = _kind(info)
         lo, hi = field_bounds(info)
         extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
         section = str(extra.get("section", "other"))

@@ -19,7 +19,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from scs_sim.loading import ScenarioError, load_scenario, scenario_dirs
+from scs_sim import scenario_library
+from scs_sim.loading import ScenarioError, load_scenario
 from scs_sim.model import SocialCreditModel
 from scs_sim.population import KIND_BITS
 from scs_sim.runner import matched, series_difference
@@ -53,11 +54,13 @@ def list_scenarios(dirs: list[Path] | None = None) -> dict[str, Path]:
     """Every ``*.toml`` scenario file, by name; a folder earlier in ``dirs`` wins a name clash.
 
     Args:
-        dirs: Folders to list; default :func:`scs_sim.loading.scenario_dirs` (the
-            ``SCS_SIM_SCENARIOS`` folder, ./scenarios, then the repository's).
+        dirs: Folders to list; default the scenario search path (the
+            ``SCS_SIM_SCENARIOS`` folder, ./scenarios, then the shipped scenarios).
     """
+    if dirs is None:
+        return scenario_library.list_files("scenario")
     found: dict[str, Path] = {}
-    for folder in scenario_dirs() if dirs is None else dirs:
+    for folder in dirs:
         if folder.is_dir():
             for path in sorted(folder.glob("*.toml")):
                 found.setdefault(path.stem, path)
@@ -333,9 +336,10 @@ def load_session(
         ScenarioError: A file or a value that fails validation (one line).
     """
     if overrides and "edge_list" in overrides:
-        own = load_scenario(path).edge_list
+        own = load_scenario(path, caller="dashboard").edge_list
         check_edge_list(overrides["edge_list"], edge_lists or (), own)
-    params, skipped = keep_user_changes(load_scenario(path, overrides or None), overrides)
+    loaded = load_scenario(path, overrides or None, caller="dashboard")
+    params, skipped = keep_user_changes(loaded, overrides)
     source = str(path) + (" with page overrides" if overrides else "")
     return DashboardSession(
         params,
@@ -361,4 +365,6 @@ def counterfactual_for(
             f"compare = {compare!r} is not valid; allowed: {BASELINE!r} or one of "
             + ", ".join(known)
         )
-    return Counterfactual(compare, matched(params, load_scenario(known[compare])))
+    return Counterfactual(
+        compare, matched(params, load_scenario(known[compare], caller="dashboard"))
+    )

@@ -13,17 +13,16 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numba import njit, prange
 
-from scs_sim.parallel import block_bounds, block_count, citizen_kernel
+from scs_sim.kernels.draws import uniform
+from scs_sim.kernels.parallel import block_bounds, block_count, citizen_kernel
 from scs_sim.population import FLIGHT, RAIL, RENTAL, TRAVEL, VISA
-from scs_sim.streams import uniform
+from scs_sim.rules.consequences import STRAIN_MEMORY
 
 if TYPE_CHECKING:
-    from scs_sim.model import SocialCreditModel
-
-STRAIN_MEMORY = 0.9
+    from scs_sim.context import Context
 
 
-def bear_costs(model: SocialCreditModel, step: int) -> None:
+def bear_costs(model: Context, step: int) -> None:
     """Update strain from this step's restrictions and count blocked ticket purchases.
 
     Draws: travel lane 0 (a flight wanted) and lane 1 (a train), per banned citizen.
@@ -31,11 +30,17 @@ def bear_costs(model: SocialCreditModel, step: int) -> None:
     params, traits, state = model.params, model.population.traits, model.population.state
     prices = np.array([params.cost_travel, params.cost_visa, params.cost_rental], np.float32)
     flights, trains = _bear_costs(
-        state.restricted, traits.income, prices,
-        np.float32(STRAIN_MEMORY), np.float32(1.0 - STRAIN_MEMORY),
-        np.float32(params.flight_demand), np.float32(params.rail_demand),
-        model.streams.key("travel", step, 0), model.streams.key("travel", step, 1), state.strain,
-    )  # fmt: skip
+        restricted=state.restricted,
+        income=traits.income,
+        prices=prices,
+        memory=np.float32(STRAIN_MEMORY),
+        fresh=np.float32(1.0 - STRAIN_MEMORY),
+        flight_demand=np.float32(params.flight_demand),
+        rail_demand=np.float32(params.rail_demand),
+        flight_key=model.streams.key("travel", step, 0),
+        rail_key=model.streams.key("travel", step, 1),
+        strain=state.strain,
+    )
     model.counters["flights_blocked"] += flights
     model.counters["rail_blocked"] += trains
 

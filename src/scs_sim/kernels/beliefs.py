@@ -12,25 +12,15 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numba import prange
 
-from scs_sim.parallel import citizen_kernel
-from scs_sim.population import initial_beliefs
-from scs_sim.scenario import DATA_SOURCES, Scenario
+from scs_sim.kernels.parallel import citizen_kernel
+from scs_sim.rules.beliefs import BACKGROUND_LEARNING, true_weights
 from scs_sim.scoring import NEUTRAL_SCORE
 
 if TYPE_CHECKING:
-    from scs_sim.model import SocialCreditModel
-
-BACKGROUND_LEARNING = 0.1
-"""Learning about the ties and credit weights, relative to learning from one's own acts."""
+    from scs_sim.context import Context
 
 
-def true_weights(params: Scenario) -> np.ndarray:
-    """The built-in weights in force (0 where a source may not be shared), DATA_SOURCES order."""
-    weights = params.weights() if params.scoring else dict.fromkeys(DATA_SOURCES, 0.0)
-    return np.array([weights[k] for k in DATA_SOURCES], dtype=np.float32)
-
-
-def learn(model: SocialCreditModel, step: int) -> None:
+def learn(model: Context, step: int) -> None:
     """Move beliefs toward what each citizen observed this step.
 
     Fear moves toward the share of a citizen's active contacts under any
@@ -40,10 +30,18 @@ def learn(model: SocialCreditModel, step: int) -> None:
     params, state = model.params, model.population.state
     share = model.network.contact_pass(state.score, state.restricted, NEUTRAL_SCORE)
     _learn(
-        share, np.float32(params.learning_rate), bool(params.scoring), true_weights(params),
-        np.float32(BACKGROUND_LEARNING), state.donated, state.expressed_critical,
-        state.observed_critical, state.fear, state.beliefs, state.perceived_surveillance,
-    )  # fmt: skip
+        contacts_sanctioned=share,
+        rate=np.float32(params.learning_rate),
+        scoring=bool(params.scoring),
+        truth=true_weights(params),
+        background=np.float32(BACKGROUND_LEARNING),
+        donated=state.donated,
+        critics=state.expressed_critical,
+        observed=state.observed_critical,
+        fear=state.fear,
+        beliefs=state.beliefs,
+        perceived=state.perceived_surveillance,
+    )
 
 
 @citizen_kernel("fear")
@@ -76,19 +74,3 @@ def _learn(
         beliefs[i, 1] += critic_rate * (truth[1] - beliefs[i, 1])
         beliefs[i, 2] += slow * (truth[2] - beliefs[i, 2])
         beliefs[i, 3] += slow * (truth[3] - beliefs[i, 3])
-
-
-def on_policy_change(model: SocialCreditModel, before: Scenario, step: int) -> None:
-    """Reset beliefs where citizens would know of the change.
-
-    Published weights (``opacity = 0``) are known at once; a score that starts
-    mid-run brings fresh, opaque beliefs. Otherwise changes stay hidden.
-    """
-    after = model.params
-    if after.scoring and (after.opacity == 0 or not before.scoring):
-        beliefs, perceived = initial_beliefs(after, model.streams, model.population.n, step)
-        model.population.state.beliefs[:] = beliefs
-        model.population.state.perceived_surveillance[:] = perceived
-    elif not after.scoring:
-        model.population.state.beliefs.fill(0.0)
-        model.population.state.perceived_surveillance.fill(0.0)

@@ -14,25 +14,24 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numba import njit, prange
 
-from scs_sim.behaviour.donations import FULL_BELIEF
-from scs_sim.parallel import (
+from scs_sim.kernels.draws import choice, gap, uniform
+from scs_sim.kernels.parallel import (
     block_bounds,
     block_count,
     citizen_kernel,
     join_pieces,
     tie_pieces,
 )
-from scs_sim.prefetch import prefetch
-from scs_sim.streams import choice, gap, uniform
+from scs_sim.kernels.prefetch import prefetch
+from scs_sim.rules.donations import FULL_BELIEF
+from scs_sim.rules.ties import TIES
 
 if TYPE_CHECKING:
-    from scs_sim.model import SocialCreditModel
+    from scs_sim.context import Context
     from scs_sim.network import SocialNetwork
 
-TIES = 2  # column of the ties weight in beliefs
 
-
-def review_ties(model: SocialCreditModel, step: int) -> None:
+def review_ties(model: Context, step: int) -> None:
     """Let a share of citizens review their contacts, cut liabilities and rewire.
 
     Draws (counter-based): ties lane 0 gives the gaps between reviewing citizens
@@ -52,13 +51,26 @@ def review_ties(model: SocialCreditModel, step: int) -> None:
     liable = net.scratch("liable", (net.n + 7) // 8, np.uint8)
     perk_threshold = np.float32(params.perk_threshold)
     high_counts = np.empty(block_count(net.n), dtype=np.int64)
-    _liabilities(state.listed, state.score, low, perk_threshold, liable, high_counts)
+    _liabilities(
+        listed=state.listed,
+        score=state.score,
+        low=low,
+        high=perk_threshold,
+        out=liable,
+        high_counts=high_counts,
+    )
     slots, owners, rewired = _decide(
-        adj.indptr, adj.indices, adj.data, liable, state.beliefs[:, TIES], traits.risk_aversion,
-        np.float32(params.tie_cut_propensity),
-        _reviewers(keys[0], math.log1p(-rate) if rate < 1 else -math.inf, net),
-        np.float32(params.rewire_share), keys,
-    )  # fmt: skip
+        indptr=adj.indptr,
+        indices=adj.indices,
+        data=adj.data,
+        liable=liable,
+        believed=state.beliefs[:, TIES],
+        risk_aversion=traits.risk_aversion,
+        propensity=np.float32(params.tie_cut_propensity),
+        reviewers=_reviewers(keys[0], math.log1p(-rate) if rate < 1 else -math.inf, net),
+        rewire_share=np.float32(params.rewire_share),
+        keys=keys,
+    )
     if len(slots) == 0:
         return
     model.counters["ties_cut"] += len(slots)
@@ -66,7 +78,16 @@ def review_ties(model: SocialCreditModel, step: int) -> None:
     if rewired.any():
         high = _at_least(state.score, perk_threshold, high_counts, adj.indices.dtype)
     contacts = adj.indices[slots]
-    _apply(slots, owners, rewired, high, keys[3], adj.indices, adj.data, net.degree)
+    _apply(
+        slots=slots,
+        owners=owners,
+        rewired=rewired,
+        high=high,
+        key=keys[3],
+        indices=adj.indices,
+        data=adj.data,
+        degree=net.degree,
+    )
     net.retied(slots, owners, contacts)
 
 
@@ -91,10 +112,8 @@ def _liabilities(listed, score, low, high, out, high_counts) -> None:
 @njit(cache=True)
 def _liable_bytes(listed, score, low, high, out) -> int:
     # One block, as views: its loop keeps its vector code in the threaded kernel
-    # (numba issue 8085; 0.9 against 0.5 ms at a million citizens).
-    # Whole bytes in a loop of a fixed count, which the compiler unrolls (with the count
-    # below: 0.3 against 0.7-1.0 ms for a loop of at most 8 and a separate count kernel, at
-    # a million citizens on two threads).
+    # (numba issue 8085). Whole bytes in a loop of a fixed count, which the compiler must
+    # be able to unroll, and the high scorers counted in the same pass.
     n = len(listed)
     full = n // 8
     for b in range(full):
@@ -134,8 +153,7 @@ def _list_at_least(score, threshold, starts, out) -> None:
         w, end, i = starts[b], starts[b + 1], first
         # Every citizen is written and the place kept only for high scorers: no branch
         # to mispredict. Never writes past the block's known count: in groups of 8 while
-        # even 8 more would fit (unrolled: 0.7 against 0.9-1.2 ms at a million citizens
-        # on two threads), then one at a time.
+        # even 8 more would fit (the inner loop must unroll), then one at a time.
         while i + 8 <= last and w + 8 <= end:
             for t in range(8):
                 out[w] = i + t
@@ -151,8 +169,8 @@ def _reviewers(key: np.uint64, log_q: float, net: SocialNetwork) -> np.ndarray:
     """The citizens who review their ties, ascending: each with probability p, independently.
 
     Successes of a Bernoulli process, found by adding geometric gaps (draw k is the
-    k-th gap). The gaps (a logarithm each: 13 ms serially at ten million citizens)
-    are drawn on all threads, then added up in order. The result is the network's
+    k-th gap). The gaps (a logarithm each) are drawn on all threads, then added up
+    in order. The result is the network's
     scratch array: read it before the next review.
     """
     n = net.n

@@ -13,28 +13,29 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numba import njit, prange
 
-from scs_sim.parallel import block_bounds, block_count, citizen_kernel
-from scs_sim.streams import NEXT_DRAW, position, uniform, uniform_from
+from scs_sim.kernels.draws import NEXT_DRAW, position, uniform, uniform_from
+from scs_sim.kernels.parallel import block_bounds, block_count, citizen_kernel
 
 if TYPE_CHECKING:
-    from scs_sim.model import SocialCreditModel
+    from scs_sim.context import Context
 
 
-def offend(model: SocialCreditModel, step: int) -> None:
+def offend(model: Context, step: int) -> None:
     """Draw new violations and new record errors; age existing bad records."""
     params, traits, state = model.params, model.population.traits, model.population.state
     violations, errors = _offend(
-        traits.violation_proneness,
-        state.strain,
-        np.float32(params.violation_rate),
-        np.float32(params.strain_sensitivity),
-        np.float32(params.record_error_rate),
-        params.blacklist_term,
-        model.streams.key("violations", step),
-        model.streams.key("records", step),
-        state.debt,
-        state.false_record,
-        state.record_age,
+        proneness=traits.violation_proneness,
+        strain=state.strain,
+        rel_violation=model.population.rel.violation,
+        rate=np.float32(params.violation_rate),
+        sensitivity=np.float32(params.strain_sensitivity),
+        error_rate=np.float32(params.record_error_rate),
+        term=params.blacklist_term,
+        violation_key=model.streams.key("violations", step),
+        record_key=model.streams.key("records", step),
+        debt=state.debt,
+        false_record=state.false_record,
+        record_age=state.record_age,
     )
     model.counters["violations"] += violations
     model.counters["record_errors"] += errors
@@ -44,6 +45,7 @@ def offend(model: SocialCreditModel, step: int) -> None:
 def _offend(
     proneness,
     strain,
+    rel_violation,
     rate,
     sensitivity,
     error_rate,
@@ -59,7 +61,8 @@ def _offend(
     for b in prange(block_count(n)):
         lo, hi = block_bounds(b, n)
         counts[b] = _offend_block(
-            lo, proneness[lo:hi], strain[lo:hi], rate, sensitivity, error_rate, term,
+            lo, proneness[lo:hi], strain[lo:hi], rel_violation[lo:hi], rate, sensitivity,
+            error_rate, term,
             violation_key, record_key, debt[lo:hi], false_record[lo:hi], record_age[lo:hi],
         )  # fmt: skip
     return counts[:, 0].sum(), counts[:, 1].sum()
@@ -67,8 +70,8 @@ def _offend(
 
 @njit(cache=True)
 def _offend_block(
-    first, proneness, strain, rate, sensitivity, error_rate, term, violation_key, record_key,
-    debt, false_record, record_age,
+    first, proneness, strain, rel_violation, rate, sensitivity, error_rate, term, violation_key,
+    record_key, debt, false_record, record_age,
 ) -> tuple[int, int]:  # fmt: skip
     # Citizens first.. of one block, as views (so the loop keeps its vector code in the
     # threaded kernel). Both draws are made for everyone and combined as 0/1 integers
@@ -77,7 +80,7 @@ def _offend_block(
     violations = errors = 0
     violation_at, record_at = position(violation_key, first), position(record_key, first)
     for x in range(len(proneness)):
-        risk = rate * proneness[x] * (np.float32(1.0) + sensitivity * strain[x])
+        risk = rate * proneness[x] * (np.float32(1.0) + sensitivity * strain[x]) * rel_violation[x]
         debtor, wrong, age = np.int32(debt[x]), np.int32(false_record[x]), np.int32(record_age[x])
         new_debt = (1 - debtor) & np.int32(uniform_from(violation_at) < risk)
         new_error = (1 - wrong) & np.int32(uniform_from(record_at) < error_rate)
@@ -96,19 +99,19 @@ def _offend_block(
     return violations, errors
 
 
-def repay(model: SocialCreditModel, step: int) -> None:
+def repay(model: Context, step: int) -> None:
     """Settle debts; listed debtors pay more often ("under the pressure" of the list)."""
     params, traits, state = model.params, model.population.traits, model.population.state
     repayments, under_pressure = _repay(
-        traits.income,
-        state.strain,
-        np.float32(params.repayment_rate),
-        np.float32(params.listing_pressure),
-        model.streams.key("repayment", step),
-        state.listed,
-        state.debt,
-        state.false_record,
-        state.record_age,
+        income=traits.income,
+        strain=state.strain,
+        rate=np.float32(params.repayment_rate),
+        pressure=np.float32(params.listing_pressure),
+        key=model.streams.key("repayment", step),
+        listed=state.listed,
+        debt=state.debt,
+        false_record=state.false_record,
+        record_age=state.record_age,
     )
     model.counters["repayments"] += repayments
     model.counters["repaid_under_pressure"] += under_pressure
@@ -133,21 +136,21 @@ def _repay(income, strain, rate, pressure, key, listed, debt, false_record, reco
     return repayments, under_pressure
 
 
-def update_records(model: SocialCreditModel) -> None:
+def update_records(model: Context) -> None:
     """Fold this step's conduct into the scorer's records (exponential memory)."""
     state = model.population.state
     keep = np.float32(model.params.record_memory)
     _update_records(
-        keep,
-        np.float32(1.0) - keep,
-        state.donated,
-        state.observed_critical,
-        state.debt,
-        state.false_record,
-        state.donation_record,
-        state.online_record,
-        state.credit_record,
-        state.true_credit_record,
+        keep=keep,
+        fresh=np.float32(1.0) - keep,
+        donated=state.donated,
+        observed=state.observed_critical,
+        debt=state.debt,
+        false_record=state.false_record,
+        donation_record=state.donation_record,
+        online_record=state.online_record,
+        credit_record=state.credit_record,
+        true_credit_record=state.true_credit_record,
     )
 
 

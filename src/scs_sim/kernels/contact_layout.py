@@ -14,11 +14,7 @@ the contact lists gives: scores are float32 numbers of at most 2^10, so their
 float64 sums (and those of their squared distances from 650) are exact in any
 order for lists of up to about 90 contacts.
 
-The contact pass alone, full-scs after 20 steps, both ways in turn in one process
-(2026-11-29 04:52 UTC): at a million citizens 63 ms over the CSR lists and 20 ms
-with this layout on one thread (39 and 12 ms on two); at ten million (after 6
-steps) 727 and 212 ms (458 and 142 ms on two). With the storage kept for
-the next merge, the layout takes 41-45 bytes a citizen (benchmarks/scale.py).
+Its speed-up over the CSR walk and its memory are measured in docs/scale.md.
 """
 
 from __future__ import annotations
@@ -26,14 +22,14 @@ from __future__ import annotations
 import numpy as np
 from numba import njit, prange
 
-from scs_sim.parallel import (
+from scs_sim.kernels.parallel import (
     block_bounds,
     block_count,
     citizen_kernel,
     join_pieces,
     tie_pieces,
 )
-from scs_sim.prefetch import PREFETCH_DISTANCE, prefetch
+from scs_sim.kernels.prefetch import PREFETCH_DISTANCE, prefetch
 
 __all__ = ["CENTRE", "NEAR", "ContactLayout", "add_tie_moments", "contact_terms"]
 
@@ -74,7 +70,7 @@ class ContactLayout:
         # Where each sub-block's citizens start in the far and pending lists.
         self._starts: dict[str, np.ndarray] = {}
         # Each list is merged into the storage its version before last had: fresh arrays
-        # of tens of megabytes cost a page fault every 4 kB (10 ms for a far list at 1M).
+        # of tens of megabytes would cost a page fault every 4 kB.
         self._spare: dict[str, tuple | None] = {"far": None, "pending": None}
 
     @classmethod
@@ -94,8 +90,8 @@ class ContactLayout:
         slot_type = np.int32 if len(indices) < 2**31 else np.int64
         types = (slot_type, indices.dtype, indices.dtype)
         # Both stores of the far list, the list's and the spare one it is folded into, get
-        # room to grow, written now: a fold into fresh memory paid a page fault every 4 kB
-        # (17-24 ms at a million citizens, twice in the first 30 steps).
+        # room to grow, written now: a fold into fresh memory must not pay a page fault
+        # every 4 kB.
         capacity = _with_room(far_count + PENDING_MIN)
         far = tuple(_written(capacity, t)[:far_count] for t in types)
         _list_far(indptr, indices, data, near_slot, *far)
@@ -128,8 +124,10 @@ class ContactLayout:
             return
         turned = tuple(np.empty(len(slots), dtype=a.dtype) for a in self.far)
         count = _follow(
-            self.n, slots, owners, old_targets, indices, data, self.mask, self.near_slot,
-            self.far[0], self.far[1], self.pending[0], self.pending[1], *turned,
+            n=self.n, slots=slots, owners=owners, old_targets=old_targets, indices=indices,
+            data=data, mask=self.mask, near_slot=self.near_slot, far_slot=self.far[0],
+            far_target=self.far[1], pending_slot=self.pending[0], pending_target=self.pending[1],
+            turned_slot=turned[0], turned_target=turned[1], turned_owner=turned[2],
         )  # fmt: skip
         if count:
             self.pending = self._merged("pending", self.pending, tuple(a[:count] for a in turned))
@@ -144,7 +142,11 @@ class ContactLayout:
         spare = self._spare[name]
         if spare is None or len(spare[0]) < size:
             spare = tuple(np.empty(_with_room(size), dtype=a.dtype) for a in current)
-        kept = _merge(self.n, *current, *more, *spare)
+        kept = _merge(
+            n=self.n, a_slot=current[0], a_target=current[1], a_owner=current[2],
+            b_slot=more[0], b_target=more[1], b_owner=more[2],
+            slot=spare[0], target=spare[1], owner=spare[2],
+        )  # fmt: skip
         self._starts.pop(name, None)
         # The storage under the current list becomes the spare for the next merge.
         self._spare[name] = tuple(a if a.base is None else a.base for a in current)
@@ -174,9 +176,11 @@ class ContactLayout:
             moments: Out: per block of citizens, (ties, sx, sy, sxx, syy, sxy) centred on 650.
         """
         _pass(
-            self.mask, score, restricted, sanctioned, self.far[1], self.far[2],
-            self._sub_block_starts("far"), self.pending[1], self.pending[2],
-            self._sub_block_starts("pending"), degree, default, share, mean, moments,
+            mask=self.mask, score=score, restricted=restricted, sanctioned=sanctioned,
+            far_target=self.far[1], far_owner=self.far[2],
+            far_start=self._sub_block_starts("far"), pending_target=self.pending[1],
+            pending_owner=self.pending[2], pending_start=self._sub_block_starts("pending"),
+            degree=degree, default=default, share=share, mean=mean, moments=moments,
         )  # fmt: skip
 
     def _sub_block_starts(self, name: str) -> np.ndarray:
@@ -306,7 +310,7 @@ def _follow_piece(
 def _seek(ordered, key, start) -> int:
     # The first index from ``start`` on whose value is at least ``key``: steps of
     # doubling length, then halving. A binary search over the whole list would
-    # miss the cache at nearly every probe (measured: 90 ns a changed tie).
+    # miss the cache at nearly every probe.
     n = len(ordered)
     low, width = start, 1
     while low < n and ordered[min(n, low + width) - 1] < key:

@@ -14,7 +14,7 @@ from numba.extending import intrinsic
 __all__ = ["PREFETCH_DISTANCE", "prefetch"]
 
 PREFETCH_DISTANCE = 64
-"""Tie slots ahead at which the contact pass asks for a contact's score (measured best of 16/64)."""
+"""Tie slots ahead at which the contact pass asks for a contact's score (see docs/scale.md)."""
 
 
 @intrinsic
@@ -22,7 +22,7 @@ def prefetch(typingctx, array, index):
     """Hint the CPU to fetch ``array[index]`` into cache (LLVM's prefetch; no effect on results).
 
     The contact pass gathers scores from random places (rewired ties); without a
-    hint the CPU waits for each miss. Measured: 2-2.5x faster at 1M and 10M citizens.
+    hint the CPU waits for each miss.
     """
 
     def codegen(context, builder, signature, args):

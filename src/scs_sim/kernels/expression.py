@@ -16,24 +16,15 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numba import njit, prange
 
-from scs_sim.parallel import block_bounds, block_count, citizen_kernel
-from scs_sim.scoring import ONLINE_SCALE, SCORE_MAX, SCORE_MIN
-from scs_sim.streams import NEXT_DRAW, position, uniform_from
+from scs_sim.kernels.draws import NEXT_DRAW, position, uniform_from
+from scs_sim.kernels.parallel import block_bounds, block_count, citizen_kernel
+from scs_sim.rules.expression import ONLINE, fear_weight, post_penalty
 
 if TYPE_CHECKING:
-    from scs_sim.model import SocialCreditModel
-
-ONLINE = 1  # column of the online weight in beliefs (DATA_SOURCES order)
-FEAR_WEIGHT = 2.0
-"""Perceived cost, in 100 score points, of having every contact sanctioned."""
+    from scs_sim.context import Context
 
 
-def post_penalty(record_memory: float) -> float:
-    """Score points (per 100) that one observed critical post costs at weight 1."""
-    return (SCORE_MAX - SCORE_MIN) * ONLINE_SCALE * (1.0 - record_memory) / 100.0
-
-
-def _rate_by_group(model: SocialCreditModel) -> np.ndarray:
+def _rate_by_group(model: Context) -> np.ndarray:
     # Probability that a critical post is observed, per group: surveillance, times
     # minority_surveillance for group 1 (capped at 1), as float32 thresholds.
     params = model.params
@@ -45,16 +36,7 @@ def _rate_by_group(model: SocialCreditModel) -> np.ndarray:
     )
 
 
-def fear_weight(model: SocialCreditModel) -> float:
-    """Cost per unit of fear: under published rules citizens know why a contact was sanctioned.
-
-    Under opaque ones any sanction nearby might be for speech, so fear deters posts
-    in proportion to opacity.
-    """
-    return FEAR_WEIGHT * min(1.0, model.params.opacity)
-
-
-def express(model: SocialCreditModel, step: int) -> None:
+def express(model: Context, step: int) -> None:
     """Decide who posts, who wants to be critical, who self-censors, and who is observed.
 
     Draws (counter-based, see scs_sim.streams): posting lane 0 against activity,
@@ -63,24 +45,25 @@ def express(model: SocialCreditModel, step: int) -> None:
     """
     traits, state, streams = model.population.traits, model.population.state, model.streams
     _express(
-        traits.activity,
-        traits.dissent,
-        traits.risk_aversion,
-        traits.group,
-        state.beliefs[:, ONLINE],
-        state.perceived_surveillance,
-        state.fear,
-        np.float32(model.params.chill_sensitivity),
-        np.float32(post_penalty(model.params.record_memory)),
-        np.float32(fear_weight(model)),
-        _rate_by_group(model),
-        np.array([streams.key("posting", step, lane) for lane in range(3)]),
-        streams.key("surveillance", step),
-        state.censor_probability,
-        state.wants_critical,
-        state.self_censored,
-        state.expressed_critical,
-        state.observed_critical,
+        activity=traits.activity,
+        dissent=traits.dissent,
+        risk_aversion=traits.risk_aversion,
+        group=traits.group,
+        believed_online=state.beliefs[:, ONLINE],
+        perceived=state.perceived_surveillance,
+        fear=state.fear,
+        rel_censor=model.population.rel.censor,
+        chill=np.float32(model.params.chill_sensitivity),
+        penalty=np.float32(post_penalty(model.params.record_memory)),
+        fear_cost=np.float32(fear_weight(model)),
+        rate=_rate_by_group(model),
+        posting=np.array([streams.key("posting", step, lane) for lane in range(3)]),
+        surveillance=streams.key("surveillance", step),
+        censor_probability=state.censor_probability,
+        wants_critical=state.wants_critical,
+        self_censored=state.self_censored,
+        expressed=state.expressed_critical,
+        observed=state.observed_critical,
     )
 
 
@@ -96,8 +79,8 @@ _EXP_TAYLOR = tuple(1.0 / math.factorial(k) for k in range(11, -1, -1))
 
 @njit(cache=True, inline="always")
 def _power_of_half(m: np.int64) -> float:
-    # 2**-m for m in 0..31, exactly: a product of the powers picked by m's bits. A table
-    # lookup made the vectorised loop fetch lane by lane (12% slower at a million citizens).
+    # 2**-m for m in 0..31, exactly: a product of the powers picked by m's bits. No table
+    # lookup: it would make the vectorised loop fetch lane by lane.
     scale = 0.5 if m & 1 else 1.0
     scale *= 0.25 if m & 2 else 1.0
     scale *= 2.0**-4 if m & 4 else 1.0
@@ -111,10 +94,9 @@ def censoring_probability(x: np.float32) -> np.float32:
 
     Near 0 a Taylor polynomial (error below x**8 / 8! < 1 float32 ulp for |x| < 0.35);
     further out 1 - exp(x) no longer cancels badly, and exp is a degree-11 polynomial
-    after range reduction. Both are computed and one is picked, without a branch:
-    libm's expf, or a branch on |x|, kept this loop scalar and cost twice as much
-    (measured at 100,000 and 1,000,000 citizens; the results are the same float32
-    values as libm's expm1 in float64 on two million points in [-30, 0]).
+    after range reduction. Both are computed and one is picked: the loop must stay
+    branch-free and call no libm function, or it does not vectorise (within one float32
+    ulp of libm's expm1, tests/test_scale_equivalence.py).
     """
     y = np.float64(x)
     near = y * (
@@ -139,6 +121,7 @@ def _express(
     believed_online,
     perceived,
     fear,
+    rel_censor,
     chill,
     penalty,
     fear_cost,
@@ -154,7 +137,8 @@ def _express(
     # Two loops, each simple enough to vectorise: probabilities, then decisions by block.
     for i in prange(len(activity)):
         cost = believed_online[i] * perceived[i] * penalty + fear_cost * fear[i]
-        censor_probability[i] = censoring_probability((-chill * risk_aversion[i]) * cost)
+        held_back = censoring_probability((-chill * risk_aversion[i]) * cost) * rel_censor[i]
+        censor_probability[i] = min(np.float32(1.0), held_back)
     n = len(activity)
     for b in prange(block_count(n)):
         lo, hi = block_bounds(b, n)
@@ -184,8 +168,7 @@ def _post(
         wants_critical[x] = wants
         self_censored[x] = censored
         expressed[x] = speaks
-        # A pick between two rates vectorises; indexing the rate table by group did not
-        # (4.0 against 6.5 ms at a million citizens).
+        # A pick between two rates: indexing a rate table by group would not vectorise.
         observed_rate = minority_rate if group[x] else majority_rate
         observed[x] = speaks & (uniform_from(observed_at) < observed_rate)
         posting_at += NEXT_DRAW

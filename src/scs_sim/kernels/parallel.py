@@ -37,10 +37,9 @@ BLOCK = 16_384
 PARALLEL_MIN = 250_000
 """Smallest population that runs kernels on several threads.
 
-Below it a kernel's work is too short for threads: at 100,000 citizens a step on two
-threads measured 2x slower than on one on this shared machine (each parallel loop
-waits for its slowest thread, and a thread that has to wait for a core can cost more
-than the whole loop), while at 300,000 it was 1.5x faster.
+Below it a kernel's work is too short for threads: each parallel loop waits for its
+slowest thread, and a thread that has to wait for a core can cost more than the whole
+loop (the measurements behind it are in docs/scale.md).
 """
 
 # numba's fallback threading layer (workqueue) must not be entered by two threads at
@@ -117,8 +116,7 @@ def uses_threads(size: int) -> bool:
 
 def _as_bytes(arg: Any) -> Any:
     # Boolean arrays go in as their bytes (0 or 1): numba reads and writes booleans
-    # through a conversion that keeps a loop from vectorising. Measured on the record
-    # update at a million citizens: 6.4 ms with booleans, 0.4 ms with bytes.
+    # through a conversion that keeps a loop from vectorising.
     if isinstance(arg, np.ndarray) and arg.dtype == np.bool_:
         return arg.view(np.uint8)
     return arg
@@ -136,6 +134,14 @@ def _clone(func: Callable, suffix: str) -> Callable:
     return twin
 
 
+POSITIONAL_MAX = 6
+"""Most arguments a kernel takes by position: beyond, every one is passed by name.
+
+Kernels take up to 18 arrays, many of one dtype: two swapped positional arrays would
+run silently wrong, two swapped keywords cannot.
+"""
+
+
 class CitizenKernel:
     """A numba kernel over citizens, compiled serially and with threads.
 
@@ -151,13 +157,34 @@ class CitizenKernel:
         if citizens not in names:
             raise TypeError(f"{func.__name__} has no argument {citizens!r}")
         self._size_at = names.index(citizens)
+        self._names = names
         self.serial = njit(cache=True, **options)(func)
         self.threaded = njit(cache=True, parallel=True, **options)(_clone(func, "__threaded"))
         self.__wrapped__ = func
         self.__doc__ = func.__doc__
         self.__name__ = func.__name__
 
-    def __call__(self, *args: Any) -> Any:
+    def _bind(self, args: tuple, named: dict[str, Any]) -> tuple:
+        # Keyword arguments in the kernel's parameter order (numba's dispatchers would take
+        # them too, but the size lookup and the byte views need them by position).
+        if len(args) > POSITIONAL_MAX:
+            raise TypeError(
+                f"{self.__name__}: pass its {len(self._names)} arguments by name "
+                f"(at most {POSITIONAL_MAX} by position)"
+            )
+        rest = self._names[len(args) :]
+        unknown = set(named) - set(rest)
+        missing = [name for name in rest if name not in named]
+        if unknown or missing:
+            raise TypeError(
+                f"{self.__name__}: unknown {sorted(unknown)}, missing {missing} "
+                f"(parameters: {', '.join(self._names)})"
+            )
+        return args + tuple(named[name] for name in rest)
+
+    def __call__(self, *args: Any, **named: Any) -> Any:
+        if named or len(args) > POSITIONAL_MAX:
+            args = self._bind(args, named)
         args = tuple(_as_bytes(a) for a in args)
         size = args[self._size_at]
         if uses_threads(size if isinstance(size, int | np.integer) else len(size)):

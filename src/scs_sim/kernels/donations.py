@@ -13,28 +13,25 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numba import njit, prange
 
-from scs_sim.parallel import block_bounds, block_count, citizen_kernel
-from scs_sim.streams import NEXT_DRAW, position, uniform_from
+from scs_sim.kernels.draws import NEXT_DRAW, position, uniform_from
+from scs_sim.kernels.parallel import block_bounds, block_count, citizen_kernel
+from scs_sim.rules.donations import DONATIONS, FULL_BELIEF
 
 if TYPE_CHECKING:
-    from scs_sim.model import SocialCreditModel
-
-DONATIONS = 0  # column of the donation weight in beliefs
-FULL_BELIEF = 0.3
-"""A believed weight at which the pull to donate for the score is at its maximum."""
+    from scs_sim.context import Context
 
 
-def donate(model: SocialCreditModel, step: int) -> None:
+def donate(model: Context, step: int) -> None:
     """Decide sincere (donations lane 0) and performative (lane 1) donations for this step."""
     traits, state, streams = model.population.traits, model.population.state, model.streams
     _donate(
-        traits.charity,
-        state.beliefs[:, DONATIONS],
-        np.float32(model.params.performative_propensity),
-        streams.key("donations", step, 0),
-        streams.key("donations", step, 1),
-        state.performative,
-        state.donated,
+        charity=traits.charity,
+        believed_donations=state.beliefs[:, DONATIONS],
+        propensity=np.float32(model.params.performative_propensity),
+        sincere_key=streams.key("donations", step, 0),
+        score_key=streams.key("donations", step, 1),
+        performative=state.performative,
+        donated=state.donated,
     )
 
 

@@ -1,0 +1,89 @@
+"""Posting, self-censorship and surveillance, in numpy (kernel: scs_sim.kernels.expression)."""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from scs_sim.rules import F, draws
+from scs_sim.scoring import ONLINE_SCALE, SCORE_MAX, SCORE_MIN
+
+if TYPE_CHECKING:
+    from scs_sim.context import Context
+
+ONLINE = 1  # column of the online weight in beliefs (DATA_SOURCES order)
+FEAR_WEIGHT = 2.0
+"""Perceived cost, in 100 score points, of having every contact sanctioned."""
+
+
+def post_penalty(record_memory: float) -> float:
+    """Score points (per 100) that one observed critical post costs at weight 1."""
+    return (SCORE_MAX - SCORE_MIN) * ONLINE_SCALE * (1.0 - record_memory) / 100.0
+
+
+def fear_weight(ctx: Context) -> float:
+    """Cost per unit of fear: under published rules citizens know why a contact was sanctioned.
+
+    Under opaque ones any sanction nearby might be for speech, so fear deters posts
+    in proportion to opacity.
+    """
+    return FEAR_WEIGHT * min(1.0, ctx.params.opacity)
+
+
+_LN2_HI = 6.93147180369123816490e-01
+_LN2_LO = 1.90821492927058770002e-10
+_INV_LN2 = 1.44269504088896338700e00
+_FLOOR = -20.0
+_EXP_TAYLOR = tuple(1.0 / math.factorial(k) for k in range(11, -1, -1))
+
+
+def censoring_probability(x: np.ndarray) -> np.ndarray:
+    """``1 - exp(x)`` for ``x <= 0`` (float32 in, float32 out): ``-expm1(x)`` to within an ulp.
+
+    The same float64 operations as the kernel's inline helper, so the same bits: a
+    Taylor polynomial near 0 (|x| < 0.35), else exp by range reduction (x = k ln 2 + r,
+    a degree-11 polynomial in r, times 2**k) with x clamped at -20.
+    """
+    y = x.astype(np.float64)
+    near = y * (
+        1.0 + y * (0.5 + y * (1 / 6 + y * (1 / 24 + y * (1 / 120 + y * (1 / 720 + y / 5040)))))
+    )
+    z = np.maximum(y, _FLOOR)
+    k = np.floor(z * _INV_LN2 + 0.5)
+    r = (z - k * _LN2_HI) - k * _LN2_LO
+    e = np.zeros_like(y)
+    for c in _EXP_TAYLOR:
+        e = e * r + c
+    far = 1.0 - e * np.ldexp(1.0, k.astype(np.int64))
+    return np.where(np.abs(y) < 0.35, -near, far).astype(F)
+
+
+def express(ctx: Context, step: int) -> None:
+    """Who wants to post critically, who self-censors, and who is observed.
+
+    ``cost = believed_online * perceived_surveillance * post_penalty + fear_weight * fear``;
+    ``censor_probability = min(1, (1 - exp(-chill_sensitivity * risk_aversion * cost)) *
+    rel.censor)``.
+    A citizen wants a critical post if ``u0 < activity`` and ``u1 < dissent`` (posting
+    lanes 0, 1), holds it back if ``u2 < censor_probability`` (lane 2), and an expressed
+    post is observed if ``u < surveillance`` (times ``minority_surveillance`` for
+    group 1, capped at 1; surveillance lane 0).
+    """
+    p, s, tr = ctx.params, ctx.population.state, ctx.population.traits
+    cost = s.beliefs[:, ONLINE] * s.perceived_surveillance * F(post_penalty(p.record_memory))
+    cost = cost + F(fear_weight(ctx)) * s.fear
+    exponent = (-F(p.chill_sensitivity) * tr.risk_aversion) * cost
+    held_back = censoring_probability(exponent) * ctx.population.rel.censor
+    s.censor_probability[:] = np.minimum(F(1), held_back)
+    wants = (draws(ctx, "posting", step, 0) < tr.activity) & (
+        draws(ctx, "posting", step, 1) < tr.dissent
+    )
+    censored = wants & (draws(ctx, "posting", step, 2) < s.censor_probability)
+    minority = p.minority_surveillance if p.minority_share > 0 else 1.0
+    rate = np.where(tr.group == 1, F(min(1.0, p.surveillance * minority)), F(p.surveillance))
+    s.wants_critical[:] = wants
+    s.self_censored[:] = censored
+    s.expressed_critical[:] = wants & ~censored
+    s.observed_critical[:] = s.expressed_critical & (draws(ctx, "surveillance", step) < rate)
