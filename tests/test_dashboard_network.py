@@ -84,3 +84,26 @@ def test_hover_text_names_score_and_sanctions(session):
     assert len(wrong)
     text = citizen_tip(session.model, int(wrong[0]))
     assert text.startswith(f"#{int(wrong[0])}: score ") and "(wrongly)" in text
+
+
+def test_community_summary_covers_everyone_above_the_sample(session):
+    from scs_sim.viz.layout import community_summary
+
+    # 1,000 citizens are all drawn: no summary, and asking for one says why.
+    assert community_summary(session.view) is None
+    with pytest.raises(ValueError, match="communities \\(everyone\\)' is not valid for 1,000"):
+        ni.network_png(session.model, session.view, show=ni.COMMUNITIES)
+    big = load_session(REPO / "scenarios" / "full-scs.toml", 811, {"n_citizens": 3000})
+    big.step(20)
+    assert big.view.sampled
+    summary = community_summary(big.view)
+    assert summary is not None and len(summary.label) == 3000
+    assert summary.sizes.sum() == 3000 and len(summary.sizes) >= 5
+    # Discs do not overlap (centres at least the sum of radii apart).
+    c, r = summary.centres, summary.radius
+    gap = np.hypot(c[:, None, 0] - c[None, :, 0], c[:, None, 1] - c[None, :, 1])
+    np.fill_diagonal(gap, np.inf)
+    assert (gap >= (r[:, None] + r[None, :]) * 0.99).all()
+    png = ni.network_png(big.model, big.view, show=ni.COMMUNITIES)
+    pixels = _pixels(png)
+    assert (pixels == ni.ink(ni.RESTRICTED)).sum() > 0  # sanctioned wedges drawn

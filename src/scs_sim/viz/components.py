@@ -40,9 +40,10 @@ from scs_sim.viz.edge_lists import (
     list_edge_lists,
 )
 from scs_sim.viz.fields import FieldSpec, sections
+from scs_sim.viz.layout import SUMMARY_LIMIT
 from scs_sim.viz.limits import SLOTS, full_message
 from scs_sim.viz.merged_echarts import chart
-from scs_sim.viz.network_image import EVERYONE, FILTERS, citizen_at, network_png
+from scs_sim.viz.network_image import COMMUNITIES, EVERYONE, FILTERS, citizen_at, network_png
 from scs_sim.viz.panels import COMPARISON_METRICS, METRIC_PANELS
 from scs_sim.viz.seeds import check_request, run_seeds
 from scs_sim.viz.session import (
@@ -1230,7 +1231,7 @@ def NetworkImage(
     )
 
     def at(point: dict | None) -> int | None:
-        if not point:
+        if not point or show.peek() == COMMUNITIES:  # the summary draws no citizens
             return None
         x, y = float(point.get("x", "nan")), float(point.get("y", "nan"))
         return citizen_at(session.view, x, y, large=large)
@@ -1256,7 +1257,8 @@ def NetworkImage(
             tip=tip.value,
         )
         with solara.Row(classes=["scs-network-tools"]):
-            solara.Select("show", values=list(FILTERS), value=show)
+            offered = [f for f in FILTERS if f != COMMUNITIES or session.view.all_pairs is not None]
+            solara.Select("show", values=offered, value=show)
             solara.Text(
                 "wheel: zoom · drag: pan · double click: reset · click: pick a citizen",
                 classes=["scs-help"],
@@ -1265,7 +1267,12 @@ def NetworkImage(
             solara.Text(
                 f"Sampled view: {len(session.view.nodes):,} of "
                 f"{session.view.n:,} citizens, grown breadth-first from random "
-                "starts so their ties show. Plots and counts use everyone.",
+                "starts so their ties show. Plots and counts use everyone"
+                + (
+                    f"; 'show: {COMMUNITIES}' summarises everyone."
+                    if session.view.all_pairs is not None
+                    else f" (no summary of everyone above {SUMMARY_LIMIT:,} citizens)."
+                ),
                 classes=["scs-help"],
             )
 

@@ -21,6 +21,10 @@ import numpy as np
 
 from scs_sim.network import SocialNetwork
 
+SUMMARY_LIMIT = 20_000
+"""Largest population with a community summary view: Louvain over everyone took 0.6 s at
+5,000 citizens and 3.9 s at 20,000 on this machine (networkx), computed on first request."""
+
 DISPLAY_LIMIT = 1000
 """Most citizens drawn in the network view; larger populations show a sample."""
 
@@ -52,6 +56,9 @@ class NetworkView:
     n: int
     community: np.ndarray | None = None
     """Community (Louvain, on the initial ties) of each drawn citizen, by row."""
+    all_pairs: np.ndarray | None = None
+    """Initial tie keys of everyone, kept for the summary view (sampled views up to
+    :data:`SUMMARY_LIMIT` citizens)."""
 
     @property
     def sampled(self) -> bool:
@@ -276,7 +283,71 @@ def _compute_view(network: SocialNetwork, signature: str) -> NetworkView:
     keys = pair_keys(rows, cols, network.n)
     low, high = keys // network.n, keys % network.n
     positions, community = community_layout(len(nodes), row_of[low], row_of[high], gen)
-    return NetworkView(nodes, positions, row_of, keys, network.n, community)
+    everyone = None
+    if len(nodes) < network.n <= SUMMARY_LIMIT:
+        all_rows, all_cols = network.active_edges()
+        everyone = pair_keys(all_rows, all_cols, network.n)
+    return NetworkView(nodes, positions, row_of, keys, network.n, community, everyone)
+
+
+@dataclass(frozen=True)
+class CommunitySummary:
+    """Everyone's communities (Louvain on the initial ties), for the summary view.
+
+    Attributes:
+        label: Community of every citizen (0 = largest).
+        sizes: Members per community.
+        centres: (communities, 2) positions in the unit square.
+        links: (k, 3) rows of (community a, community b, initial ties between them).
+        radius: Each community's disc radius in the unit square (area = its share).
+    """
+
+    label: np.ndarray
+    sizes: np.ndarray
+    centres: np.ndarray
+    links: np.ndarray
+    radius: np.ndarray
+
+
+_summaries: OrderedDict[int, tuple[NetworkView, CommunitySummary]] = OrderedDict()
+
+
+def community_summary(view: NetworkView) -> CommunitySummary | None:
+    """The view's community summary, computed on first request and cached; ``None`` when
+    the population is not sampled or above :data:`SUMMARY_LIMIT`."""
+    if view.all_pairs is None:
+        return None
+    with _cache_lock:
+        hit = _summaries.get(id(view))
+        if hit is not None and hit[0] is view:
+            return hit[1]
+    n = view.n
+    low, high = view.all_pairs // n, view.all_pairs % n
+    label = communities(n, low, high, int(view.all_pairs.sum() % (2**31)))
+    groups = int(label.max()) + 1
+    sizes = np.bincount(label, minlength=groups)
+    a, b = label[low], label[high]
+    between = a != b
+    keys, counts = np.unique(
+        np.minimum(a, b)[between] * groups + np.maximum(a, b)[between], return_counts=True
+    )
+    links = np.column_stack([keys // groups, keys % groups, counts])
+    gen = np.random.default_rng(groups)
+    src = np.repeat(links[:, 0], np.minimum(links[:, 2], 20))
+    dst = np.repeat(links[:, 1], np.minimum(links[:, 2], 20))
+    centres = force_layout(groups, src, dst, gen)
+    radius = 0.5 * np.sqrt(sizes / n)
+    centres = _separate(centres.astype(np.float64), radius)
+    centres = (centres - (centres - radius[:, None]).min(0)).astype(np.float64)
+    span = float(((centres + radius[:, None]).max(0)).max())
+    summary = CommunitySummary(
+        label, sizes, (centres / span).astype(np.float32), links, (radius / span).astype(np.float32)
+    )
+    with _cache_lock:
+        _summaries[id(view)] = (view, summary)
+        while len(_summaries) > 4:
+            _summaries.popitem(last=False)
+    return summary
 
 
 def network_view(network: SocialNetwork, signature: str) -> NetworkView:

@@ -34,7 +34,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from scs_sim.model import SocialCreditModel
 from scs_sim.scoring import NEUTRAL_SCORE, SCORE_MAX, SCORE_MIN
-from scs_sim.viz.layout import NetworkView
+from scs_sim.viz.layout import SUMMARY_LIMIT, NetworkView, community_summary
 
 SIZE = 640
 """Width and height of the image, in pixels."""
@@ -246,7 +246,8 @@ EVERYONE, SANCTIONED, CUT_TIES, EGO = (
     "cut ties only",
     "chosen citizen's ties",
 )
-FILTERS = (EVERYONE, SANCTIONED, CUT_TIES, EGO)
+COMMUNITIES = "communities (everyone)"
+FILTERS = (EVERYONE, SANCTIONED, CUT_TIES, EGO, COMMUNITIES)
 """What the network view shows: everyone; only sanctioned citizens (the others as faint
 dots, ties among sanctioned citizens); every citizen but only the ties cut so far; the
 chosen citizen's ego network (its ties, old and new, and the ties among its contacts)."""
@@ -286,6 +287,8 @@ def network_png(
     """
     if show not in FILTERS:
         raise ValueError(f"show = {show!r} is not valid; allowed: {', '.join(FILTERS)}")
+    if show == COMMUNITIES:
+        return summary_png(model, view, large=large)
     spot, base = _base(view, large)
     xy, radius, text_px = spot.xy, spot.radius, spot.text_px
     ties = tie_classes(model, view)
@@ -398,6 +401,69 @@ def draw_wrong(draw: ImageDraw.ImageDraw, x: float, y: float, radius: float) -> 
     for colour, width in ((ink(LISTED), 4), (ink(WRONG), 2)):
         draw.line((x - d, y - d, x + d, y + d), fill=colour, width=width)
         draw.line((x - d, y + d, x + d, y - d), fill=colour, width=width)
+
+
+def summary_png(model: SocialCreditModel, view: NetworkView, *, large: bool = False) -> bytes:
+    """Everyone, summarised by community: a disc per community (area = members, colour =
+    mean score, a purple wedge = the share under any sanction), lines between communities
+    as wide as the initial ties between them (:func:`scs_sim.viz.layout.community_summary`).
+
+    Raises:
+        ValueError: The population has no summary (not sampled, or too large).
+    """
+    summary = community_summary(view)
+    if summary is None:
+        raise ValueError(
+            f"show = {COMMUNITIES!r} is not valid for {view.n:,} citizens; allowed: "
+            f"populations above {len(view.nodes):,} and up to {SUMMARY_LIMIT:,}"
+        )
+    state = model.population.state
+    groups = len(summary.sizes)
+    mean = np.bincount(summary.label, weights=state.score, minlength=groups) / summary.sizes
+    hit = ((state.restricted > 0) | state.listed.astype(bool)).astype(np.float64)
+    share = np.bincount(summary.label, weights=hit, minlength=groups) / summary.sizes
+    spot = frame(view, large)
+    text_px = spot.text_px
+    image = Image.new("P", (SIZE, SIZE), ink(BACKGROUND))
+    image.putpalette(_palette())
+    draw = ImageDraw.Draw(image)
+    span = np.array([SIZE - 2 * spot.side, SIZE - spot.top - spot.bottom], dtype=np.float32)
+    scale = float(span.min())
+    xy = summary.centres * scale + np.array([spot.side, spot.top], dtype=np.float32)
+    radius = np.maximum(summary.radius * scale, 2.0)
+    heaviest = max(int(summary.links[:, 2].max()) if len(summary.links) else 1, 1)
+    for a, b, ties in summary.links.tolist():
+        width = 1 + int(4 * ties / heaviest)
+        draw.line((*xy[a].tolist(), *xy[b].tolist()), fill=ink(TIE_KEPT), width=width)
+    fills = shade(mean).tolist()
+    for c in np.argsort(-summary.sizes).tolist():
+        x, y, r = float(xy[c, 0]), float(xy[c, 1]), float(radius[c])
+        box = (x - r, y - r, x + r, y + r)
+        draw.ellipse(box, fill=fills[c], outline=ink(LISTED), width=1)
+        if share[c] > 0:
+            draw.pieslice(
+                box, -90, -90 + 360 * float(share[c]), fill=ink(RESTRICTED), outline=ink(LISTED)
+            )
+    draw.text(
+        (spot.side, text_px * 0.5),
+        f"Week {model.steps}: {groups} communities, {view.n:,} citizens",
+        fill=ink(TEXT),
+        font=_font(text_px),
+    )
+    _colour_bar(draw, (SIZE - 9 * text_px, int(text_px * 0.6)), text_px)
+    font = _font(int(text_px * 0.85))
+    y0 = SIZE - spot.bottom + text_px * 0.5
+    for i, line in enumerate(
+        (
+            "disc area = members; colour = mean score (Louvain communities",
+            "of the initial ties); purple wedge = share under any sanction;",
+            "line width = initial ties between communities",
+        )
+    ):
+        draw.text((spot.side, y0 + i * text_px * 1.3), line, fill=ink(TEXT_LEGEND), font=font)
+    buf = io.BytesIO()
+    image.save(buf, format="PNG", compress_level=1)
+    return buf.getvalue()
 
 
 def _colour_bar(draw: ImageDraw.ImageDraw, at: tuple[int, int], text_px: int) -> None:
