@@ -124,9 +124,11 @@ def browser() -> Iterator:
 class Visitor:
     """One browser context (one session) on the dashboard, recording page errors."""
 
-    def __init__(self, browser, url: str, wait: bool = True) -> None:
+    def __init__(
+        self, browser, url: str, wait: bool = True, viewport: tuple[int, int] = (1600, 1200)
+    ) -> None:
         self.context = browser.new_context(
-            viewport={"width": 1600, "height": 1200}, accept_downloads=True
+            viewport={"width": viewport[0], "height": viewport[1]}, accept_downloads=True
         )
         self.page = self.context.new_page()
         self.page.set_default_timeout(TIMEOUT_MS)
@@ -302,6 +304,103 @@ def _clear_citizen() -> tuple[int, tuple[float, float]]:
     assert gap[row].min() > 8  # the click cannot land nearer another citizen
     x, y = xy[row]
     return int(session.view.nodes[row]), (float(x / SIZE), float(y / SIZE))
+
+
+# Bounding boxes (x, y, width, height) of the page's parts, and of every control.
+LAYOUT = """
+() => {
+  const box = e => { const r = e.getBoundingClientRect();
+    return [r.x, r.y, r.width, r.height].map(v => Math.round(v * 10) / 10); };
+  const one = s => { const e = document.querySelector(s); return e ? box(e) : null; };
+  const controls = [...document.querySelectorAll('.scs-controls > *')].map(box);
+  const font = s => parseFloat(getComputedStyle(document.querySelector(s)).fontSize);
+  return {network: one('img.scs-network'), metrics: one('.scs-metrics'),
+          caption: one('.scs-caption-slot'), controls_row: one('.scs-controls'),
+          status: one('.scs-status'), controls, caption_px: font('.scs-caption-slot'),
+          width: window.innerWidth, height: window.innerHeight};
+}
+"""
+
+
+def _overlap(a: list[float], b: list[float]) -> float:
+    """Area two boxes share (0 when they only touch)."""
+    w = min(a[0] + a[2], b[0] + b[2]) - max(a[0], b[0])
+    h = min(a[1] + a[3], b[1] + b[3]) - max(a[1], b[1])
+    return max(w, 0.0) * max(h, 0.0)
+
+
+@pytest.mark.parametrize(
+    ("width", "height", "lecture"),
+    [(1366, 768, False), (1280, 720, True), (1920, 1080, True)],
+    ids=["normal-1366x768", "lecture-1280x720", "lecture-1920x1080"],
+)
+def test_layout_large_views_no_overlaps_and_controls_stay_put(
+    browser, dashboard_url, width, height, lecture
+):
+    """Boxes, not pixels: a lecture page squeezed into a 300 px strip still drew pixels.
+
+    Thresholds: in lecture mode the network is at least 40% of the window's width and the
+    metrics chart at least 35% of its width and 45% of its height, both wholly on screen
+    (no scrolling on a projector), with the caption's text at least 24 px; in normal mode
+    at 1366x768 the network and the metrics chart are each at least 30% of the width and
+    the network is wholly on screen. No two of network, metrics, caption slot and controls
+    overlap. Two Steps (the second fires full-scs's week-1 event, whose caption appears)
+    leave every control's box exactly where it was.
+    """
+    visitor = Visitor(browser, dashboard_url, viewport=(width, height))
+    page = visitor.page
+    if lecture:
+        page.get_by_text("Lecture mode").click()
+        page.locator(".scs-lecture .scs-caption-slot").wait_for()
+    _network_stats(page)
+    _chart_stats(page, "scs-metrics")
+    page.wait_for_timeout(500)  # charts follow their boxes (ResizeObserver)
+    before = page.evaluate(LAYOUT)
+    net, metrics = before["network"], before["metrics"]
+    if lecture:
+        assert net[2] >= 0.40 * width, before
+        assert metrics[2] >= 0.35 * width and metrics[3] >= 0.45 * height, before
+        assert metrics[1] + metrics[3] <= height + 1, before
+        assert before["caption_px"] >= 24, before
+    else:
+        assert net[2] >= 0.30 * width and metrics[2] >= 0.30 * width, before
+        assert metrics[3] >= 400, before
+    assert net[0] >= 0 and net[1] + net[3] <= height + 1 and net[0] + net[2] <= width, before
+    parts = {k: before[k] for k in ("network", "metrics", "caption", "controls_row")}
+    for i, a in enumerate(parts):
+        for b in list(parts)[i + 1 :]:
+            assert _overlap(parts[a], parts[b]) == 0, (a, b, before)
+
+    for week in (1, 2):
+        visitor.click("Step")
+        visitor.week(week)
+    page.locator(".scs-caption", has_text="Week 1:").wait_for()
+    page.wait_for_timeout(300)
+    after = page.evaluate(LAYOUT)
+    assert len(before["controls"]) >= 6
+    assert after["controls"] == before["controls"], (before["controls"], after["controls"])
+    for key in ("network", "metrics", "caption", "controls_row"):
+        assert after[key] == before[key], (key, before[key], after[key])
+    assert visitor.errors == []
+    visitor.close()
+
+
+def test_run_n_seeds_draws_bands_in_the_background(browser, dashboard_url):
+    """Three seeds of full-scs (104 weeks each) run in the background while the page
+    keeps stepping; then a chart of bands appears."""
+    visitor = Visitor(browser, dashboard_url)
+    page = visitor.page
+    visitor.type("seeds", "3")
+    visitor.click("Run 3 seeds")
+    visitor.click("Step")  # the page answers while the seeds run
+    visitor.week(1)
+    page.locator(".scs-seeds canvas").first.wait_for(timeout=120_000)
+    page.wait_for_timeout(500)
+    stats = _chart_stats(page, "scs-seeds")
+    assert stats["colours"] > 5 and stats["ink"] > 0.005, stats
+    assert page.locator(".scs-seeds-progress").count() == 0  # done: no progress bar left
+    assert visitor.errors == []
+    visitor.close()
 
 
 def test_two_browser_sessions_have_separate_models(browser, dashboard_url):

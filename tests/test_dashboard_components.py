@@ -24,6 +24,7 @@ from scs_sim.scenario import parameter_fields  # noqa: E402
 from scs_sim.viz import layout  # noqa: E402
 from scs_sim.viz.components import Dashboard, ParameterPanel  # noqa: E402
 from scs_sim.viz.fields import field_specs, sections  # noqa: E402
+from scs_sim.viz.panels import METRIC_PANELS  # noqa: E402
 from scs_sim.viz.session import (  # noqa: E402
     BASELINE,
     DashboardSession,
@@ -54,11 +55,25 @@ def _render(folder: Path, initial: str = "story"):
     return rc
 
 
+def _html_widgets(rc) -> list:
+    """Every ``v.Html`` on the page, nested ones too (``rc.find`` stops at the first
+    match, and the page's layout boxes are ``v.Html`` divs themselves)."""
+    found, todo = [], list(rc.find(v.Html).widgets)
+    while todo:
+        w = todo.pop(0)
+        if isinstance(w, v.Html):
+            found.append(w)
+        kids = getattr(w, "children", None)
+        if isinstance(kids, list):
+            todo.extend(k for k in kids if hasattr(k, "children"))
+    return found
+
+
 def _texts(rc, css_class: str) -> list[str]:
     return [
         w.children[0] if isinstance(w.children, list) and w.children else str(w.children)
-        for w in rc.find(v.Html).widgets
-        if css_class in (w.class_ or "")
+        for w in _html_widgets(rc)
+        if css_class in (w.class_ or "").split()
     ]
 
 
@@ -375,3 +390,217 @@ def test_dashboard_command_rejects_bad_arguments_with_one_line():
         )
         assert out.returncode == 2
         assert out.stderr.count("\n") == 1 and "Traceback" not in out.stderr
+
+
+def test_a_page_change_is_kept_when_a_later_event_would_set_it(scenario_folder: Path):
+    """The rule (scs_sim.viz.story): the visitor's value stays; the event's change of that
+    parameter is skipped and the page says so. full-scs sets surveillance 0.6 -> 0.8 at
+    week 60."""
+    from scs_sim.viz.story import event_changes
+
+    path = scenario_folder / "story.toml"
+    shipped = load_session(path, 7)
+    assert [(c.step, c.key, c.after) for c in event_changes(shipped.params)] == [
+        (30, "rental_threshold", 550.0),
+        (60, "surveillance", 0.8),
+    ]
+    shipped.step(62)
+    assert shipped.model.params.surveillance == 0.8 and shipped.skipped == []
+
+    mine = load_session(path, 7, {"surveillance": 0.1})
+    mine.step(62)
+    assert mine.model.params.surveillance == 0.1  # not silently undone
+    assert mine.model.params.rental_threshold == 550.0  # the other events still apply
+    assert [step for step, _ in mine.model.captions] == [s for s, _ in shipped.model.captions]
+    [kept] = mine.skipped
+    assert (kept.step, kept.key, kept.event_value, kept.kept_value) == (
+        60,
+        "surveillance",
+        0.8,
+        0.1,
+    )
+    assert "surveillance = 0.1 is kept" in kept.text()
+
+
+def test_story_panel_and_field_say_what_events_change_and_what_is_kept(scenario_folder: Path):
+    rc = _render(scenario_folder)
+    assert "rental threshold 350 → 550" in _markdown(rc)  # the story table
+    section = rc.find(v.Select, label="Parameter section").widget
+    section.v_model = "surveillance"
+    assert any("week 60: 0.6 → 0.8" in t for t in _texts(rc, "scs-story-note")), _texts(
+        rc, "scs-story-note"
+    )
+    field = rc.find(v.TextField, label="surveillance").widget
+    _type(field, "0.1")
+    notes = _texts(rc, "scs-story-note")
+    assert any("surveillance = 0.1 is kept" in t for t in notes), notes
+    assert any("surveillance = 0.1 is kept" in str(w.children) for w in rc.find(v.Alert).widgets)
+    # Highlighted, with the way back; the way back restores the file's value and the story.
+    back = rc.find(v.Btn, children=["back to the scenario's value (0.6)"])
+    back.widget.click()
+    assert any("week 60: 0.6 → 0.8" in t for t in _texts(rc, "scs-story-note"))
+    assert rc.find(v.Btn, children=["back to the scenario's value (0.6)"]).widgets == []
+
+
+def test_comparison_legends_name_each_run_by_what_differs(scenario_folder: Path):
+    scenarios = list_scenarios([scenario_folder])
+    same = load_session(
+        scenario_folder / "story.toml", 7, {"surveillance": 0.1}, "story", scenarios
+    )
+    # The copy's name field is full-scs, its file story.toml: names differ, values too.
+    assert same.labels() == ("full-scs: surveillance 0.1", "story: surveillance 0.6")
+    (folder := scenario_folder / "named").mkdir()
+    (folder / "full-scs.toml").write_text((scenario_folder / "story.toml").read_text())
+    scenarios = list_scenarios([folder])
+    mine = load_session(folder / "full-scs.toml", 7, {"surveillance": 0.1}, "full-scs", scenarios)
+    assert mine.labels() == ("full-scs: surveillance 0.1", "full-scs: surveillance 0.6")
+    plain = load_session(folder / "full-scs.toml", 7, None, "full-scs", scenarios)
+    assert plain.labels() == ("full-scs (this page)", "full-scs (same settings)")
+    twin = load_session(scenario_folder / "story.toml", 7, None, BASELINE, scenarios)
+    assert twin.labels() == (twin.params.name, BASELINE)
+
+
+def test_charts_have_axis_titles_contained_ticks_labelled_events_and_definitions():
+    import pandas as pd
+
+    from scs_sim.metric_info import info
+    from scs_sim.viz import charts
+    from scs_sim.viz.components import _definitions_markup
+
+    series = pd.DataFrame(
+        {"step": [0, 1, 2], **{n: [0.0, 0.015, 0.02] for p in METRIC_PANELS for n, _ in p.lines}}
+    )
+    option = charts.metrics_option(series, [1], planned_steps=104)
+    assert all(axis["name"] == "week" for axis in option["xAxis"])
+    assert all(grid["containLabel"] for grid in option["grid"])  # no "015" for 0.015
+    assert [t["subtext"] for t in option["title"]][:2] == ["share 0-1", "dissent 0-1 per citizen"]
+    lines = [s["markLine"] for s in option["series"] if "markLine" in s]
+    assert lines[0]["label"]["show"] and lines[0]["data"] == [{"xAxis": 1, "name": "week 1"}]
+    # Definitions on hover, word for word from the data dictionary.
+    markup = _definitions_markup()
+    assert info("self_censorship_rate").numerator in markup
+    assert info("score_gini").numerator in markup
+
+
+def test_rejected_value_puts_the_field_back_to_the_value_in_force(scenario_folder: Path):
+    rc = _render(scenario_folder)
+    rc.find(v.Select, label="Parameter section").widget.v_model = "surveillance"
+    field = rc.find(v.TextField, label="surveillance").widget
+    _type(field, "3.5")
+    assert any("surveillance = 3.5 is not valid" in e for e in _errors(rc))
+    field = rc.find(v.TextField, label="surveillance").widget
+    assert float(field.v_model) == 0.6  # the field and the run agree again
+    assert rc.find(v.Btn, children=["back to the scenario's value (0.6)"]).widgets == []
+
+
+def test_numeric_fields_have_sliders_that_show_and_apply_their_value(scenario_folder: Path):
+    from scs_sim.viz.components import slider_range
+    from scs_sim.viz.fields import PAGE_CAPS
+    from scs_sim.viz.session import DASHBOARD_MAX_CITIZENS
+
+    rc = _render(scenario_folder)
+    rc.find(v.Select, label="Parameter section").widget.v_model = "surveillance"
+    slider = rc.find(v.Slider).widgets[0]
+    assert slider.thumb_label == "always" and slider.min == 0.0 and slider.max == 1.0
+    slider.v_model = 0.3  # dragged: nothing restarts until the slider is released
+    assert rc.find(v.TextField, label="surveillance").widget.v_model in (0.6, "0.6")
+    slider.fire_event("change", 0.3)
+    assert float(rc.find(v.TextField, label="surveillance").widget.v_model) == 0.3
+    assert rc.find(v.Btn, children=["back to the scenario's value (0.6)"]).widgets
+    # n_citizens: no slider over ten thousand values; its help states the page's real cap.
+    n_spec = next(s for s in field_specs() if s.name == "n_citizens")
+    assert slider_range(n_spec) is None
+    assert PAGE_CAPS["n_citizens"] == DASHBOARD_MAX_CITIZENS
+    assert "10 to 200,000 on this page" in n_spec.help and n_spec.le == DASHBOARD_MAX_CITIZENS
+
+
+def test_invalid_first_scenario_says_so_and_what_is_shown(scenario_folder: Path):
+    rc = _render(scenario_folder, initial="broken")
+    errors = _errors(rc)
+    assert errors and "broken.toml" in errors[0] and "showing 'groups' instead" in errors[0]
+    assert _status(rc).startswith("Week 0 of")
+
+
+def test_typing_0_picks_citizen_0_and_the_score_rule_reproduces_the_score(
+    scenario_folder: Path,
+):
+    rc = _render(scenario_folder)
+    _click(rc, "Jump 10")
+    field = rc.find(v.TextField, label=f"citizen (0 to {SMALL - 1})").widget
+    assert field.v_model in ("", None)
+    _type(field, "0")
+    text = _markdown(rc)
+    assert "Citizen #0</b>" in text and "Score rule" in text and "shares of the score" in text
+    _type(rc.find(v.TextField, label=f"citizen (0 to {SMALL - 1})").widget, "999")
+    messages = [str(w.messages) for w in rc.find(v.TextField).widgets]
+    assert any("citizen = '999' is not valid; allowed: 0 to 199" in m for m in messages)
+    assert "Citizen #0</b>" in _markdown(rc)  # the pick in force stays
+    # The rule's numbers give the score shown (to rounding of the components).
+    session = load_session(scenario_folder / "story.toml", 42)
+    session.step(10)
+    facts = session.model.explain(0)
+    w, c = facts["true_weights"], facts["components"]
+    mix = sum(w[k] / sum(w.values()) * c.get(k, 0.0) for k in w)
+    m, s = session.model.score_reference
+    assert abs(650 + 100 * (mix - m) / s - facts["score"]) < 3
+
+
+def test_run_n_seeds_bands_hold_the_runs_and_refuse_too_much(scenario_folder: Path):
+    from scs_sim.loading import ScenarioError
+    from scs_sim.viz.seeds import run_seeds
+
+    session = load_session(scenario_folder / "story.toml", 7)
+    seen: list[float] = []
+    band = run_seeds(session.params, 7, 3, 12, ["self_censorship_rate"], progress=seen.append)
+    assert seen == pytest.approx([1 / 3, 2 / 3, 1.0])
+    assert len(band) == 13
+    low, mid, high = (band[f"self_censorship_rate_q{q}"] for q in ("10", "50", "90"))
+    assert (low <= mid).all() and (mid <= high).all() and (high > low).any()
+    # Two seeds: the median is the mean of the page's run (seed 7) and seed 8's run.
+    pair = run_seeds(session.params, 7, 2, 12, ["self_censorship_rate"])
+    own = load_session(scenario_folder / "story.toml", 7)
+    other = load_session(scenario_folder / "story.toml", 8)
+    own.step(12)
+    other.step(12)
+    mean = (own.series()["self_censorship_rate"] + other.series()["self_censorship_rate"]) / 2
+    np.testing.assert_allclose(pair["self_censorship_rate_q50"], mean.to_numpy())
+    with pytest.raises(ScenarioError, match="seeds = 1 is not valid; allowed: 2 to 20"):
+        run_seeds(session.params, 7, 1, 12, ["self_censorship_rate"])
+    big = session.params.model_copy(update={"n_citizens": 200_000})
+    with pytest.raises(ScenarioError, match="allowed: 2 to 2 "):
+        run_seeds(big, 7, 3, 104, ["self_censorship_rate"])
+
+
+def test_run_n_seeds_on_the_page_shows_progress_then_bands(scenario_folder: Path):
+    import time
+
+    rc = _render(scenario_folder)
+    _type(rc.find(v.TextField, label="seeds").widget, "3")
+    _click(rc, "Run 3 seeds")
+    deadline = time.monotonic() + 60
+    while "scs-seeds" not in _charts(rc):
+        assert time.monotonic() < deadline, "no bands after 60 s"
+        time.sleep(0.2)
+    assert not _errors(rc)
+
+
+def test_frontier_reads_the_docs_table_and_places_the_run(scenario_folder: Path):
+    from scs_sim.tradeoff import HEADLINE_BENEFIT, HEADLINE_COST, OUTCOMES
+    from scs_sim.viz.frontier import frontier_option, run_effects, shipped_effects
+
+    table = shipped_effects()
+    assert set(table["outcome"]) == {o.name for o in OUTCOMES}
+    full = table.set_index(["scenario", "outcome"]).loc[("full-scs", HEADLINE_COST)]
+    assert full["effect_low"] <= full["effect"] <= full["effect_high"]
+    # The page's run against its baseline counterfactual, measured like the table.
+    scenarios = list_scenarios([scenario_folder])
+    session = load_session(scenario_folder / "story.toml", 7, None, BASELINE, scenarios)
+    session.step(40)
+    effects = run_effects(session.series(), session.twin_series(), SMALL)
+    assert effects[HEADLINE_COST] > 0.1  # full-scs chills speech against no policy
+    option = frontier_option(table, effects, "this run")
+    mine = option["series"][-1]["data"][0]["value"]
+    assert mine == [effects[HEADLINE_COST], effects[HEADLINE_BENEFIT]]
+    rc = _render(scenario_folder)
+    assert "scs-frontier" in _charts(rc)
+    assert any("To place this run" in t for t in _texts(rc, "scs-help"))

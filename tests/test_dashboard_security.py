@@ -112,7 +112,7 @@ def test_the_page_has_no_path_field_and_ignores_a_forged_value(folder: Path):
     picker = rc.find(v.Select, label="edge list").widget
     assert picker.items == ["none", "ring.txt"]
     picker.v_model = "/etc/passwd"  # what a forged widget message would set
-    status = [w.children for w in rc.find(v.Html).widgets if "scs-status" in (w.class_ or "")]
+    status = [w.children for w in rc.find(v.Html, class_="scs-status").widgets]
     assert "Week 0 of" in str(status)
     assert not [w for w in rc.find(v.Alert).widgets if w.type == "error"]
     picker.v_model = "ring.txt"
@@ -157,7 +157,7 @@ def test_step_cap_bounds_memory_and_a_jump_past_it_is_refused(folder: Path, monk
     rc.find(v.Btn, children=["Step"]).widget.click()
     errors = [str(w.children) for w in rc.find(v.Alert).widgets if w.type == "error"]
     assert errors and "stops at week 15" in errors[0] and "Reset" in errors[0]
-    status = [w.children for w in rc.find(v.Html).widgets if "scs-status" in (w.class_ or "")]
+    status = [w.children for w in rc.find(v.Html, class_="scs-status").widgets]
     assert "Week 15 of" in str(status)
     rc.close()
 

@@ -56,8 +56,11 @@ def warm_up() -> None:
         network_png(session.model, session.view)
         charts.metrics_option(session.series())
         charts.histogram_option(session.model)
-    except Exception:  # only a cache warmer: the page reports real problems itself
-        logger.exception("dashboard warm-up failed")
+    except Exception as exc:  # only a cache warmer: the page reports real problems itself
+        # One line, no traceback: an invalid first scenario file is the usual cause, and
+        # the page shows its message to the visitor.
+        first = str(exc).splitlines()[0] if str(exc) else ""
+        logger.warning("dashboard warm-up skipped: %s: %s", type(exc).__name__, first)
 
 
 _warming = threading.Thread(target=warm_up, name="scs-sim-dashboard-warm-up", daemon=True)

@@ -15,12 +15,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from scs_sim.metric_info import group_column
+from scs_sim.metric_info import group_column, info, unit
 from scs_sim.model import SocialCreditModel
 from scs_sim.scoring import SCORE_MAX, SCORE_MIN
 from scs_sim.viz.panels import COMPARISON_METRICS, GROUP_LABELS, GROUP_METRICS, METRIC_PANELS
 
-SCENARIO_COLOUR, COUNTERFACTUAL_COLOUR, DIFFERENCE_COLOUR = "#d62728", "#1f77b4", "#7b2cbf"
+# Okabe-Ito colours (colour-blind safe); red is kept for nothing, vermillion for cut ties.
+SCENARIO_COLOUR, COUNTERFACTUAL_COLOUR, DIFFERENCE_COLOUR = "#e69f00", "#0072b2", "#009e73"
 
 
 @dataclass
@@ -30,6 +31,8 @@ class Panel:
     title: str
     lines: list[tuple[str, np.ndarray, np.ndarray, str | None]] = field(default_factory=list)
     area: bool = False
+    unit: str = ""
+    """The y axis's unit (from :mod:`scs_sim.metric_info`), shown after the title."""
 
 
 def font_px(large: bool) -> tuple[int, int]:
@@ -70,21 +73,35 @@ def panels_option(
     for i, panel in enumerate(panels):
         r, c = divmod(i, cols)
         left = 100 * c / cols + 5
-        top = top_pad + r * cell_h + (7 if large else 6)
+        top = top_pad + r * cell_h + (11 if large else 10)
         option["title"].append(
             {
                 "text": panel.title,
+                "subtext": panel.unit,
+                "itemGap": 2,
+                "subtextStyle": {
+                    "fontSize": label_px - 1,
+                    "lineHeight": label_px + 1,
+                    "color": "#555",
+                },
                 "left": f"{left - 3:.1f}%",
-                "top": f"{top - (7 if large else 6):.1f}%",
-                "textStyle": {"fontSize": title_px, "fontWeight": "normal"},
+                "top": f"{top - (11 if large else 10):.1f}%",
+                "padding": 0,
+                "textStyle": {
+                    "fontSize": title_px,
+                    "lineHeight": title_px + 2,
+                    "fontWeight": "normal",
+                },
             }
         )
         option["grid"].append(
             {
                 "left": f"{left:.1f}%",
                 "top": f"{top:.1f}%",
-                "width": f"{100 / cols - 8:.1f}%",
-                "height": f"{cell_h - (17 if large else 15):.1f}%",
+                "width": f"{100 / cols - 7:.1f}%",
+                "height": f"{cell_h - (21 if large else 19):.1f}%",
+                # Tick labels inside the cell: "0.015" was clipped to "015" on the left.
+                "containLabel": True,
             }
         )
         option["xAxis"].append(
@@ -95,6 +112,11 @@ def panels_option(
                 **({"max": x_max} if x_max else {}),
                 "axisLabel": {"fontSize": label_px},
                 "splitLine": {"show": False},
+                "splitNumber": 3,
+                "name": "week",
+                "nameLocation": "middle",
+                "nameGap": label_px + 8,
+                "nameTextStyle": {"fontSize": label_px},
             }
         )
         option["yAxis"].append(
@@ -125,9 +147,15 @@ def panels_option(
                 series["markLine"] = {
                     "silent": True,
                     "symbol": "none",
-                    "label": {"show": False},
-                    "lineStyle": {"type": "dotted", "color": "#888"},
-                    "data": [{"xAxis": int(s)} for s in events],
+                    "label": {
+                        "show": c == 0,  # labelled once per row: the lines are the same
+                        "formatter": "{b}",
+                        "position": "insideEndTop",
+                        "fontSize": label_px - 1,
+                        "color": "#444",
+                    },
+                    "lineStyle": {"type": "dashed", "color": "#666"},
+                    "data": [{"xAxis": int(s), "name": f"week {int(s)}"} for s in events],
                 }
             option["series"].append(series)
     if legend:
@@ -152,12 +180,26 @@ def metrics_option(
                 for name, label in spec.lines
                 if name in series
             ],
+            unit=short_unit(spec.lines[0][0]),
         )
         for spec in METRIC_PANELS
     ]
     x_max = max(int(steps[-1]), planned_steps or 0, 1)
     legend = [label for spec in METRIC_PANELS if len(spec.lines) > 1 for _, label in spec.lines]
     return panels_option(panels, 3, large=large, x_max=x_max, events=events, legend=legend)
+
+
+def short_unit(column: str) -> str:
+    """The unit of a metric as a panel shows it ('share 0-1', 'points', 'count')."""
+    return unit(column).split(",")[0]
+
+
+def definition(column: str) -> str:
+    """A metric's definition for a hover text, from the data dictionary
+    (:mod:`scs_sim.metric_info`, the same text as docs/outputs.md)."""
+    m = info(column)
+    ratio = f"{m.numerator} / {m.denominator}" if m.denominator else m.numerator
+    return f"{m.meaning}: {ratio}. Unit: {m.unit}; {m.kind}."
 
 
 def group_option(series: pd.DataFrame, *, large: bool = False) -> dict[str, Any]:
@@ -172,6 +214,7 @@ def group_option(series: pd.DataFrame, *, large: bool = False) -> dict[str, Any]
                 for g in (0, 1)
                 if group_column(name, g) in series
             ],
+            unit=short_unit(name),
         )
         for name, title in GROUP_METRICS
     ]
@@ -198,6 +241,7 @@ def comparison_option(
             Panel(
                 title,
                 [(label, steps, a, SCENARIO_COLOUR), (twin_label, steps, b, COUNTERFACTUAL_COLOUR)],
+                unit=short_unit(name),
             )
         )
         bottom.append(
@@ -205,6 +249,7 @@ def comparison_option(
                 f"difference: {title.lower()}",
                 [("difference", steps, a - b, DIFFERENCE_COLOUR)],
                 area=True,
+                unit=short_unit(name),
             )
         )
     return panels_option(
@@ -254,7 +299,7 @@ def histogram_option(model: SocialCreditModel, *, large: bool = False) -> dict[s
                 "markLine": {
                     "silent": True,
                     "symbol": "none",
-                    "lineStyle": {"type": "dashed", "color": "#e76f51", "width": 2},
+                    "lineStyle": {"type": "dashed", "color": "#000000", "width": 2},
                     "label": {"formatter": "{b}", "fontSize": label_px, "position": "end"},
                     "data": [
                         {"xAxis": at, "name": "/".join(kinds)}
@@ -306,7 +351,7 @@ def citizen_option(history: pd.DataFrame, index: int, *, large: bool = False) ->
                 "data": _points(steps, history["score"].to_numpy()) if len(history) else [],
                 "markArea": {
                     "silent": True,
-                    "itemStyle": {"color": "rgba(123, 44, 191, 0.15)"},
+                    "itemStyle": {"color": "rgba(204, 121, 167, 0.2)"},
                     "data": areas,
                 },
             },
@@ -333,3 +378,65 @@ def _runs(steps: np.ndarray, mask: np.ndarray) -> list[tuple[int, int]]:
     if start is not None:
         out.append((start, int(steps[-1])))
     return out
+
+
+BAND_COLOUR, MEDIAN_COLOUR, RUN_COLOUR = "rgba(0, 114, 178, 0.25)", "#0072b2", "#e69f00"
+
+
+def band_option(
+    band: pd.DataFrame,
+    current: pd.DataFrame,
+    metrics: Sequence[tuple[str, str]],
+    seeds: int,
+    *,
+    large: bool = False,
+) -> dict[str, Any]:
+    """Bands across seeds (10% to 90%), their median, and the page's own run, per metric."""
+    option = panels_option(
+        [Panel(title, [], unit=short_unit(name)) for name, title in metrics],
+        len(metrics),
+        large=large,
+        legend=[f"10-90% of {seeds} seeds", "median", "this run"],
+    )
+    steps = band["step"].to_numpy()
+    now = current["step"].to_numpy()
+    series = []
+    for i, (name, _) in enumerate(metrics):
+        low, mid, high = (band[f"{name}_q{q}"].to_numpy() for q in ("10", "50", "90"))
+        common = {"type": "line", "xAxisIndex": i, "yAxisIndex": i, "showSymbol": False}
+        series += [
+            common
+            | {
+                "name": f"10-90% of {seeds} seeds",
+                "stack": f"band{i}",
+                "data": _points(steps, low),
+                "lineStyle": {"opacity": 0},
+                "itemStyle": {"color": BAND_COLOUR},
+            },
+            common
+            | {
+                "name": f"10-90% of {seeds} seeds",
+                "stack": f"band{i}",
+                "data": _points(steps, high - low),
+                "lineStyle": {"opacity": 0},
+                "areaStyle": {"color": BAND_COLOUR},
+                "itemStyle": {"color": BAND_COLOUR},
+            },
+            common
+            | {
+                "name": "median",
+                "data": _points(steps, mid),
+                "itemStyle": {"color": MEDIAN_COLOUR},
+                "lineStyle": {"color": MEDIAN_COLOUR, "width": 2},
+            },
+            common
+            | {
+                "name": "this run",
+                "data": _points(now, current[name].to_numpy()),
+                "itemStyle": {"color": RUN_COLOUR},
+                "lineStyle": {"color": RUN_COLOUR, "width": 2, "type": "dashed"},
+            },
+        ]
+    option["series"] = series
+    option["tooltip"] = {"trigger": "axis"}
+    return option

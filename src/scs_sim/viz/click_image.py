@@ -15,12 +15,21 @@ import traitlets
 
 TEMPLATE = """
 <template>
-  <img :src="url" :class="css_class" :alt="alt" style="cursor: crosshair" @click="clicked" />
+  <div class="scs-zoom" style="position: relative; overflow: hidden; line-height: 0"
+       @wheel.prevent="zoomed" @mousedown="pressed" @mousemove="moved" @mouseup="released"
+       @mouseleave="left" @dblclick="reset">
+    <img :src="url" :class="css_class" :alt="alt" draggable="false"
+         :style="{cursor: dragging ? 'grabbing' : 'crosshair', transformOrigin: '0 0',
+                  transform: 'translate(' + tx + 'px,' + ty + 'px) scale(' + scale + ')'}" />
+    <div v-if="tip && tipAt" class="scs-tip"
+         :style="{position: 'absolute', left: tipAt.x + 'px', top: tipAt.y + 'px'}">{{ tip }}</div>
+  </div>
 </template>
 <script>
 module.exports = {
   data() {
-    return { url: "", clicks: 0 };
+    return { url: "", clicks: 0, scale: 1, tx: 0, ty: 0, start: null, dragging: false,
+             tipAt: null, asked: 0 };
   },
   mounted() {
     this.show();
@@ -41,15 +50,64 @@ module.exports = {
         : "";
       if (old) URL.revokeObjectURL(old);
     },
-    clicked(event) {
-      const box = event.target.getBoundingClientRect();
-      if (!box.width || !box.height) return;
-      this.clicks += 1;
-      this.click = {
+    fraction(event) {
+      // The image's box as shown, zoom and pan included: fractions of the drawn image.
+      const box = event.currentTarget.querySelector("img").getBoundingClientRect();
+      if (!box.width || !box.height) return null;
+      return {
         x: (event.clientX - box.left) / box.width,
         y: (event.clientY - box.top) / box.height,
-        n: this.clicks,
       };
+    },
+    zoomed(event) {
+      const frame = event.currentTarget.getBoundingClientRect();
+      const px = event.clientX - frame.left, py = event.clientY - frame.top;
+      const next = Math.min(8, Math.max(1, this.scale * (event.deltaY < 0 ? 1.25 : 0.8)));
+      this.tx = px - (px - this.tx) * next / this.scale;
+      this.ty = py - (py - this.ty) * next / this.scale;
+      this.scale = next;
+      if (next === 1) { this.tx = 0; this.ty = 0; }
+    },
+    pressed(event) {
+      this.start = { x: event.clientX, y: event.clientY, tx: this.tx, ty: this.ty };
+      this.dragging = false;
+    },
+    moved(event) {
+      if (this.start && event.buttons) {
+        const dx = event.clientX - this.start.x, dy = event.clientY - this.start.y;
+        if (Math.abs(dx) + Math.abs(dy) > 4 && this.scale > 1) {
+          this.dragging = true;
+          this.tx = this.start.tx + dx;
+          this.ty = this.start.ty + dy;
+        }
+        return;
+      }
+      const now = Date.now();
+      if (now - this.asked < 120) return;  // at most about 8 questions a second
+      this.asked = now;
+      const at = this.fraction(event);
+      if (!at) return;
+      const frame = event.currentTarget.getBoundingClientRect();
+      this.tipAt = { x: event.clientX - frame.left + 14, y: event.clientY - frame.top + 14 };
+      this.hover = at;
+    },
+    released(event) {
+      const wasDrag = this.dragging;
+      this.start = null;
+      this.dragging = false;
+      if (wasDrag) return;
+      const at = this.fraction(event);
+      if (!at) return;
+      this.clicks += 1;
+      this.click = { x: at.x, y: at.y, n: this.clicks };
+    },
+    left() {
+      this.start = null;
+      this.dragging = false;
+      this.tipAt = null;
+    },
+    reset() {
+      this.scale = 1; this.tx = 0; this.ty = 0;
     },
   },
 };
@@ -66,13 +124,21 @@ class ClickImage(ipyvue.VueTemplate):
         alt: The image's text alternative.
         click: ``{"x": ..., "y": ..., "n": ...}``: the last click, as fractions (0 to 1) of
             the shown width (from the left) and height (from the top), and a click counter
-            so that two clicks on the same spot are two changes.
+            so that two clicks on the same spot are two changes. A drag is not a click.
+        hover: ``{"x": ..., "y": ...}``: where the pointer rests (at most ~8 times a second).
+        tip: Text the page shows by the pointer (the server's answer to ``hover``).
+
+    The wheel zooms (1x to 8x, around the pointer), a drag pans a zoomed image and a
+    double click resets; fractions are of the image as drawn, so zoom and pan do not
+    change which citizen a click or a hover finds.
     """
 
     png = traitlets.Bytes(b"").tag(sync=True)
     css_class = traitlets.Unicode("").tag(sync=True)
     alt = traitlets.Unicode("").tag(sync=True)
     click = traitlets.Dict(default_value=None, allow_none=True).tag(sync=True)
+    hover = traitlets.Dict(default_value=None, allow_none=True).tag(sync=True)
+    tip = traitlets.Unicode("").tag(sync=True)
 
     @traitlets.default("template")
     def _template(self) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import os
 import threading
@@ -27,6 +28,7 @@ import solara.lab
 
 from scs_sim.loading import ScenarioError
 from scs_sim.network import NetworkFileError
+from scs_sim.population import KIND_BITS
 from scs_sim.runner import DEFAULT_SEED
 from scs_sim.scenario import Scenario
 from scs_sim.viz import charts
@@ -38,9 +40,12 @@ from scs_sim.viz.edge_lists import (
     list_edge_lists,
 )
 from scs_sim.viz.fields import FieldSpec, sections
+from scs_sim.viz.layout import SUMMARY_LIMIT
 from scs_sim.viz.limits import SLOTS, full_message
 from scs_sim.viz.merged_echarts import chart
-from scs_sim.viz.network_image import citizen_at, network_png
+from scs_sim.viz.network_image import COMMUNITIES, EVERYONE, FILTERS, citizen_at, network_png
+from scs_sim.viz.panels import COMPARISON_METRICS, METRIC_PANELS
+from scs_sim.viz.seeds import check_request, run_seeds
 from scs_sim.viz.session import (
     BASELINE,
     DashboardSession,
@@ -49,6 +54,7 @@ from scs_sim.viz.session import (
     load_session,
     parse_seed,
 )
+from scs_sim.viz.story import event_changes
 
 logger = logging.getLogger(__name__)
 
@@ -63,22 +69,57 @@ NO_COMPARISON = "no comparison"
 PLAY_GAP = 0.05
 """Seconds the play loop rests between steps at least, so the page's events get through."""
 
-SPEEDS = [1, 2, 4, 8, 16]
-"""Play speeds, in steps per second (an upper bound: a slow step is never skipped)."""
+SPEED_MIN, SPEED_MAX = 0.5, 20.0
+"""Play speed range, in weeks per second (an upper bound: a slow step is never skipped)."""
 
 CSS = """
-.scs-dashboard { padding: 8px 16px; }
-.scs-help { font-size: 0.78rem; color: #555; margin: -4px 0 8px 0; line-height: 1.2; }
-.scs-caption { font-size: 1.15rem; padding: 10px 16px; background: #fff3cd;
-  border-left: 6px solid #e9a400; margin: 6px 0; }
-.scs-status { font-size: 1.05rem; font-weight: 500; }
-.scs-network img, img.scs-network { width: 100%; max-width: 640px; height: auto; }
-.scs-lecture { font-size: 1.35rem; }
-.scs-lecture .scs-caption { font-size: 2.1rem; line-height: 1.25; padding: 18px 24px; }
-.scs-lecture .scs-status { font-size: 1.8rem; }
-.scs-lecture .v-btn { font-size: 1.15rem !important; height: 48px !important; }
-.scs-lecture .scs-network img, .scs-lecture img.scs-network { max-width: 900px; }
+.scs-dashboard { padding: 8px 16px; box-sizing: border-box; }
+.scs-header { align-items: center; flex-wrap: wrap; column-gap: 16px; }
+.scs-header h2 { margin: 0; font-size: 1.5rem; }
+.scs-help { font-size: 0.85rem; color: #444; margin: -4px 0 8px 0; line-height: 1.25; }
+.scs-page { display: grid; grid-template-columns: minmax(260px, 320px) minmax(0, 1fr);
+  column-gap: 20px; align-items: start; }
+.scs-side, .scs-main, .scs-stage-side, .scs-network-box { min-width: 0; }
+.scs-controls { align-items: center; flex-wrap: wrap; column-gap: 10px; min-height: 64px; }
+.scs-controls .v-btn.scs-play { min-width: 96px; }
+.scs-speed { flex: 0 0 210px; width: 210px; padding-top: 22px; }
+.scs-jump { flex: 0 0 90px; max-width: 90px; }
+.scs-status { font-size: 1.05rem; font-weight: 500; white-space: nowrap; }
+.scs-caption-slot { height: 4.4rem; overflow: hidden; margin: 4px 0 8px 0; }
+.scs-caption { display: block; font-size: 1.1rem; line-height: 1.25; padding: 8px 14px;
+  background: #fff3cd;  border-left: 6px solid #e9a400; }
+.scs-caption-none { display: block; font-size: 0.95rem; color: #555; padding: 8px 14px; }
+.scs-views { display: grid; grid-template-columns: repeat(2, minmax(0, 1fr)); column-gap: 16px;
+  row-gap: 12px; align-items: start; margin-bottom: 12px; }
+.scs-network-box img.scs-network { display: block; width: 100%; max-width: 640px;
+  height: auto; }
+.scs-story { margin: 2px 0 8px 0; padding-left: 18px; font-size: 0.9rem; }
+.scs-slider { margin-top: 26px; }
+.scs-bar { display: inline-block; height: 10px; vertical-align: middle; }
+.scs-tip { background: rgba(255, 255, 255, 0.95); border: 1px solid #888; padding: 4px 8px;
+  font-size: 0.9rem; line-height: 1.3; white-space: nowrap; pointer-events: none; }
+.scs-network-tools { align-items: center; column-gap: 12px; }
+.scs-network-tools .v-select { flex: 0 0 220px; max-width: 220px; }
+.scs-def { border-bottom: 1px dotted #333; cursor: help; font-size: 0.9rem; }
 .scs-table td, .scs-table th { padding: 2px 10px; text-align: left; }
+.scs-story-note { display: block; font-size: 0.85rem; color: #6a4a00; }
+.scs-changed-list { display: block; font-size: 0.9rem; color: #004c7a; margin-bottom: 6px; }
+.scs-changed { background: #e7f0fb; border-left: 4px solid #0072b2; padding-left: 6px; }
+.scs-lecture { --net: min(calc(100vh - 92px), 56vw); font-size: 1.2rem; }
+.scs-lecture .scs-header { flex-wrap: nowrap; min-height: 72px; }
+.scs-lecture .scs-controls { flex-wrap: nowrap; min-height: 0; }
+.scs-lecture .v-btn { font-size: 1.1rem !important; height: 48px !important; }
+.scs-stage { display: grid; grid-template-columns: var(--net) minmax(0, 1fr); column-gap: 20px;
+  align-items: start; margin-bottom: 16px; }
+.scs-lecture .scs-network-box img.scs-network { width: var(--net); max-width: none; }
+.scs-stage-side { display: flex; flex-direction: column; height: var(--net); }
+.scs-lecture .scs-status { font-size: clamp(1.2rem, 1.7vw, 2.2rem); }
+.scs-lecture .scs-caption-slot { height: 6.4em; font-size: clamp(1.2rem, 1.9vw, 2.4rem);
+  flex: 0 0 auto; }
+.scs-lecture .scs-caption, .scs-lecture .scs-caption-none { display: block; font-size: 1em;
+  padding: 10px 18px; }
+.scs-lecture .scs-next { display: block; font-size: 0.75em; color: #333; margin-top: 4px; }
+.scs-stage-side .scs-metrics { flex: 1 1 auto; min-height: 0; height: auto !important; }
 """
 
 ERRORS = (ScenarioError, NetworkFileError, ValueError, OSError)
@@ -143,26 +184,139 @@ class Controller:
 
 
 @solara.component
-def FieldControl(spec: FieldSpec, value: Any, on_change: Callable[[str, Any], None]) -> None:
-    """One parameter's input, with the schema's description as help text below it."""
+def FieldControl(
+    spec: FieldSpec,
+    value: Any,
+    on_change: Callable[[str, Any], bool | None],
+    scenario_value: Any = None,
+    note: str = "",
+    on_restore: Callable[[str], None] | None = None,
+) -> None:
+    """One parameter's input, with the schema's description as help text below it.
 
-    def change(new: Any) -> None:
-        if new is not None:
-            on_change(spec.name, new)
+    A value the page changed (``on_restore`` given) is highlighted, with a button back to
+    the scenario file's value; ``note`` says what the scenario's story does to it.
+    """
 
-    if spec.kind == "bool":
-        solara.Switch(label=spec.label, value=bool(value), on_value=change)
-    elif spec.kind == "choice":
-        solara.Select(
-            label=spec.label, values=list(spec.choices), value=str(value), on_value=change
-        )
-    elif spec.kind == "int":
-        solara.InputInt(spec.label, value=int(value), on_value=change, dense=True)
-    elif spec.kind == "float":
-        solara.InputFloat(spec.label, value=float(value), on_value=change, dense=True)
-    else:
-        solara.InputText(spec.label, value=str(value), on_value=change, dense=True)
-    solara.Text(spec.help, classes=["scs-help"])
+    # The field shows what it was given, and falls back to it when the page refuses a
+    # value: the field and the run never disagree after rejected input.
+    shown = solara.use_reactive(value)  # follows ``value`` when it changes
+
+    def change(new: Any) -> bool:
+        if new is None or new == value:
+            return True
+        shown.set(new)
+        if on_change(spec.name, new) is False:
+            shown.set(value)
+            return False
+        return True
+
+    with solara.Div(classes=["scs-field"] + (["scs-changed"] if on_restore else [])):
+        # Values, not the reactive itself: bound to it, a field would call ``change``
+        # again when the value it shows is set from outside (a restore, a refusal).
+        if spec.kind == "bool":
+            solara.Switch(label=spec.label, value=shown.value, on_value=change)
+        elif spec.kind == "choice":
+            solara.Select(
+                label=spec.label, values=list(spec.choices), value=shown.value, on_value=change
+            )
+        elif spec.kind in ("int", "float"):
+            if slider_range(spec) is not None:
+                ValueSlider(spec, shown.value, change)
+            ExactInput(spec, shown.value, change)
+        else:
+            ExactInput(spec, shown.value, change)
+        if on_restore is not None:
+            solara.Button(
+                f"back to the scenario's value ({_shown(scenario_value)})",
+                on_click=lambda: on_restore(spec.name),
+                text=True,
+                small=True,
+                classes=["scs-restore"],
+            )
+        if note:
+            solara.Text(note, classes=["scs-story-note"])
+        solara.Text(spec.help, classes=["scs-help"])
+
+
+@solara.component
+def ExactInput(spec: FieldSpec, value: Any, on_commit: Callable[[Any], bool]) -> None:
+    """A text field for an exact value, applied on Enter or when the field loses focus.
+
+    Text that is not a number of the field's kind is refused under the field; a value the
+    page refuses (``on_commit`` returns False) puts the field back to the value in force.
+    """
+    text = solara.use_reactive(_shown(value))  # follows ``value`` when it changes
+    problem = solara.use_reactive("")
+
+    def commit(*_: Any) -> None:
+        raw = str(text.peek()).strip()
+        try:
+            new: Any = {"int": int, "float": float}.get(spec.kind, str)(raw)
+        except ValueError:
+            kind = "a whole number" if spec.kind == "int" else "a number"
+            problem.set(f"{spec.name} = {raw!r} is not valid; allowed: {kind}")
+            return
+        problem.set("")
+        if not on_commit(new):
+            text.set(_shown(value))
+
+    field = solara.v.TextField(
+        label=spec.label,
+        v_model=text.value,
+        on_v_model=text.set,
+        dense=True,
+        error_messages=[problem.value] if problem.value else [],
+        hide_details="auto",
+    )
+    solara.v.use_event(field, "keyup.enter", commit)
+    solara.v.use_event(field, "blur", commit)
+
+
+SLIDER_STEPS = 100
+"""A slider moves in steps of 1/100 of its range (the text field takes exact values)."""
+
+
+def slider_range(spec: FieldSpec) -> tuple[float, float, float] | None:
+    """(low, high, step) of a numeric field's slider, or None when a slider would not
+    help (no upper bound, or an integer range too wide to pick from)."""
+    if spec.kind not in ("int", "float") or spec.ge is None or spec.le is None:
+        return None
+    low, high = float(spec.ge), float(spec.le)
+    if spec.kind == "int":
+        return (low, high, 1.0) if high - low <= 1000 else None
+    if high - low > 10_000:
+        return None
+    return low, high, (high - low) / SLIDER_STEPS
+
+
+@solara.component
+def ValueSlider(spec: FieldSpec, value: float, on_change: Callable[[Any], None]) -> None:
+    """A slider with its value always shown; it applies the value when released (each
+    value restarts the run, so not while dragging)."""
+    low, high, step = slider_range(spec) or (0.0, 1.0, 0.01)
+    dragged = solara.use_reactive(value)  # follows ``value``
+    slider = solara.v.Slider(
+        v_model=dragged.value,
+        on_v_model=dragged.set,
+        min=low,
+        max=high,
+        step=step,
+        thumb_label="always",
+        thumb_size=28,
+        hide_details=True,
+        class_="scs-slider",
+    )
+
+    def release(*_: Any) -> None:
+        new = dragged.peek()
+        on_change(round(float(new)) if spec.kind == "int" else float(new))
+
+    solara.v.use_event(slider, "change", release)
+
+
+def _shown(value: Any) -> str:
+    return f"{value:g}" if isinstance(value, float) else str(value)
 
 
 @solara.component
@@ -259,6 +413,10 @@ def ParameterPanel(
     on_change: Callable[[str, Any], None],
     edge_lists: dict[str, Path] | None = None,
     on_upload: Callable[[dict], None] | None = None,
+    scenario: Scenario | None = None,
+    changed: tuple[str, ...] = (),
+    on_restore: Callable[[str], None] | None = None,
+    notes: dict[str, str] | None = None,
 ) -> None:
     """Every tunable field of the scenario schema, one section at a time.
 
@@ -268,6 +426,16 @@ def ParameterPanel(
     groups = solara.use_memo(sections, [])
     section = solara.use_reactive(next(iter(groups)))
     _html("<b>Parameters</b> (a change restarts the run on the same seed)")
+    if changed:
+        where = {spec.name: name for name, specs in groups.items() for spec in specs}
+        solara.Text(
+            "Changed on this page: "
+            + ", ".join(
+                f"{key.replace('_', ' ')} = {_shown(getattr(params, key))} ({where.get(key, '')})"
+                for key in changed
+            ),
+            classes=["scs-changed-list"],
+        )
     solara.Select("Parameter section", values=list(groups), value=section)
     for spec in groups[section.value]:
         if spec.name == "edge_list":
@@ -275,7 +443,39 @@ def ParameterPanel(
                 spec, params.edge_list, edge_lists or {}, on_change, on_upload or (lambda _: None)
             )
         else:
-            FieldControl(spec, getattr(params, spec.name), on_change)
+            mine = spec.name in changed and on_restore is not None
+            FieldControl(
+                spec,
+                getattr(params, spec.name),
+                on_change,
+                scenario_value=getattr(scenario or params, spec.name),
+                note=(notes or {}).get(spec.name, ""),
+                on_restore=on_restore if mine else None,
+            ).key(spec.name)  # a control's state belongs to its field, not its position
+
+
+@solara.component
+def StoryPanel(control: Controller) -> None:
+    """The scenario's story: each event, what it changes, whether it has fired, and which
+    of its changes are skipped to keep the visitor's own (:mod:`scs_sim.viz.story`)."""
+    _ = control.version.value
+    session = control.session
+    if not session.params.events:
+        return
+    changes = event_changes(session.params)
+    lines = []
+    for event in sorted(session.params.events, key=lambda e: e.step):
+        what = ", ".join(c.text() for c in changes if c.step == event.step) or "caption only"
+        fired = "fired" if event.step < session.steps or event.step == 0 else "upcoming"
+        lines.append(
+            f'<li title="{escape(event.caption)}">week {event.step} ({fired}): {escape(what)}</li>'
+        )
+    _html(
+        "<b>Story</b> (the scenario's events; hover for the caption)"
+        f'<ul class="scs-story">{"".join(lines)}</ul>'
+    )
+    for note in session.skipped:
+        solara.Warning(note.text(), dense=True, classes=["scs-kept"])
 
 
 @solara.component
@@ -284,13 +484,26 @@ def CaptionBanner(control: Controller, lecture: bool) -> None:
     _ = control.version.value
     session = control.session
     model = session.model
-    if model.captions:
-        step, text = model.captions[-1]
-        solara.Text(f"Week {step}: {text}", classes=["scs-caption"])
-    if lecture:
-        upcoming = [e.step for e in session.params.events if e.step > model.steps and e.caption]
-        if upcoming:
-            solara.Text(f"Next policy event in week {min(upcoming)}.", classes=["scs-help"])
+    # A slot of fixed height, present from the start: a caption appearing moves nothing.
+    with solara.Div(classes=["scs-caption-slot"]):
+        if model.captions:
+            step, text = model.captions[-1]
+            what = [c.text() for c in event_changes(session.params) if c.step == step]
+            kept = [
+                f"your {k.key.replace('_', ' ')} {_shown(k.kept_value)} kept"
+                for k in session.skipped
+                if k.step == step
+            ]
+            extra = "; ".join(what + kept)
+            solara.Text(
+                f"Week {step}: {text}" + (f" ({extra})" if extra else ""), classes=["scs-caption"]
+            )
+        else:
+            solara.Text("No policy event yet.", classes=["scs-caption-none"])
+        if lecture:
+            upcoming = [e.step for e in session.params.events if e.step > model.steps and e.caption]
+            if upcoming:
+                solara.Text(f"Next policy event in week {min(upcoming)}.", classes=["scs-next"])
 
 
 def _quick_picks(session: DashboardSession) -> dict[str, int | None]:
@@ -341,18 +554,32 @@ def Inspector(
     """Why this citizen? What the student sees and the citizen does not."""
     n = session.model.population.n
     picks = _quick_picks(session)
+    typed_error = solara.use_reactive("")
 
     def choose(value: int | None) -> None:
         if value is not None:
-            selected.value = int(value) if 0 <= int(value) < n else selected.peek()
+            selected.value = int(value)
+            typed_error.value = ""
+
+    def typed(text: str | None) -> None:
+        """A typed number picks that citizen (0 included); anything else says why."""
+        try:
+            value = int(str(text).strip())
+        except ValueError:
+            value = -1
+        if not 0 <= value < n:
+            typed_error.value = f"citizen = {text!r} is not valid; allowed: 0 to {n - 1}"
+            return
+        choose(value)
 
     with solara.Card("Why this citizen?", subtitle="Hidden traits, opaque score, sanctions"):
         with solara.Row(style={"flex-wrap": "wrap", "align-items": "center"}):
-            solara.InputInt(
+            solara.InputText(
                 f"citizen (0 to {n - 1})",
-                value=selected.value if selected.value is not None else 0,
-                on_value=choose,
-                style={"max-width": "180px"},
+                value="" if selected.value is None else str(selected.value),
+                on_value=typed,
+                error=typed_error.value or False,
+                style={"max-width": "220px"},
             )
             for label, index in picks.items():
                 solara.Button(
@@ -384,25 +611,10 @@ def Inspector(
             f"<b>Citizen #{index}</b>, week {session.steps}: {score}; "
             f"{facts['contacts']} active contacts; {traits['group']}."
         )
-        weights = facts["true_weights"]
-        believed = facts["believed_weights"]
-        components = facts["components"]
-        names = sorted(set(weights) | set(believed) | set(components))
-        rows = [
-            (
-                name,
-                f"{components[name]:.2f}" if name in components else "-",
-                f"{weights.get(name, 0.0):.2f}",
-                f"{believed.get(name, 0.0):.2f}",
-            )
-            for name in names
-        ]
+        _html(_score_rule_markup(session, facts))
         with solara.Columns([1, 1]):
             with solara.Column():
-                _html(
-                    "<b>Score by component</b> (what the scorer uses; the citizen only guesses)<br>"
-                    + _table(rows, ("source", "component", "true weight", "believed weight"))
-                )
+                _html(_weights_markup(facts))
                 _html(
                     "<b>Hidden traits</b> (the scorer sees none of them)<br>"
                     + _table(
@@ -469,6 +681,58 @@ def Inspector(
             solara.Text("History is not kept above 200,000 citizens.")
 
 
+def _score_rule_markup(session: DashboardSession, facts: dict) -> str:
+    """The score rule in words and numbers, with this citizen's values."""
+    from scs_sim.scoring import NEUTRAL_SCORE, POINTS_PER_SD, SCORE_MAX, SCORE_MIN
+
+    if facts["score"] is None:
+        return "<b>Score rule</b>: no score runs in this scenario."
+    weights, parts = facts["true_weights"], facts["components"]
+    total = sum(w for w in weights.values() if w > 0) or 1.0
+    mix = sum(weights.get(k, 0.0) / total * parts.get(k, 0.0) for k in weights)
+    reference = getattr(session.model, "score_reference", None)
+    ref = f" (here m = {reference[0]:.3f}, s = {reference[1]:.3f})" if reference else ""
+    return (
+        "<b>Score rule</b> (hidden from citizens): score = "
+        f"{NEUTRAL_SCORE:.0f} + {POINTS_PER_SD:.0f} × (Σ w·c − m) / s, kept within "
+        f"{SCORE_MIN:.0f}-{SCORE_MAX:.0f}; w = the true weights (shares of the score), "
+        "c = the citizen's components (0-1), m and s = mean and spread of Σ w·c when the "
+        f"score was launched{ref}. For this citizen Σ w·c = {mix:.3f}, score "
+        f"{facts['score']:.0f}."
+    )
+
+
+def _weights_markup(facts: dict) -> str:
+    """True and believed weights as shares of the score (both sum to 100%), side by side
+    on one scale, with the citizen's component values."""
+    true_w, believed = facts["true_weights"], facts["believed_weights"]
+    parts = facts["components"]
+    names = sorted(set(true_w) | set(believed) | set(parts))
+    true_sum = sum(max(true_w.get(k, 0.0), 0.0) for k in names) or 1.0
+    believed_sum = sum(max(believed.get(k, 0.0), 0.0) for k in names) or 1.0
+
+    def bar(share: float, colour: str) -> str:
+        return (
+            f'<span class="scs-bar" style="width: {100 * share:.0f}px; background: {colour}">'
+            f"</span> {100 * share:.0f}%"
+        )
+
+    rows = ""
+    for k in names:
+        comp = f"{parts[k]:.2f}" if k in parts else "-"
+        rows += (
+            f"<tr><td>{escape(k)}</td><td>{comp}</td>"
+            f"<td>{bar(max(true_w.get(k, 0.0), 0.0) / true_sum, '#0072b2')}</td>"
+            f"<td>{bar(max(believed.get(k, 0.0), 0.0) / believed_sum, '#e69f00')}</td></tr>"
+        )
+    return (
+        "<b>Weights, as shares of the score</b> (true: what the scorer uses; believed: "
+        "what the citizen guesses, scaled to sum to 100% like the true ones)<br>"
+        '<table class="scs-table"><tr><th>source</th><th>component c</th>'
+        "<th>true weight</th><th>believed weight</th></tr>" + rows + "</table>"
+    )
+
+
 def _yes(flag: bool) -> str:
     return "yes" if flag else "no"
 
@@ -514,10 +778,8 @@ def _export_makers(
             twin = session.twin_series()
             if twin is None or session.counterfactual is None:
                 raise ValueError("no comparison is running")
-            label = session.counterfactual.label
-            return _png(
-                lambda f: f.comparison_figure(session.series(), twin, session.params.name, label)
-            )
+            mine, theirs = session.labels()
+            return _png(lambda f: f.comparison_figure(session.series(), twin, mine, theirs))
 
     def citizen() -> bytes:
         if selected is None:
@@ -611,9 +873,15 @@ def Dashboard(scenario_dirs: list[Path] | None = None, initial: str | None = Non
             if name not in scenarios:
                 continue
             try:
-                return name, load_session(scenarios[name], DEFAULT_SEED, scenarios=scenarios), ""
+                session = load_session(scenarios[name], DEFAULT_SEED, scenarios=scenarios)
             except ERRORS as exc:
-                problems.append(str(exc))
+                problems.append(str(exc).splitlines()[0])
+                continue
+            # The first choice failed: say so and what is shown instead, never silently.
+            note = f"{problems[0]} (showing {name!r} instead)" if problems else ""
+            return name, session, note
+        if first not in scenarios:
+            problems.insert(0, f"scenario = {first!r} is not valid; no such file")
         return "", None, problems[0] if problems else "no scenario files found"
 
     start_name, start_session, start_error = solara.use_memo(first_session, [])
@@ -651,7 +919,7 @@ def DashboardView(
     overrides = solara.use_reactive({})
     compare = solara.use_reactive(NO_COMPARISON)
     playing = solara.use_reactive(False)
-    speed = solara.use_reactive(4)
+    speed = solara.use_reactive(4.0)
     jump = solara.use_reactive(10)
     selected = solara.use_reactive(None)
     lecture = solara.use_reactive(os.environ.get(LECTURE_ENV, "") not in ("", "0"))
@@ -700,8 +968,16 @@ def DashboardView(
 
         control.attempt(apply)
 
-    def on_parameter(name: str, value: Any) -> None:
-        control.attempt(lambda: rebuild(overrides=overrides.peek() | {name: value}))
+    def on_parameter(name: str, value: Any) -> bool:
+        return control.attempt(lambda: rebuild(overrides=overrides.peek() | {name: value}))
+
+    def on_restore(name: str) -> None:
+        """Back to the scenario file's value: the page's change is dropped."""
+        rest = {k: val for k, val in overrides.peek().items() if k != name}
+        control.attempt(lambda: rebuild(overrides=rest))
+
+    file_params = solara.use_memo(lambda: _file_scenario(scenarios, choice.value), [choice.value])
+    notes = _story_notes(session)
 
     def on_upload(file: dict) -> None:
         """An uploaded edge list: saved, checked, then used like a picked file."""
@@ -763,65 +1039,111 @@ def DashboardView(
     )
 
     large = lecture.value
-    solara.Title("scs_sim dashboard")
-    solara.Style(CSS)
-    with solara.Column(classes=["scs-dashboard"] + (["scs-lecture"] if large else [])):
-        with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}):
-            _html(f"scs_sim: {escape(session.params.name)}", tag="h2")
-            solara.Switch(label="Lecture mode", value=lecture)
-        if not large:
-            solara.Text(session.params.description, classes=["scs-help"])
-        # A fixed slot: inserting the message must not shift (and rebuild) the widgets below.
-        with solara.Div():
+
+    def controls() -> None:
+        with solara.Row(classes=["scs-controls"]):
+            solara.Button("Step", on_click=step_once, color="primary")
+            # Explicit, not a toggle: a click that arrives late must not restart play.
+            solara.Button(
+                "Pause" if playing.value else "Play",
+                on_click=lambda: playing.set(False) if playing.peek() else playing.set(True),
+                color="secondary",
+                classes=["scs-play"],
+            )
+            SpeedControl(speed)
+            solara.Button("Reset", on_click=reset, outlined=True)
+            solara.InputInt("jump N", value=jump, classes=["scs-jump"])
+            solara.Button(f"Jump {jump.value}", on_click=jump_ahead, outlined=True)
+            if not large:
+                Status(control)
+
+    def message_slot() -> None:
+        # A reserved slot below the controls: a message appearing never moves them.
+        with solara.Div(classes=["scs-message-slot"]):
             if error.value:
                 solara.Error(error.value, classes=["scs-error"])
-        CaptionBanner(control, large)
-        with solara.Columns([0, 1] if large else [1, 3]):
-            if not large:
-                with solara.Column():
-                    Picker("Scenario", list(scenarios), choice.value, on_scenario)
-                    solara.InputText(
-                        "Seed",
-                        value=seed_text.value,
-                        on_value=on_seed,
-                        error=seed_error.value or False,
-                        message="a whole number; the same seed gives the same run",
-                    )
-                    Picker(
-                        "Compare with",
-                        [NO_COMPARISON, BASELINE, *scenarios],
-                        compare.value,
-                        on_compare,
-                    )
-                    ParameterPanel(
-                        session.params,
-                        on_parameter,
-                        edge_lists=edge_files | uploads.files,
-                        on_upload=on_upload,
-                    )
-            with solara.Column():
-                with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}):
-                    solara.Button("Step", on_click=step_once, color="primary")
-                    # Explicit, not a toggle: a click that arrives late must not restart play.
-                    solara.Button(
-                        "Pause" if playing.value else "Play",
-                        on_click=lambda: (
-                            playing.set(False) if playing.peek() else playing.set(True)
-                        ),
-                        color="secondary",
-                    )
-                    solara.Select(
-                        "steps per second",
-                        values=SPEEDS,
-                        value=speed.value,
-                        on_value=speed.set,
-                        style={"max-width": "150px"},
-                    )
-                    solara.Button("Reset", on_click=reset, outlined=True)
-                    solara.InputInt("jump N", value=jump, style={"max-width": "100px"})
-                    solara.Button(f"Jump {jump.value}", on_click=jump_ahead, outlined=True)
-                    Status(control)
+
+    solara.Title("scs_sim dashboard")
+    solara.Style(CSS)
+    with solara.Div(classes=["scs-dashboard"] + (["scs-lecture"] if large else [])):
+        with solara.Row(classes=["scs-header"]):
+            _html(f"scs_sim: {escape(session.params.name)}", tag="h2")
+            solara.Switch(label="Lecture mode", value=lecture)
+            if large:
+                controls()
+        if large:
+            message_slot()
+            LiveViews(control, selected, large)
+            return
+        with solara.Div(classes=["scs-page"]):
+            with solara.Div(classes=["scs-side"]):
+                solara.Text(session.params.description, classes=["scs-help"])
+                Picker("Scenario", list(scenarios), choice.value, on_scenario)
+                solara.InputText(
+                    "Seed",
+                    value=seed_text.value,
+                    on_value=on_seed,
+                    error=seed_error.value or False,
+                    message="a whole number; the same seed gives the same run",
+                )
+                Picker(
+                    "Compare with",
+                    [NO_COMPARISON, BASELINE, *scenarios],
+                    compare.value,
+                    on_compare,
+                )
+                StoryPanel(control)
+                ParameterPanel(
+                    session.params,
+                    on_parameter,
+                    edge_lists=edge_files | uploads.files,
+                    on_upload=on_upload,
+                    scenario=file_params,
+                    changed=session.changed,
+                    on_restore=on_restore,
+                    notes=notes,
+                )
+            with solara.Div(classes=["scs-main"]):
+                controls()
+                message_slot()
                 LiveViews(control, selected, large)
+
+
+def _file_scenario(scenarios: dict[str, Path], name: str) -> Scenario | None:
+    """The scenario as its file has it (for "back to the scenario's value")."""
+    from scs_sim.loading import load_scenario
+
+    try:
+        return load_scenario(scenarios[name], caller="dashboard")
+    except (KeyError, *ERRORS):
+        return None
+
+
+def _story_notes(session: DashboardSession) -> dict[str, str]:
+    """Per parameter: what the story does to it, or that the page's value is kept."""
+    notes: dict[str, str] = {}
+    for change in event_changes(session.params):
+        notes[change.key] = (
+            notes.get(change.key, "") + f"The story sets this in week {change.step}: "
+            f"{_shown(change.before)} → {_shown(change.after)}. "
+        ).lstrip()
+    for kept in session.skipped:
+        notes[kept.key] = kept.text()
+    return notes
+
+
+@solara.component
+def SpeedControl(speed: solara.Reactive[float]) -> None:
+    """Play speed, in weeks per second, as a continuous slider."""
+    with solara.Div(classes=["scs-speed"]):
+        solara.SliderFloat(
+            "weeks per second",
+            value=speed,
+            min=SPEED_MIN,
+            max=SPEED_MAX,
+            step=0.5,
+            thumb_label="always",
+        )
 
 
 @solara.component
@@ -841,81 +1163,248 @@ def LiveViews(control: Controller, selected: solara.Reactive[int | None], large:
     """Network, charts, comparison, inspector and exports: everything a step changes."""
     version = control.version.value
     session = control.session
-    network = solara.use_memo(
-        lambda: _locked(
-            session,
-            lambda: network_png(session.model, session.view, selected=selected.value, large=large),
-        ),
-        [version, selected.value, large, id(session)],
-    )
     series = solara.use_memo(lambda: session.series(), [version, id(session)])
     twin_series = solara.use_memo(lambda: session.twin_series(), [version, id(session)])
     events = [step for step, _ in session.model.captions]
 
-    def pick(click: dict | None) -> None:
-        """A click on the network picks the citizen drawn there (a miss changes nothing)."""
-        if not click:
-            return
-        index = citizen_at(
-            session.view, float(click.get("x", "nan")), float(click.get("y", "nan")), large=large
-        )
-        if index is not None:
-            selected.value = index
+    def network_view() -> None:
+        NetworkImage(session, version, selected, large)
 
-    with solara.Columns([1, 1]):
-        with solara.Column():
-            ClickImage.element(  # type: ignore[attr-defined]
-                png=network,
-                css_class="scs-network",
-                alt=f"Network of {session.view.n:,} citizens, week {session.steps}",
-                on_click=pick,
-            )
-            if session.view.sampled:
-                solara.Text(
-                    f"Sampled view: {len(session.view.nodes):,} of "
-                    f"{session.view.n:,} citizens, grown breadth-first from random "
-                    "starts so their ties show. Plots and counts use everyone.",
-                    classes=["scs-help"],
-                )
-        with solara.Column():
-            chart(
-                charts.metrics_option(
-                    series, events, planned_steps=session.params.steps, large=large
-                ),
-                "scs-metrics",
-                480,
-            )
-    with solara.Columns([1, 1]):
-        chart(
-            charts.histogram_option(session.model, large=large),
-            "scs-histogram",
-            300,
-        )
+    metrics = charts.metrics_option(series, events, planned_steps=session.params.steps, large=large)
+    if large:
+        with solara.Div(classes=["scs-stage"]):
+            network_view()
+            with solara.Div(classes=["scs-stage-side"]):
+                Status(control)
+                CaptionBanner(control, large)
+                chart(metrics, "scs-metrics", "auto")
+    else:
+        CaptionBanner(control, large)
+        with solara.Div(classes=["scs-views"]):
+            network_view()
+            with solara.Div():
+                chart(metrics, "scs-metrics", 480)
+                _html(_definitions_markup(), tag="div")
+    with solara.Div(classes=["scs-views"]):
+        chart(charts.histogram_option(session.model, large=large), "scs-histogram", 300)
         if session.model.group_members:
-            chart(
-                charts.group_option(series, large=large),
-                "scs-groups",
-                300,
-            )
+            chart(charts.group_option(series, large=large), "scs-groups", 300)
     if twin_series is not None and session.counterfactual is not None:
+        mine, theirs = session.labels()
         with solara.Card(
-            f"{session.params.name} against {session.counterfactual.label}",
+            f"{mine} against {theirs}",
             subtitle="Same seed, same citizens and ties, stepping together; "
             "the bottom row is the difference (the chilling effect).",
         ):
             chart(
-                charts.comparison_option(
-                    series,
-                    twin_series,
-                    session.params.name,
-                    session.counterfactual.label,
-                    large=large,
-                ),
+                charts.comparison_option(series, twin_series, mine, theirs, large=large),
                 "scs-comparison",
                 420,
             )
+    FrontierPanel(session, version, large)
+    SeedBands(session, version, large)
     Inspector(session, version, selected, large)
     Exports(session, version, selected.value, large)
+
+
+@solara.component
+def NetworkImage(
+    session: DashboardSession, version: int, selected: solara.Reactive[int | None], large: bool
+) -> None:
+    """The network picture: click to pick a citizen, hover for details, wheel to zoom,
+    drag to pan, double click to reset; a filter of what is drawn. Its own component, so
+    a hover re-renders only this."""
+    show = solara.use_reactive(EVERYONE)
+    tip = solara.use_reactive("")
+    network = solara.use_memo(
+        lambda: _locked(
+            session,
+            lambda: network_png(
+                session.model,
+                session.view,
+                selected=selected.value,
+                large=large,
+                show=show.value,
+            ),
+        ),
+        [version, selected.value, large, id(session), show.value],
+    )
+
+    def at(point: dict | None) -> int | None:
+        if not point or show.peek() == COMMUNITIES:  # the summary draws no citizens
+            return None
+        x, y = float(point.get("x", "nan")), float(point.get("y", "nan"))
+        return citizen_at(session.view, x, y, large=large)
+
+    def pick(click: dict | None) -> None:
+        """A click on the network picks the citizen drawn there (a miss changes nothing)."""
+        index = at(click)
+        if index is not None:
+            selected.value = index
+
+    def hover(point: dict | None) -> None:
+        index = at(point)
+        with session.lock:
+            tip.set("" if index is None else citizen_tip(session.model, index))
+
+    with solara.Div(classes=["scs-network-box"]):
+        ClickImage.element(  # type: ignore[attr-defined]
+            png=network,
+            css_class="scs-network",
+            alt=f"Network of {session.view.n:,} citizens, week {session.steps}",
+            on_click=pick,
+            on_hover=hover,
+            tip=tip.value,
+        )
+        with solara.Row(classes=["scs-network-tools"]):
+            offered = [f for f in FILTERS if f != COMMUNITIES or session.view.all_pairs is not None]
+            solara.Select("show", values=offered, value=show)
+            solara.Text(
+                "wheel: zoom · drag: pan · double click: reset · click: pick a citizen",
+                classes=["scs-help"],
+            )
+        if session.view.sampled:
+            solara.Text(
+                f"Sampled view: {len(session.view.nodes):,} of "
+                f"{session.view.n:,} citizens, grown breadth-first from random "
+                "starts so their ties show. Plots and counts use everyone"
+                + (
+                    f"; 'show: {COMMUNITIES}' summarises everyone."
+                    if session.view.all_pairs is not None
+                    else f" (no summary of everyone above {SUMMARY_LIMIT:,} citizens)."
+                ),
+                classes=["scs-help"],
+            )
+
+
+def citizen_tip(model: Any, index: int) -> str:
+    """One line about a citizen, for the network's hover text."""
+    state = model.population.state
+    kinds = [k for k, bit in KIND_BITS.items() if int(state.restricted[index]) & bit]
+    listed = " · blacklisted" if bool(state.listed[index]) else ""
+    wrong = " (wrongly)" if int(state.restricted[index]) & ~int(state.justified[index]) else ""
+    sanctions = f" · restricted: {', '.join(kinds)}{wrong}" if kinds else ""
+    score = f"score {float(state.score[index]):.0f}" if model.params.scoring else "no score"
+    return f"#{index}: {score}{listed}{sanctions} · fear {float(state.fear[index]):.2f}"
+
+
+@solara.component
+def SeedBands(session: DashboardSession, version: int, large: bool) -> None:
+    """Run N seeds of the current settings in the background, with progress, and show
+    bands across them (:mod:`scs_sim.viz.seeds`). A new session (another scenario, seed
+    or parameter) stops a run in progress and drops the bands: they were of other settings.
+    """
+    count = solara.use_reactive(10)
+    request = solara.use_reactive(None)  # (session id, seeds, serial) asked for by the button
+    progress = solara.use_reactive(0.0)
+    problem = solara.use_reactive("")
+    result = solara.use_reactive(None)  # (session id, seeds, band) of the last finished run
+    metrics = list(COMPARISON_METRICS)
+    asked = request.value
+    mine = asked is not None and asked[0] == id(session)
+
+    def start() -> None:
+        seeds = int(count.peek())
+        try:
+            check_request(session.params, seeds, session.params.steps)
+        except ScenarioError as exc:
+            problem.set(str(exc))
+            return
+        problem.set("")
+        progress.set(0.0)
+        serial = (request.peek() or (0, 0, 0))[2] + 1
+        request.set((id(session), seeds, serial))
+
+    def work(cancel: threading.Event) -> None:
+        if not mine:
+            return
+        band = run_seeds(
+            session.params,
+            session.seed,
+            asked[1],
+            session.params.steps,
+            [name for name, _ in metrics],
+            progress=progress.set,
+            cancel=cancel,
+        )
+        if band is not None:
+            result.set((id(session), asked[1], band))
+
+    solara.use_thread(work, dependencies=[asked, id(session)])
+    with solara.Card(
+        "Uncertainty across seeds",
+        subtitle=f"The current settings on seeds {session.seed} to "
+        f"{session.seed + int(count.value) - 1} (the page's run is the first), "
+        f"{session.params.steps} weeks each, run in the background.",
+    ):
+        with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}):
+            solara.InputInt("seeds", value=count, style={"max-width": "100px"})
+            solara.Button(f"Run {count.value} seeds", on_click=start, outlined=True)
+            if mine and progress.value < 1.0:
+                solara.ProgressLinear(value=100 * progress.value)
+                solara.Text(
+                    f"running: {100 * progress.value:.0f}% done", classes=["scs-seeds-progress"]
+                )
+        if problem.value:
+            solara.Error(problem.value)
+        done = result.value
+        if done is not None and done[0] == id(session):
+            chart(
+                charts.band_option(done[2], session.series(), metrics, done[1], large=large),
+                "scs-seeds",
+                320,
+            )
+
+
+@functools.cache
+def _shipped_effects() -> tuple[Any, str]:
+    """docs/tradeoffs.md's table, read once per server (or why it cannot be)."""
+    from scs_sim.viz.frontier import shipped_effects
+
+    try:
+        return shipped_effects(), ""
+    except (OSError, ValueError) as exc:
+        return None, str(exc).splitlines()[0]
+
+
+@solara.component
+def FrontierPanel(session: DashboardSession, version: int, large: bool) -> None:
+    """The trade-off frontier with the page's run on it (:mod:`scs_sim.viz.frontier`)."""
+    from scs_sim.viz.frontier import frontier_option, run_effects
+
+    shipped, problem = _shipped_effects()
+    comparing = session.counterfactual is not None and session.counterfactual.label == BASELINE
+    with solara.Card(
+        "Trade-off frontier",
+        subtitle="Shipped scenarios: docs/tradeoffs.md (2,000 citizens, 104 weeks, 5 seeds, "
+        "95% intervals). This run: one seed, the weeks run so far, against its running "
+        "counterfactual.",
+    ):
+        if shipped is None:
+            solara.Error(f"The frontier needs docs/tradeoffs.md: {problem}")
+            return
+        current = None
+        label = f"this run ({session.params.name}, week {session.steps}, seed {session.seed})"
+        if comparing and session.steps > 0:
+            twin = session.twin_series()
+            if twin is not None:
+                current = run_effects(session.series(), twin, session.model.population.n)
+        else:
+            solara.Text(
+                f"To place this run, choose 'Compare with: {BASELINE}' and step.",
+                classes=["scs-help"],
+            )
+        chart(frontier_option(shipped, current, label, large=large), "scs-frontier", 420)
+
+
+def _definitions_markup() -> str:
+    """The metric panels' names, each with its definition from the data dictionary on
+    hover (the same text as docs/outputs.md)."""
+    items = []
+    for spec in METRIC_PANELS:
+        text = " | ".join(charts.definition(name) for name, _ in spec.lines)
+        items.append(f'<span class="scs-def" title="{escape(text)}">{escape(spec.title)}</span>')
+    return '<span class="scs-help">Definitions (hover): </span>' + " · ".join(items)
 
 
 def _locked(session: DashboardSession, draw: Callable[[], bytes]) -> bytes:

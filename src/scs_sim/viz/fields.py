@@ -15,6 +15,10 @@ from pydantic.fields import FieldInfo
 
 from scs_sim.scenario import field_bounds, field_choices, field_kind, parameter_fields
 
+PAGE_CAPS: dict[str, int] = {"n_citizens": 200_000}
+"""Fields the page caps below the schema's range (the same number as
+``scs_sim.viz.session.DASHBOARD_MAX_CITIZENS``, which a test checks)."""
+
 
 @dataclass(frozen=True)
 class FieldSpec:
@@ -60,7 +64,13 @@ def field_specs() -> list[FieldSpec]:
         section = str(extra.get("section", "other"))
         source = str(extra.get("source", ""))
         help_text = info.description or ""
-        if lo is not None and hi is not None:
+        if name in PAGE_CAPS and hi is not None:
+            cap = PAGE_CAPS[name]
+            help_text += (
+                f" Range {lo:g} to {cap:,} on this page (up to {hi:,.0f} with scs-sim run)."
+            )
+            hi = float(cap)
+        elif lo is not None and hi is not None:
             help_text += f" Range {lo:g} to {hi:g}."
         if source and source != "assumption":
             help_text += f" Source: {source}."

@@ -23,6 +23,7 @@ from matplotlib.figure import Figure
 from scs_sim.metric_info import group_column, unit
 from scs_sim.model import SocialCreditModel
 from scs_sim.scoring import SCORE_MAX, SCORE_MIN
+from scs_sim.viz.charts import COUNTERFACTUAL_COLOUR, DIFFERENCE_COLOUR, SCENARIO_COLOUR
 from scs_sim.viz.panels import (
     COMPARISON_METRICS,
     GROUP_LABELS,
@@ -37,7 +38,7 @@ DPI = 100
 PNG_COMPRESSION = 1
 """zlib level of PNGs (0-9)."""
 
-LISTED, RESTRICTED = "#000000", "#7b2cbf"
+LISTED, RESTRICTED = "#000000", "#cc79a7"
 
 
 def font_sizes(large: bool) -> tuple[float, float]:
@@ -115,7 +116,7 @@ def histogram_figure(model: SocialCreditModel, *, large: bool = False) -> Figure
         lines.setdefault(float(params.low_score_visible), []).append("liability")
     top = max(int(counts.max()), 1)
     for value, kinds in sorted(lines.items()):
-        colour = "#2a9d8f" if kinds == ["perks"] else "#e76f51"
+        colour = "#009e73" if kinds == ["perks"] else "#000000"
         ax.axvline(value, color=colour, linestyle="--", linewidth=1.2)
         ax.text(
             value + 4,
@@ -172,13 +173,13 @@ def comparison_figure(
     for col, (name, title) in enumerate(COMPARISON_METRICS):
         a, b = series[name].to_numpy(), twin[name].to_numpy()
         top, bottom = axes[0, col], axes[1, col]
-        top.plot(steps, a, label=label, color="#d62728", linewidth=1.4)
-        top.plot(steps, b, label=twin_label, color="#1f77b4", linewidth=1.4)
+        top.plot(steps, a, label=label, color=SCENARIO_COLOUR, linewidth=1.4)
+        top.plot(steps, b, label=twin_label, color=COUNTERFACTUAL_COLOUR, linewidth=1.4)
         _style(top, text, title, title_size)
         top.set_ylabel(unit(name), fontsize=text * 0.9)
         diff = a - b
-        bottom.fill_between(steps, 0, diff, color="#9d4edd", alpha=0.5, linewidth=0)
-        bottom.plot(steps, diff, color="#5a189a", linewidth=1.2)
+        bottom.fill_between(steps, 0, diff, color=DIFFERENCE_COLOUR, alpha=0.5, linewidth=0)
+        bottom.plot(steps, diff, color=DIFFERENCE_COLOUR, linewidth=1.2)
         bottom.axhline(0, color="#555555", linewidth=0.6)
         _style(bottom, text, f"difference: {title.lower()}", title_size * 0.9)
         bottom.set_xlabel("week", fontsize=text)

@@ -82,6 +82,11 @@ def echarts_template() -> str:
         + "this.chart.setOption(this.option, this.scsStructureChanged());"
         + text[watcher + len(redraw) :]
     )
+    # A chart removed before ECharts finished loading (lecture mode switched on at once)
+    # has no box left: create() then threw "Initialize failed: invalid dom" on the page.
+    guard = "create() {"
+    if text.count(guard) == 1:
+        text = text.replace(guard, guard + " if (!this.$refs.echarts) return;", 1)
     return text.replace("methods: {", "methods: {" + MERGE_METHOD, 1)
 
 
@@ -96,9 +101,17 @@ class _Echarts(EchartsWidget):
         return echarts_template()
 
 
-def chart(option: dict[str, Any], css_class: str, height: int) -> None:
-    """An ECharts chart drawn by the browser, with a CSS class for tests."""
+def chart(option: dict[str, Any], css_class: str, height: int | str) -> None:
+    """An ECharts chart drawn by the browser, with a CSS class for tests.
+
+    Args:
+        option: The ECharts option.
+        css_class: CSS class of the chart's box.
+        height: Its height in pixels, or a CSS length (the page's CSS may size it).
+    """
+    size = f"{height}px" if isinstance(height, int) else height
     _Echarts.element(  # type: ignore[attr-defined]
         option=_Option(option),
-        attributes={"style": f"height: {height}px;", "class": css_class},
+        responsive=True,  # follows its box when the layout changes (lecture mode, window)
+        attributes={"style": f"height: {size};", "class": css_class},
     )

@@ -34,7 +34,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from scs_sim.model import SocialCreditModel
 from scs_sim.scoring import NEUTRAL_SCORE, SCORE_MAX, SCORE_MIN
-from scs_sim.viz.layout import NetworkView
+from scs_sim.viz.layout import SUMMARY_LIMIT, NetworkView, community_summary
 
 SIZE = 640
 """Width and height of the image, in pixels."""
@@ -42,18 +42,21 @@ SIZE = 640
 SHADES = 200
 """Score colours in the palette (one per 3 score points)."""
 
+LEGEND_ROWS = 3
+"""Rows of the legend under the network (two columns: long labels stay readable)."""
+
 PICK_RADIUS = 12.0
 """How far (in image pixels) from a citizen's centre a click still picks it."""
 
+# Colours: Okabe-Ito's colour-blind-safe set, one meaning each (no red for three things).
 TIE_KEPT = (215, 215, 215)
-TIE_NEW = (120, 170, 225)
-TIE_CUT = (235, 110, 110)
+TIE_NEW = (86, 180, 233)  # sky blue
+TIE_CUT = (213, 94, 0)  # vermillion: only ever a cut tie
 LISTED = (0, 0, 0)
-RESTRICTED = (123, 44, 191)
-WRONG = (214, 39, 40)
-SELECTED = (0, 180, 216)
+RESTRICTED = (204, 121, 167)  # reddish purple
+WRONG = (255, 255, 255)  # a white cross, edged in black: seen on dark and light shades
+SELECTED = (0, 158, 115)  # bluish green
 BACKGROUND = (255, 255, 255)
-LEGEND_RING = (250, 220, 120)
 TEXT = (0, 0, 0)
 TEXT_DIM = (60, 60, 60)
 TEXT_LEGEND = (30, 30, 30)
@@ -66,33 +69,35 @@ FIXED = (
     RESTRICTED,
     WRONG,
     SELECTED,
-    LEGEND_RING,
     TEXT_DIM,
     TEXT_LEGEND,
 )
 """The palette's fixed colours, after the score shades (TEXT is LISTED: black)."""
 
 
-RDYLGN = (
-    (165, 0, 38),
-    (215, 48, 39),
-    (244, 109, 67),
-    (253, 174, 97),
-    (254, 224, 139),
-    (255, 255, 191),
-    (217, 239, 139),
-    (166, 217, 106),
-    (102, 189, 99),
-    (26, 152, 80),
-    (0, 104, 55),
+CIVIDIS = (
+    (0, 34, 78),
+    (8, 51, 112),
+    (53, 69, 108),
+    (79, 87, 108),
+    (102, 105, 112),
+    (125, 124, 120),
+    (148, 142, 119),
+    (174, 163, 113),
+    (200, 184, 102),
+    (229, 207, 82),
+    (254, 232, 56),
 )
-"""ColorBrewer's RdYlGn (matplotlib's 'RdYlGn' anchors), so drawing needs no matplotlib."""
+"""matplotlib's 'cividis' at 11 even steps (tests check them against matplotlib), so
+drawing needs no matplotlib. Cividis is designed to read the same under colour-vision
+deficiency: from dark blue (low score) to yellow (high score), lightness rising evenly.
+The red-yellow-green scale it replaces lost most of its contrast under deuteranopia."""
 
 
 @lru_cache(maxsize=1)
 def score_palette() -> np.ndarray:
-    """:data:`SHADES` RGB colours from red (350) through yellow to green (950)."""
-    anchors = np.array(RDYLGN, dtype=np.float64)
+    """:data:`SHADES` RGB colours from dark blue (350) to yellow (950), cividis."""
+    anchors = np.array(CIVIDIS, dtype=np.float64)
     at = np.linspace(0, len(anchors) - 1, SHADES)
     channels = [np.interp(at, np.arange(len(anchors)), anchors[:, c]) for c in range(3)]
     return np.rint(np.column_stack(channels)).astype(np.uint8)
@@ -178,8 +183,8 @@ class Frame:
 
 def frame(view: NetworkView, large: bool = False) -> Frame:
     """Pixel positions of the drawn citizens (lecture mode leaves room for larger text)."""
-    text_px = 22 if large else 15
-    top, bottom, side = int(text_px * 2.4), int(text_px * 4.6), 14
+    text_px = 22 if large else 18
+    top, bottom, side = int(text_px * 2.4), int(text_px * (LEGEND_ROWS + 1.6)), 14
     span = np.array([SIZE - 2 * side, SIZE - top - bottom], dtype=np.float32)
     xy = view.positions * span + np.array([side, top], dtype=np.float32)
     # Screen y grows downwards; flip so the layout keeps its orientation.
@@ -235,12 +240,38 @@ def _draw_ties(draw, view: NetworkView, xy: np.ndarray, pairs: np.ndarray, colou
         draw.line(line, fill=colour, width=1)
 
 
+EVERYONE, SANCTIONED, CUT_TIES, EGO = (
+    "everyone",
+    "sanctioned only",
+    "cut ties only",
+    "chosen citizen's ties",
+)
+COMMUNITIES = "communities (everyone)"
+FILTERS = (EVERYONE, SANCTIONED, CUT_TIES, EGO, COMMUNITIES)
+"""What the network view shows: everyone; only sanctioned citizens (the others as faint
+dots, ties among sanctioned citizens); every citizen but only the ties cut so far; the
+chosen citizen's ego network (its ties, old and new, and the ties among its contacts)."""
+
+
+def _ego_rows(model: SocialCreditModel, view: NetworkView, ego: int) -> np.ndarray:
+    """Rows of the chosen citizen and everyone it is or was tied to, among the drawn."""
+    n = view.n
+    low, high = view.initial_pairs // n, view.initial_pairs % n
+    rows, cols = model.network.active_edges()
+    now = np.concatenate([cols[rows == ego], rows[cols == ego]])
+    then = np.concatenate([high[low == ego], low[high == ego]])
+    people = np.unique(np.concatenate([[ego], now, then]).astype(np.int64))
+    found = view.row_of[people]
+    return found[found >= 0]
+
+
 def network_png(
     model: SocialCreditModel,
     view: NetworkView,
     *,
     selected: int | None = None,
     large: bool = False,
+    show: str = EVERYONE,
 ) -> bytes:
     """The network view as PNG bytes (8-bit palette).
 
@@ -249,53 +280,187 @@ def network_png(
         view: Fixed positions of the drawn citizens.
         selected: A citizen to circle (the inspector's), if drawn.
         large: Lecture-mode text.
+        show: One of :data:`FILTERS`.
+
+    Raises:
+        ValueError: ``show`` is not one of :data:`FILTERS`.
     """
+    if show not in FILTERS:
+        raise ValueError(f"show = {show!r} is not valid; allowed: {', '.join(FILTERS)}")
+    if show == COMMUNITIES:
+        return summary_png(model, view, large=large)
     spot, base = _base(view, large)
-    image = base.copy()
-    draw = ImageDraw.Draw(image)
     xy, radius, text_px = spot.xy, spot.radius, spot.text_px
-
     ties = tie_classes(model, view)
-    # Over the grey base: new ties, then cut ones on top (the order kept, new, cut).
-    _draw_ties(draw, view, xy, ties["new"], ink(TIE_NEW))
-    _draw_ties(draw, view, xy, ties["cut"], ink(TIE_CUT))
-
     marks = citizen_classes(model, view)
-    fills = shade(model.population.state.score[view.nodes]).tolist()
-    ring = np.where(marks["blacklisted"], 1, np.where(marks["restricted"], 2, 0))
-    outline = {1: ink(LISTED), 2: ink(RESTRICTED)}
-    pad = 1.5
-    for (x, y), fill, r in zip(xy.tolist(), fills, ring.tolist(), strict=True):
-        if r:
-            draw.ellipse(
-                (x - radius - pad, y - radius - pad, x + radius + pad, y + radius + pad),
-                fill=outline[r],
-            )
-        draw.ellipse((x - radius, y - radius, x + radius, y + radius), fill=fill)
-    wrong = ink(WRONG)
+    visible = np.ones(len(view.nodes), dtype=bool)
+    drawn_ties = ties
+    if show == EVERYONE:
+        image = base.copy()
+    else:
+        image = Image.new("P", (SIZE, SIZE), ink(BACKGROUND))
+        image.putpalette(_palette())
+        n = view.n
+
+        def among(pairs: np.ndarray, rows: np.ndarray) -> np.ndarray:
+            keep = np.zeros(len(view.nodes), dtype=bool)
+            keep[rows] = True
+            return pairs[keep[view.row_of[pairs // n]] & keep[view.row_of[pairs % n]]]
+
+        if show == SANCTIONED:
+            visible = marks["restricted"] | marks["blacklisted"]
+            rows = np.flatnonzero(visible)
+            drawn_ties = {k: among(v, rows) for k, v in ties.items()}
+        elif show == CUT_TIES:
+            drawn_ties = {"kept": ties["kept"][:0], "cut": ties["cut"], "new": ties["new"][:0]}
+        else:
+            ego_ok = selected is not None and 0 <= selected < view.n and view.row_of[selected] >= 0
+            rows = _ego_rows(model, view, int(selected)) if ego_ok else np.zeros(0, np.int64)
+            visible = np.zeros(len(view.nodes), dtype=bool)
+            visible[rows] = True
+            drawn_ties = {k: among(v, rows) for k, v in ties.items()}
+        _draw_ties(ImageDraw.Draw(image), view, xy, drawn_ties["kept"], ink(TIE_KEPT))
+    draw = ImageDraw.Draw(image)
+    # Over the grey ties: new ties, then cut ones on top (the order kept, new, cut).
+    _draw_ties(draw, view, xy, drawn_ties["new"], ink(TIE_NEW))
+    _draw_ties(draw, view, xy, drawn_ties["cut"], ink(TIE_CUT))
+
+    faint = ink(TIE_KEPT)
+    for x, y in xy[~visible].tolist():
+        draw.point((x, y), fill=faint)
+    xy_all = xy
+    xy = xy[visible]
+    marks = {k: v[visible] for k, v in marks.items()}
+    fills = shade(model.population.state.score[view.nodes[visible]]).tolist()
+    kinds = np.where(
+        marks["blacklisted"],
+        BLACKLISTED_MARK,
+        np.where(marks["restricted"], RESTRICTED_MARK, PLAIN),
+    )
+    for (x, y), fill, kind in zip(xy.tolist(), fills, kinds.tolist(), strict=True):
+        draw_citizen(draw, x, y, radius, fill, kind)
     for x, y in xy[marks["wrong"]].tolist():
-        d = radius * 1.1
-        draw.line((x - d, y - d, x + d, y + d), fill=wrong, width=1)
-        draw.line((x - d, y + d, x + d, y - d), fill=wrong, width=1)
+        draw_wrong(draw, x, y, radius)
     if selected is not None and 0 <= selected < view.n and view.row_of[selected] >= 0:
-        x, y = xy[view.row_of[selected]].tolist()
+        x, y = xy_all[view.row_of[selected]].tolist()
         d = radius * 3.5
         draw.ellipse((x - d, y - d, x + d, y + d), outline=ink(SELECTED), width=3)
         draw.text((x + d, y - d - text_px), f"#{selected}", fill=ink(SELECTED), font=_font(text_px))
 
     shown = (
-        f"{len(view.nodes):,} of {view.n:,} citizens (sample)"
-        if view.sampled
-        else f"{view.n:,} citizens"
+        f"{len(view.nodes):,} of {view.n:,} (sample)" if view.sampled else f"{view.n:,} citizens"
     )
     draw.text(
         (spot.side, text_px * 0.5),
-        f"Network, week {model.steps}: {shown}",
+        f"Week {model.steps}: {shown}"
+        if show == EVERYONE
+        else f"Week {model.steps}: {show}"
+        + (" (pick one)" if show == EGO and selected is None else ""),
         fill=ink(TEXT),
         font=_font(text_px),
     )
     _colour_bar(draw, (SIZE - 9 * text_px, int(text_px * 0.6)), text_px)
-    _legend(draw, ties, marks, SIZE - spot.bottom + text_px * 0.6, text_px, spot.side)
+    _legend(draw, drawn_ties, marks, SIZE - spot.bottom + text_px * 0.5, text_px, spot.side)
+    buf = io.BytesIO()
+    image.save(buf, format="PNG", compress_level=1)
+    return buf.getvalue()
+
+
+PLAIN, BLACKLISTED_MARK, RESTRICTED_MARK = 0, 1, 2
+"""Citizen shapes: circle (no sanction), square (blacklisted), diamond (restricted by score)."""
+
+
+def draw_citizen(
+    draw: ImageDraw.ImageDraw, x: float, y: float, radius: float, fill: int, kind: int
+) -> None:
+    """One citizen: its score's shade in a shape that says its sanction.
+
+    A circle has none; a square with a black edge is blacklisted; a diamond with a
+    purple edge is restricted by score thresholds. Shape tells them apart without colour.
+    """
+    if kind == PLAIN:
+        draw.ellipse((x - radius, y - radius, x + radius, y + radius), fill=fill)
+        return
+    edge = 1.6
+    if kind == BLACKLISTED_MARK:
+        r = radius * 0.95
+        draw.rectangle((x - r - edge, y - r - edge, x + r + edge, y + r + edge), fill=ink(LISTED))
+        draw.rectangle((x - r, y - r, x + r, y + r), fill=fill)
+        return
+    r = radius * 1.35
+    outer = r + edge * 1.4
+    draw.polygon(
+        [(x, y - outer), (x + outer, y), (x, y + outer), (x - outer, y)], fill=ink(RESTRICTED)
+    )
+    draw.polygon([(x, y - r), (x + r, y), (x, y + r), (x - r, y)], fill=fill)
+
+
+def draw_wrong(draw: ImageDraw.ImageDraw, x: float, y: float, radius: float) -> None:
+    """The 'wrongly sanctioned' cross: white edged in black, seen on every shade."""
+    d = radius * 1.15
+    for colour, width in ((ink(LISTED), 4), (ink(WRONG), 2)):
+        draw.line((x - d, y - d, x + d, y + d), fill=colour, width=width)
+        draw.line((x - d, y + d, x + d, y - d), fill=colour, width=width)
+
+
+def summary_png(model: SocialCreditModel, view: NetworkView, *, large: bool = False) -> bytes:
+    """Everyone, summarised by community: a disc per community (area = members, colour =
+    mean score, a purple wedge = the share under any sanction), lines between communities
+    as wide as the initial ties between them (:func:`scs_sim.viz.layout.community_summary`).
+
+    Raises:
+        ValueError: The population has no summary (not sampled, or too large).
+    """
+    summary = community_summary(view)
+    if summary is None:
+        raise ValueError(
+            f"show = {COMMUNITIES!r} is not valid for {view.n:,} citizens; allowed: "
+            f"populations above {len(view.nodes):,} and up to {SUMMARY_LIMIT:,}"
+        )
+    state = model.population.state
+    groups = len(summary.sizes)
+    mean = np.bincount(summary.label, weights=state.score, minlength=groups) / summary.sizes
+    hit = ((state.restricted > 0) | state.listed.astype(bool)).astype(np.float64)
+    share = np.bincount(summary.label, weights=hit, minlength=groups) / summary.sizes
+    spot = frame(view, large)
+    text_px = spot.text_px
+    image = Image.new("P", (SIZE, SIZE), ink(BACKGROUND))
+    image.putpalette(_palette())
+    draw = ImageDraw.Draw(image)
+    span = np.array([SIZE - 2 * spot.side, SIZE - spot.top - spot.bottom], dtype=np.float32)
+    scale = float(span.min())
+    xy = summary.centres * scale + np.array([spot.side, spot.top], dtype=np.float32)
+    radius = np.maximum(summary.radius * scale, 2.0)
+    heaviest = max(int(summary.links[:, 2].max()) if len(summary.links) else 1, 1)
+    for a, b, ties in summary.links.tolist():
+        width = 1 + int(4 * ties / heaviest)
+        draw.line((*xy[a].tolist(), *xy[b].tolist()), fill=ink(TIE_KEPT), width=width)
+    fills = shade(mean).tolist()
+    for c in np.argsort(-summary.sizes).tolist():
+        x, y, r = float(xy[c, 0]), float(xy[c, 1]), float(radius[c])
+        box = (x - r, y - r, x + r, y + r)
+        draw.ellipse(box, fill=fills[c], outline=ink(LISTED), width=1)
+        if share[c] > 0:
+            draw.pieslice(
+                box, -90, -90 + 360 * float(share[c]), fill=ink(RESTRICTED), outline=ink(LISTED)
+            )
+    draw.text(
+        (spot.side, text_px * 0.5),
+        f"Week {model.steps}: {groups} communities, {view.n:,} citizens",
+        fill=ink(TEXT),
+        font=_font(text_px),
+    )
+    _colour_bar(draw, (SIZE - 9 * text_px, int(text_px * 0.6)), text_px)
+    font = _font(int(text_px * 0.85))
+    y0 = SIZE - spot.bottom + text_px * 0.5
+    for i, line in enumerate(
+        (
+            "disc area = members; colour = mean score (Louvain communities",
+            "of the initial ties); purple wedge = share under any sanction;",
+            "line width = initial ties between communities",
+        )
+    ):
+        draw.text((spot.side, y0 + i * text_px * 1.3), line, fill=ink(TEXT_LEGEND), font=font)
     buf = io.BytesIO()
     image.save(buf, format="PNG", compress_level=1)
     return buf.getvalue()
@@ -315,35 +480,29 @@ def _colour_bar(draw: ImageDraw.ImageDraw, at: tuple[int, int], text_px: int) ->
 
 def _legend(draw, ties, marks, y, text_px, side) -> None:
     font = _font(int(text_px * 0.85))
+    restricted_only = int((marks["restricted"] & ~marks["blacklisted"]).sum())
     entries = [
         ("line", TIE_KEPT, f"tie ({len(ties['kept']):,})"),
+        ("square", LISTED, f"blacklisted ({int(marks['blacklisted'].sum())})"),
         ("line", TIE_CUT, f"cut tie ({len(ties['cut']):,})"),
+        ("diamond", RESTRICTED, f"restricted by score ({restricted_only})"),
         ("line", TIE_NEW, f"new tie ({len(ties['new']):,})"),
-        ("ring", LISTED, f"blacklisted ({int(marks['blacklisted'].sum())})"),
-        (
-            "ring",
-            RESTRICTED,
-            f"restricted by score ({int((marks['restricted'] & ~marks['blacklisted']).sum())})",
-        ),
         ("cross", WRONG, f"wrongly sanctioned ({int(marks['wrong'].sum())})"),
     ]
-    column = (SIZE - 2 * side) / 3
+    column = (SIZE - 2 * side) / 2
+    mid_fill = SHADES // 2
     for i, (kind, colour, label) in enumerate(entries):
-        x = side + (i % 3) * column
-        row_y = y + (i // 3) * text_px * 1.5
+        x = side + (i % 2) * column
+        row_y = y + (i // 2) * text_px * 1.3
         mid = row_y + text_px * 0.55
+        r = text_px * 0.4
         if kind == "line":
             draw.line((x, mid, x + text_px, mid), fill=ink(colour), width=3)
-        elif kind == "ring":
-            r = text_px * 0.35
-            draw.ellipse(
-                (x + r, mid - r, x + 3 * r, mid + r),
-                fill=ink(LEGEND_RING),
-                outline=ink(colour),
-                width=2,
-            )
+        elif kind == "square":
+            draw_citizen(draw, x + 2 * r, mid, r, mid_fill, BLACKLISTED_MARK)
+        elif kind == "diamond":
+            draw_citizen(draw, x + 2 * r, mid, r, mid_fill, RESTRICTED_MARK)
         else:
-            r = text_px * 0.35
-            draw.line((x + r, mid - r, x + 3 * r, mid + r), fill=ink(colour), width=2)
-            draw.line((x + r, mid + r, x + 3 * r, mid - r), fill=ink(colour), width=2)
+            draw_citizen(draw, x + 2 * r, mid, r, mid_fill, PLAIN)
+            draw_wrong(draw, x + 2 * r, mid, r)
         draw.text((x + text_px * 1.4, row_y), label, fill=ink(TEXT_LEGEND), font=font)

@@ -26,8 +26,10 @@ from scs_sim.population import KIND_BITS
 from scs_sim.runner import matched, series_difference
 from scs_sim.scenario import Scenario
 from scs_sim.viz.edge_lists import check_edge_list
+from scs_sim.viz.labels import run_labels
 from scs_sim.viz.layout import NetworkView, network_signature, network_view
 from scs_sim.viz.limits import check_steps
+from scs_sim.viz.story import Skipped, keep_user_changes
 
 DASHBOARD_MAX_CITIZENS = 200_000
 """Largest population the dashboard builds; bigger runs belong to ``scs-sim run``."""
@@ -167,12 +169,18 @@ class DashboardSession:
         seed: The seed of both runs.
         source: Where the scenario came from (a file, with or without page overrides).
         counterfactual: What to compare with, or ``None`` for no comparison.
+        changed: Parameters the page changed.
+        skipped: Story changes skipped to keep the page's changes.
     """
 
     params: Scenario
     seed: int
     source: str = ""
     counterfactual: Counterfactual | None = None
+    changed: tuple[str, ...] = ()
+    """Parameters the page changed (the visitor's overrides), in the order set."""
+    skipped: list[Skipped] = field(default_factory=list)
+    """Story changes not applied because the visitor set the parameter (:mod:`.story`)."""
     model: SocialCreditModel = field(init=False)
     twin: SocialCreditModel | None = field(init=False, default=None)
     history: CitizenHistory = field(init=False)
@@ -226,6 +234,18 @@ class DashboardSession:
                 if self.twin is not None:
                     self.twin.step()
                 self.history.record(self.model)
+
+    def labels(self) -> tuple[str, str]:
+        """Legend names of the run and its counterfactual, by what differs between them."""
+        if self.counterfactual is None:
+            return self.params.name, ""
+        return run_labels(
+            self.params,
+            self.params.name,
+            self.counterfactual.params,
+            self.counterfactual.label,
+            list(self.changed),
+        )
 
     @property
     def steps(self) -> int:
@@ -318,9 +338,17 @@ def load_session(
     if overrides and "edge_list" in overrides:
         own = load_scenario(path, caller="dashboard").edge_list
         check_edge_list(overrides["edge_list"], edge_lists or (), own)
-    params = load_scenario(path, overrides or None, caller="dashboard")
+    loaded = load_scenario(path, overrides or None, caller="dashboard")
+    params, skipped = keep_user_changes(loaded, overrides)
     source = str(path) + (" with page overrides" if overrides else "")
-    return DashboardSession(params, seed, source, counterfactual_for(params, compare, scenarios))
+    return DashboardSession(
+        params,
+        seed,
+        source,
+        counterfactual_for(params, compare, scenarios),
+        changed=tuple(overrides or ()),
+        skipped=skipped,
+    )
 
 
 def counterfactual_for(
