@@ -37,6 +37,10 @@ MECHANISMS: tuple[str, ...] = (
     "blacklist",
     "appeals",
     "travel",
+    "support",
+    "deterrence",
+    "targeting",
+    "attribution",
 )
 
 
