@@ -58,3 +58,48 @@ def test_violation_rate_is_new_violations_per_citizen_per_step():
     steps = frame.violations.diff().iloc[1:] / N
     assert np.allclose(frame.violation_rate.iloc[1:], steps)
     assert frame.violations.iloc[-1] > 0
+
+
+# --- 2. public support
+
+SUPPORT_SEEDS = range(810, 820)
+SURVEY_SUPPORT = 0.80
+"""Southern Metropolis Daily survey (2014), in the seed paper."""
+INFORMED_DROP = 0.12
+"""Xu, Kostka & Cao (2022): about 12 points less support once repressive uses are explained."""
+DROP_TOLERANCE = 0.03
+"""The informed-public drop must land within 12 +- 3 points (mean over seeds)."""
+
+
+def test_headline_scenario_starts_near_the_survey_support():
+    start = [series("full-scs", s, steps=1).support_share.iloc[0] for s in SUPPORT_SEEDS]
+    assert abs(np.mean(start) - SURVEY_SUPPORT) < 0.02, np.mean(start)
+
+
+def test_informed_public_reproduces_the_twelve_point_drop():
+    # informed-public is full-scs plus the step-52 event: paired on each seed.
+    told = [series("informed-public", s, steps=56) for s in SUPPORT_SEEDS]
+    untold = [series("full-scs", s, steps=56) for s in SUPPORT_SEEDS]
+    pairs = list(zip(told, untold, strict=True))
+    drops = [b.support_share.iloc[53] - a.support_share.iloc[53] for a, b in pairs]
+    before = [b.support_share.iloc[51] - a.support_share.iloc[51] for a, b in pairs]
+    assert np.allclose(before, 0.0)  # identical until the public is told
+    assert abs(np.mean(drops) - INFORMED_DROP) < DROP_TOLERANCE, np.mean(drops)
+    assert min(drops) > 0.05
+
+
+def test_wrongful_sanctions_lower_support():
+    # Record errors put innocent citizens on the blacklist: unjust sanctions, seen by contacts.
+    wrong = [
+        series("blacklist", s, record_error_rate=0.002).support_share.iloc[-1]
+        for s in SUPPORT_SEEDS
+    ]
+    right = [series("blacklist", s).support_share.iloc[-1] for s in SUPPORT_SEEDS]
+    diff, d_z, p = paired(wrong, right)
+    assert diff < -0.05 and d_z < -1.0 and p < 0.01, (diff, d_z, p)
+
+
+def test_support_weighs_injustice_by_its_parameter():
+    heavy = series("blacklist", 820, support_injustice=3.0, record_error_rate=0.002)
+    light = series("blacklist", 820, support_injustice=0.0, record_error_rate=0.002)
+    assert heavy.support_share.iloc[-1] < light.support_share.iloc[-1] - 0.05
