@@ -103,3 +103,39 @@ def test_support_weighs_injustice_by_its_parameter():
     heavy = series("blacklist", 820, support_injustice=3.0, record_error_rate=0.002)
     light = series("blacklist", 820, support_injustice=0.0, record_error_rate=0.002)
     assert heavy.support_share.iloc[-1] < light.support_share.iloc[-1] - 0.05
+
+
+# --- 3. opinion climate
+
+CLIMATE_SEEDS = range(830, 838)
+SHOCK = [{"step": 40, "set": {"surveillance": 0.9}, "caption": "Surveillance shock."}]
+
+
+def _shock_response(seed: int, climate: float) -> float:
+    """Self-censorship over the last 20 steps minus the 10 steps before the shock."""
+    frame = series("full-scs", seed, events=SHOCK, surveillance=0.2, climate_sensitivity=climate)
+    return (
+        frame.self_censorship_rate.iloc[-20:].mean() - frame.self_censorship_rate.iloc[30:40].mean()
+    )
+
+
+def test_opinion_climate_amplifies_a_surveillance_shock():
+    # Silence breeds silence: the same shock chills more when contacts' silence counts.
+    with_climate = [_shock_response(s, 2.0) for s in CLIMATE_SEEDS]
+    without = [_shock_response(s, 0.0) for s in CLIMATE_SEEDS]
+    diff, d_z, p = paired(with_climate, without)
+    assert diff > 0.1 and d_z > 2.0 and p < 0.001, (diff, d_z, p)
+
+
+def test_intense_dissent_resists_the_climate():
+    # Where contacts are silent, bold dissenters are chilled less than mild ones (Kuran).
+    model = SocialCreditModel(
+        "full-scs", rng=838, n_citizens=N, backend="numpy", agent_views=False,
+        climate_sensitivity=2.0,
+    )  # fmt: skip
+    model.run(30)
+    from scs_sim.rules.climate import sense_climate
+
+    sense_climate(model, model.steps + 1)
+    factor, dissent = model.population.drive["censor"], model.population.traits.dissent
+    assert np.corrcoef(factor, dissent)[0, 1] < -0.5
