@@ -140,7 +140,16 @@ def test_each_mechanism_changes_what_it_declares_in_some_case(mechanism: Mechani
 
 
 @pytest.mark.parametrize(
-    "scenario", ["baseline", "blacklist", "data-protection", "full-scs", "minority", "sesame"]
+    "scenario",
+    [
+        "baseline",
+        "blacklist",
+        "data-protection",
+        "full-scs",
+        "minority",
+        "sesame",
+        "anonymous-internet",
+    ],
 )
 def test_whole_runs_agree_bit_for_bit(scenario: str):
     runs = {}

@@ -139,3 +139,60 @@ def test_intense_dissent_resists_the_climate():
     sense_climate(model, model.steps + 1)
     factor, dissent = model.population.drive["censor"], model.population.traits.dissent
     assert np.corrcoef(factor, dissent)[0, 1] < -0.5
+
+
+# --- 4. anonymity and data linkage
+
+ANONYMITY_SEEDS = range(840, 848)
+
+
+def test_anonymity_lowers_self_censorship():
+    # anonymous-internet is full-scs without real-name registration, paired on each seed.
+    anonymous = [
+        series("anonymous-internet", s).self_censorship_rate.iloc[-26:].mean()
+        for s in ANONYMITY_SEEDS
+    ]
+    named = [series("full-scs", s).self_censorship_rate.iloc[-26:].mean() for s in ANONYMITY_SEEDS]
+    diff, d_z, p = paired(anonymous, named)
+    assert diff < -0.005 and d_z < -1.5 and p < 0.01, (diff, d_z, p)
+
+
+def test_reidentified_share_follows_data_sharing():
+    from scs_sim.rules.attribution import LINKAGE_CEILING, LINKAGE_FLOOR
+
+    linked = series("anonymous-internet", 848, steps=52).reidentified_share.iloc[1:]
+    unlinked = series(
+        "anonymous-internet", 848, steps=52, share_donations=False, share_online=False,
+        share_ties=False, share_credit=False,
+    ).reidentified_share.iloc[1:]  # fmt: skip
+    named = series("full-scs", 848, steps=52).reidentified_share.iloc[1:]
+    assert abs(linked.mean() - LINKAGE_CEILING) < 0.02
+    assert abs(unlinked.mean() - LINKAGE_FLOOR) < 0.02
+    assert (named == 1.0).all()
+
+
+# --- 5. targeting critics
+
+
+def _observation_rates(targeting: float, seed: int = 849) -> tuple[float, float, float]:
+    """Share of expressed critical posts observed, for citizens with and without a record."""
+    model = SocialCreditModel(
+        "full-scs", rng=seed, n_citizens=N, backend="numpy", agent_views=False,
+        targeting=targeting,
+    )  # fmt: skip
+    counts = np.zeros((2, 2))
+    for _ in range(60):
+        flagged = model.population.state.online_record > 0
+        model.step()
+        s = model.population.state
+        for row, who in enumerate((flagged, ~flagged)):
+            counts[row] += (s.expressed_critical[who].sum(), s.observed_critical[who].sum())
+    total = counts[:, 1].sum() / counts[:, 0].sum()
+    return counts[0, 1] / counts[0, 0], counts[1, 1] / counts[1, 0], total
+
+
+def test_targeting_concentrates_surveillance_on_critics():
+    flagged_on, others_on, _ = _observation_rates(5.0)
+    flagged_off, others_off, _ = _observation_rates(0.0)
+    assert abs(flagged_off - others_off) < 0.05  # untargeted: everyone alike
+    assert flagged_on > flagged_off + 0.1 and others_on < others_off - 0.1
