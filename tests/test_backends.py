@@ -149,6 +149,7 @@ def test_each_mechanism_changes_what_it_declares_in_some_case(mechanism: Mechani
         "minority",
         "sesame",
         "anonymous-internet",
+        "withdrawal",
     ],
 )
 def test_whole_runs_agree_bit_for_bit(scenario: str):

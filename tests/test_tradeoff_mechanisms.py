@@ -8,6 +8,7 @@ other test; each test names its own.
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from scipy import stats
 
 from scs_sim import SocialCreditModel
@@ -196,3 +197,43 @@ def test_targeting_concentrates_surveillance_on_critics():
     flagged_off, others_off, _ = _observation_rates(0.0)
     assert abs(flagged_off - others_off) < 0.05  # untargeted: everyone alike
     assert flagged_on > flagged_off + 0.1 and others_on < others_off - 0.1
+
+
+# --- 6. withdrawal: every caption's claim, on 10 fresh seeds
+
+WITHDRAWAL_SEEDS = range(850, 860)
+
+
+@pytest.fixture(scope="module")
+def withdrawals() -> list:
+    return [series("withdrawal", s, steps=104) for s in WITHDRAWAL_SEEDS]
+
+
+def _censorship(frames: list, step: int) -> np.ndarray:
+    return np.array([frame.self_censorship_rate.iloc[step] for frame in frames])
+
+
+def test_withdrawal_captions_are_the_scenarios():
+    from scs_sim.loading import load_scenario
+
+    captions = {e.step: e.caption for e in load_scenario("withdrawal").events}
+    assert "Most held-back speech returns within a week" in captions[52]
+    assert "some still hold back" in captions[60]
+    assert "almost vanished" in captions[104]
+
+
+def test_most_speech_returns_within_a_week_of_the_switch_off(withdrawals):
+    before, after = _censorship(withdrawals, 51), _censorship(withdrawals, 53)
+    assert (before > 0.4).all() and (after < before / 3).all(), (before, after)
+
+
+def test_eight_weeks_on_some_still_hold_back(withdrawals):
+    # Chilling outlasts the policy: nobody is sanctioned any more, yet posts are held back.
+    later = _censorship(withdrawals, 60)
+    assert (later > 0.02).all() and later.mean() > 0.04, later
+    assert all((frame.sanctioned_share.iloc[53:] == 0).all() for frame in withdrawals)
+
+
+def test_a_year_after_the_switch_off_speech_has_recovered(withdrawals):
+    at_60, at_104 = _censorship(withdrawals, 60), _censorship(withdrawals, 104)
+    assert at_104.mean() < 0.03 and (at_104 < at_60 / 2).all(), (at_60, at_104)
