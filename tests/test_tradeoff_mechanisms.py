@@ -40,7 +40,7 @@ DETERRENCE_SEEDS = range(800, 810)
 def test_deterrence_lowers_violations_under_the_blacklist():
     # Same citizens and shocks; only the believed expected sanction now deters.
     on = [series("blacklist", s, deterrence=10.0).violations.iloc[-1] for s in DETERRENCE_SEEDS]
-    off = [series("blacklist", s).violations.iloc[-1] for s in DETERRENCE_SEEDS]
+    off = [series("blacklist", s, deterrence=0.0).violations.iloc[-1] for s in DETERRENCE_SEEDS]
     diff, d_z, p = paired(on, off)
     assert diff < 0 and d_z < -1.0 and p < 0.01, (diff, d_z, p)
     assert np.mean(on) < 0.8 * np.mean(off)  # at least a fifth fewer violations

@@ -54,6 +54,7 @@ NO_FEEDBACK = society(
 FULL_SCS = Arm("full-scs", "full-scs")
 DATA_PROTECTION = Arm("data-protection", "data-protection")
 BLACKLIST = Arm("blacklist", "blacklist")
+UNDETERRED = Arm("blacklist, deterrence 0", "blacklist", (("deterrence", 0.0),))
 DETERRED = Arm("blacklist + deterrence 10", "blacklist", (("deterrence", 10.0),))
 RECORD_ERRORS = Arm("blacklist + record errors", "blacklist", (("record_error_rate", 0.002),))
 ANONYMOUS = Arm("anonymous-internet", "anonymous-internet")
@@ -172,8 +173,8 @@ COMPARISONS: tuple[Comparison, ...] = (
         "lower",
         primary=False,
     ),
-    Comparison("deterrence", "violations", BLACKLIST, DETERRED, "lower"),
-    Comparison("deterrence", "repayments", BLACKLIST, DETERRED, "lower", primary=False),
+    Comparison("deterrence", "violations", UNDETERRED, DETERRED, "lower"),
+    Comparison("deterrence", "repayments", UNDETERRED, DETERRED, "lower", primary=False),
     Comparison("wrongful_support", "support_share", BLACKLIST, RECORD_ERRORS, "lower"),
     Comparison("anonymity", "self_censorship_rate", FULL_SCS, ANONYMOUS, "lower"),
     Comparison("anonymity", "reidentified_share", FULL_SCS, ANONYMOUS, "lower", primary=False),
