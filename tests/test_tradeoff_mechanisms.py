@@ -237,3 +237,21 @@ def test_eight_weeks_on_some_still_hold_back(withdrawals):
 def test_a_year_after_the_switch_off_speech_has_recovered(withdrawals):
     at_60, at_104 = _censorship(withdrawals, 60), _censorship(withdrawals, 104)
     assert at_104.mean() < 0.03 and (at_104 < at_60 / 2).all(), (at_60, at_104)
+
+
+@pytest.mark.parametrize(
+    ("key", "low", "high"),
+    [
+        ("initial_support", 0.6, 0.9),
+        ("support_benefit", 0.0, 3.0),
+        ("support_order", 50.0, 0.0),
+        ("repression_penalty", 1.0, 0.0),
+    ],
+)
+def test_each_support_parameter_moves_support(key: str, low: float, high: float):
+    # Seed 821, full-scs with the public informed: every lever of support moves its share.
+    frames = [
+        series("full-scs", 821, steps=52, repression_known=True, **{key: value})
+        for value in (low, high)
+    ]
+    assert frames[0].support_share.iloc[-1] < frames[1].support_share.iloc[-1] - 0.02
