@@ -29,9 +29,14 @@ SCENARIOS = {
     },
     "minority": {"network": "scale_free", "tie_review_rate": 0.5, "low_score_visible": 650.0},
     "sesame": {},
+    "full-scs with the trade-off mechanisms": {
+        "deterrence": 3.0, "climate_sensitivity": 2.0, "real_name_registration": False,
+        "targeting": 3.0, "violation_rate": 0.02, "listing_delay": 0, "enforcement_rate": 1.0,
+        "learning_rate": 0.5, "repayment_rate": 0.1,
+    },
 }  # fmt: skip
 STATE = tuple(State.__dataclass_fields__)
-OTHER_STATE = ("counters", "own_score", "score_reference", "ties", "metrics")
+OTHER_STATE = ("counters", "own_score", "score_reference", "ties", "metrics", "drive")
 
 
 def _scenario(case: str) -> tuple[str, dict]:
@@ -48,6 +53,7 @@ def snapshot(model: SocialCreditModel) -> dict[str, object]:
     out["score_reference"] = model.score_reference
     out["ties"] = (net.adjacency.indices.copy(), net.adjacency.data.copy(), net.degree.copy())
     out["metrics"] = dict(model.metrics)
+    out["drive"] = {name: factor.copy() for name, factor in model.population.drive.items()}
     return out
 
 
@@ -58,7 +64,10 @@ def same(a: object, b: object) -> bool:
         return a.dtype == b.dtype and np.array_equal(a, b)
     if isinstance(a, dict):
         return a.keys() == b.keys() and all(
-            a[k] == b[k] or (a[k] != a[k] and b[k] != b[k]) for k in a
+            same(a[k], b[k])
+            if isinstance(a[k], np.ndarray)
+            else a[k] == b[k] or (a[k] != a[k] and b[k] != b[k])
+            for k in a
         )
     return a == b
 
@@ -80,13 +89,22 @@ def model_before(case: str, mechanism: Mechanism, steps: int = 4) -> tuple[Socia
     return model, t
 
 
+NUMPY_ONLY = ("climate", "targeting", "attribution", "deterrence", "repayment_under_threat",
+              "support")  # fmt: skip
+"""New mechanisms without a kernel: they run their numpy rule under either backend."""
+
+
 def test_every_builtin_mechanism_has_a_rule_and_a_kernel():
     assert [m.name for m in STEP_ORDER] == [
-        "expression", "donations", "violations", "repayment", "records", "scores", "appeals",
-        "sanctions", "consequences", "ties", "beliefs", "metrics",
+        "climate", "expression", "targeting", "attribution", "donations", "deterrence",
+        "violations", "repayment", "repayment_under_threat", "records", "scores", "appeals",
+        "sanctions", "consequences", "ties", "beliefs", "support", "metrics",
     ]  # fmt: skip
     for mechanism in STEP_ORDER:
-        assert mechanism.kernel is not None and mechanism.rule is not mechanism.kernel
+        if mechanism.name in NUMPY_ONLY:
+            assert mechanism.kernel is None
+        else:
+            assert mechanism.kernel is not None and mechanism.rule is not mechanism.kernel
         assert mechanism.writes and set(mechanism.writes) <= {*STATE, *OTHER_STATE}
         assert mechanism.rule.__doc__, f"{mechanism.name}: the rule states its formula"
 
@@ -122,7 +140,17 @@ def test_each_mechanism_changes_what_it_declares_in_some_case(mechanism: Mechani
 
 
 @pytest.mark.parametrize(
-    "scenario", ["baseline", "blacklist", "data-protection", "full-scs", "minority", "sesame"]
+    "scenario",
+    [
+        "baseline",
+        "blacklist",
+        "data-protection",
+        "full-scs",
+        "minority",
+        "sesame",
+        "anonymous-internet",
+        "withdrawal",
+    ],
 )
 def test_whole_runs_agree_bit_for_bit(scenario: str):
     runs = {}

@@ -20,12 +20,16 @@ from scs_sim import metrics, scoring
 from scs_sim.kernels import beliefs, donations, expression, ties, violations
 from scs_sim.kernels.consequences import bear_costs
 from scs_sim.kernels.sanctions import hear_appeals, impose
+from scs_sim.rules import attribution as attribution_rules
 from scs_sim.rules import beliefs as beliefs_rules
+from scs_sim.rules import climate as climate_rules
 from scs_sim.rules import consequences as consequence_rules
+from scs_sim.rules import deterrence as deterrence_rules
 from scs_sim.rules import donations as donation_rules
 from scs_sim.rules import expression as expression_rules
 from scs_sim.rules import sanctions as sanction_rules
 from scs_sim.rules import scores as score_rules
+from scs_sim.rules import support as support_rules
 from scs_sim.rules import ties as tie_rules
 from scs_sim.rules import violations as violation_rules
 
@@ -81,6 +85,33 @@ def resolve_backend(backend: str, n_citizens: int) -> str:
     return backend
 
 
+def driven(run: Step, multiplier: str) -> Step:
+    """``run`` with this step's built-in factor ``drive[multiplier]`` on ``rel.<multiplier>``.
+
+    Numpy-only mechanisms (deterrence, opinion climate) leave a factor in
+    ``population.drive``; the rule *and* the kernel reading ``rel.<multiplier>`` run
+    with it multiplied in (float32), and the array is restored afterwards, so a
+    plug-in's multipliers are kept and, with no factor, nothing changes at all.
+    """
+
+    def run_driven(ctx: Context, step: int) -> None:
+        factor = ctx.population.drive.get(multiplier)
+        if factor is None:
+            run(ctx, step)
+            return
+        rel = getattr(ctx.population.rel, multiplier)
+        kept = rel.copy()
+        rel *= factor
+        try:
+            run(ctx, step)
+        finally:
+            rel[:] = kept
+
+    run_driven.__doc__ = run.__doc__
+    run_driven.__name__ = run.__name__
+    return run_driven
+
+
 def _update_records_kernel(ctx: Context, step: int) -> None:
     violations.update_records(ctx)
 
@@ -100,18 +131,38 @@ def _collect_metrics_kernel(ctx: Context, step: int) -> None:
 
 STEP_ORDER: tuple[Mechanism, ...] = (
     Mechanism(
-        "expression", expression_rules.express, expression.express,
+        "climate", climate_rules.sense_climate, None,
+        reads=("censor_probability", "dissent", "ties"), writes=("drive",),
+    ),
+    Mechanism(
+        "expression", driven(expression_rules.express, "censor"),
+        driven(expression.express, "censor"),
         reads=("activity", "dissent", "risk_aversion", "group", "beliefs",
                "perceived_surveillance", "fear", "rel_censor"),
         writes=("censor_probability", "wants_critical", "self_censored", "expressed_critical",
                 "observed_critical"),
     ),
     Mechanism(
+        "targeting", attribution_rules.target_critics, None,
+        reads=("online_record", "expressed_critical", "observed_critical", "group"),
+        writes=("observed_critical",),
+    ),
+    Mechanism(
+        "attribution", attribution_rules.attribute, None,
+        reads=("observed_critical",), writes=("observed_critical", "unattributed"),
+    ),
+    Mechanism(
         "donations", donation_rules.donate, donations.donate,
         reads=("charity", "beliefs"), writes=("performative", "donated"),
     ),
     Mechanism(
-        "violations", violation_rules.offend, violations.offend,
+        "deterrence", deterrence_rules.deter, None,
+        reads=("debt", "false_record", "restricted", "risk_aversion", "expected_sanction"),
+        writes=("expected_sanction", "drive"),
+    ),
+    Mechanism(
+        "violations", driven(violation_rules.offend, "violation"),
+        driven(violations.offend, "violation"),
         reads=("violation_proneness", "strain", "debt", "false_record", "record_age",
                "rel_violation"),
         writes=("debt", "false_record", "record_age", "counters"),
@@ -119,6 +170,11 @@ STEP_ORDER: tuple[Mechanism, ...] = (
     Mechanism(
         "repayment", violation_rules.repay, violations.repay,
         reads=("income", "strain", "listed", "debt", "false_record", "record_age"),
+        writes=("debt", "record_age", "counters"),
+    ),
+    Mechanism(
+        "repayment_under_threat", deterrence_rules.repay_under_threat, None,
+        reads=("income", "strain", "listed", "debt", "expected_sanction"),
         writes=("debt", "record_age", "counters"),
     ),
     Mechanism(
@@ -160,6 +216,11 @@ STEP_ORDER: tuple[Mechanism, ...] = (
         writes=("fear", "beliefs", "perceived_surveillance"),
     ),
     Mechanism(
+        "support", support_rules.judge, None,
+        reads=("restricted", "justified", "perks", "debt", "ties", "support"),
+        writes=("support",),
+    ),
+    Mechanism(
         "metrics", collect_metrics, _collect_metrics_kernel,
         reads=("score", "restricted", "justified", "ties", "counters"), writes=("metrics",),
     ),
@@ -173,13 +234,15 @@ def with_plugins(order: tuple[Mechanism, ...], plugins: list[Plugin]) -> list[Me
     Plug-ins placed at the same spot run in the order given.
     """
     steps = list(order)
+    inserted: set[str] = set()
     for plugin in plugins:
         anchor = plugin.after or plugin.before
         at = next(k for k, m in enumerate(steps) if m.name == anchor)
         if plugin.after is not None:  # after the anchor and any plug-ins already after it
             at += 1
-            while at < len(steps) and steps[at].kernel is None and steps[at].name != "metrics":
+            while at < len(steps) and steps[at].name in inserted:
                 at += 1
         mechanism = Mechanism(plugin.name, plugin.step, None, reads=(), writes=tuple(plugin.states))
         steps.insert(at, mechanism)
+        inserted.add(plugin.name)
     return steps

@@ -138,6 +138,24 @@ METRIC_INFO: dict[str, MetricInfo] = {
         "probability 0-1",
     ),
     "debtor_share": MetricInfo("in unpaid debt", "citizens with an unpaid debt", ALL, SHARE),
+    "violation_rate": MetricInfo(
+        "new violations",
+        "violations committed this step",
+        ALL,
+        "per citizen per step",
+    ),
+    "support_share": MetricInfo(
+        "supporting the system",
+        "citizens whose attitude toward the system is favourable (after what they were told)",
+        ALL,
+        SHARE,
+    ),
+    "reidentified_share": MetricInfo(
+        "observed posts attributed",
+        "critical posts observed this step and tied to their author",
+        "critical posts observed this step (1 under real-name registration, 0 if none)",
+        SHARE,
+    ),
     "sanctioned_share_bottom_income": MetricInfo(
         "sanctioned, poorest fifth",
         "citizens of the bottom income fifth with at least one restriction",

@@ -171,6 +171,7 @@ def compute_metrics(model: Context, compiled: bool = True) -> dict[str, float]:
         "sanctioned_share_top_income": _sanctioned_share(restricted, pop.top_income, compiled),
     }
     out |= {name: float(model.counters[name]) for name in COUNTERS}
+    out |= _tradeoff_metrics(model)
     if model.group_members:
         for g in (0, 1):
             for name, value in _core(by_group[g]).items():
@@ -180,6 +181,22 @@ def compute_metrics(model: Context, compiled: bool = True) -> dict[str, float]:
         for name in out.keys() & _SCORE_COLUMNS:
             out[name] = NO_SCORE
     return out
+
+
+def _tradeoff_metrics(model: Context) -> dict[str, float]:
+    """New violations this step, support, and attribution of observed posts (numpy)."""
+    from scs_sim.rules.support import supporters
+
+    s, n = model.population.state, model.population.n
+    violations = float(model.counters["violations"])
+    before = model.metrics.get("violations", violations) if model.metrics else violations
+    attributed = int(np.count_nonzero(s.observed_critical))
+    observed = attributed + int(np.count_nonzero(s.unattributed))
+    return {
+        "violation_rate": _ratio(violations - before, n),
+        "support_share": _ratio(np.count_nonzero(supporters(model)), n),
+        "reidentified_share": _ratio(attributed, observed),
+    }
 
 
 NO_SCORE = float("nan")
@@ -214,6 +231,9 @@ def metric_names(has_groups: bool) -> list[str]:
         "isolated_share",
         "mean_perceived_surveillance",
         "debtor_share",
+        "violation_rate",
+        "support_share",
+        "reidentified_share",
         "sanctioned_share_bottom_income",
         "sanctioned_share_top_income",
         *COUNTERS,

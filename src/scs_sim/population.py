@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, fields
 
 import numpy as np
 
+from scs_sim.rules.support import predisposition
 from scs_sim.scenario import DATA_SOURCES, Scenario
 from scs_sim.streams import RandomStreams
 
@@ -85,6 +86,12 @@ class State:
     censor_probability: np.ndarray
     donated: np.ndarray
     performative: np.ndarray
+    unattributed: np.ndarray
+    """An observed critical post this step that was not tied to its author (rules.attribution)."""
+    expected_sanction: np.ndarray
+    """Believed cost of a bad record: chance of a sanction x its strain (rules.deterrence)."""
+    support: np.ndarray
+    """Attitude toward the system; above 0 supports it (rules.support)."""
 
 
 @dataclass
@@ -111,6 +118,11 @@ class Population:
     top_income: np.ndarray = field(repr=False)
     rel: Multipliers = field(repr=False)
     """Multipliers on built-in probabilities (all ones unless a plug-in sets them)."""
+    drive: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
+    """This step's factors from built-in numpy-only mechanisms, by ``rel`` name
+    (``"violation"``: deterrence, ``"censor"``: opinion climate). They multiply the
+    ``rel`` array only while the mechanism reading it runs (``mechanisms.driven``),
+    so plug-ins' multipliers are never overwritten; absent means 1."""
 
     @property
     def n(self) -> int:
@@ -218,6 +230,9 @@ def create_population(params: Scenario, streams: RandomStreams, group: np.ndarra
         censor_probability=zeros(),
         donated=zeros(bool),
         performative=zeros(bool),
+        unattributed=zeros(bool),
+        expected_sanction=zeros(),
+        support=predisposition(params, streams, n),
     )
     order = np.argsort(traits.income, kind="stable")
     fifth = max(1, n // 5)

@@ -220,6 +220,22 @@ class Scenario(BaseModel):
         ge=0.0,
         le=1.0,
     )
+    targeting: float = _f(
+        0.0,
+        "Concentration of surveillance on citizens with an online record of critical posts "
+        "(weight 1 + targeting), at the same total rate (0 = everyone alike).",
+        section="surveillance",
+        source="seed paper",
+        ge=0.0,
+        le=20.0,
+    )
+    real_name_registration: bool = _f(
+        True,
+        "Posts carry their author's registered name; without it an observed post is tied to "
+        "its author only by linking datasets (63-87%, more with data sharing).",
+        section="surveillance",
+        source="seed paper; literature: Sweeney 2000, Golle 2006",
+    )
     minority_surveillance: float = _f(
         1.0,
         "Multiplier of surveillance on the minority group (capped at probability 1).",
@@ -268,6 +284,15 @@ class Scenario(BaseModel):
         source="literature",
         ge=0.0,
         le=50.0,
+    )
+    climate_sensitivity: float = _f(
+        0.0,
+        "Spiral of silence: how much contacts' silence last step, beyond a citizen's own "
+        "dissent, multiplies its self-censorship (0 = no opinion climate).",
+        section="behaviour",
+        source="literature: Noelle-Neumann 1974; Kuran 1995",
+        ge=0.0,
+        le=10.0,
     )
     performative_propensity: float = _f(
         0.3,
@@ -336,6 +361,63 @@ class Scenario(BaseModel):
         source="seed paper",
         ge=0.0,
         le=20.0,
+    )
+
+    deterrence: float = _f(
+        0.0,
+        "How strongly the believed expected sanction (chance x strain of a bad record) lowers "
+        "violations and speeds repayment (0 = sanctions deter nobody).",
+        section="violations",
+        source="literature: Becker 1968; Epstein 2002",
+        ge=0.0,
+        le=100.0,
+    )
+
+    # --- public support
+    initial_support: float = _f(
+        0.8,
+        "Share of citizens who support the system at the start.",
+        section="support",
+        source="seed paper (Southern Metropolis Daily survey, 2014: about 80%)",
+        ge=0.01,
+        le=0.99,
+    )
+    support_benefit: float = _f(
+        0.5,
+        "Weight of perceived benefits (own perks, fewer defaults around) on support.",
+        section="support",
+        ge=0.0,
+        le=10.0,
+    )
+    support_order: float = _f(
+        5.0,
+        "How much the share of contacts in default counts against the system's benefit.",
+        section="support",
+        ge=0.0,
+        le=50.0,
+    )
+    support_injustice: float = _f(
+        1.0,
+        "Weight of perceived injustice (own and contacts' sanctions, unjust ones doubly) on "
+        "support.",
+        section="support",
+        ge=0.0,
+        le=10.0,
+    )
+    repression_known: bool = _f(
+        False,
+        "The public has been told of the system's repressive uses.",
+        section="support",
+        source="literature: Xu, Kostka & Cao 2022",
+    )
+    repression_penalty: float = _f(
+        0.374,
+        "Shift of every attitude (in units of its spread) once repressive uses are known; "
+        "0.374 takes 80% support to 68%.",
+        section="support",
+        source="literature: Xu, Kostka & Cao 2022 (about 12 points)",
+        ge=0.0,
+        le=3.0,
     )
 
     # --- sanctions: score thresholds

@@ -34,6 +34,10 @@ MECHANISMS: tuple[str, ...] = (
     "blacklist",
     "appeals",
     "travel",
+    "support",
+    "deterrence",
+    "targeting",
+    "attribution",
 )
 
 

@@ -168,6 +168,14 @@ OUTCOMES: tuple[Outcome, ...] = (
         "donations made for the score, not from charity (last half year)",
         tail_mean("performative_donation_rate"),
     ),
+    Outcome(
+        "support_share",
+        "cost",
+        "higher",
+        "share of citizens",
+        "citizens who support the system / citizens (last half year): support lost is a cost",
+        tail_mean("support_share"),
+    ),
 )
 """Every outcome of the trade-off table, benefits first."""
 

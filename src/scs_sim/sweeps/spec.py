@@ -41,6 +41,21 @@ from scs_sim.sweeps import design as designs
 NOT_SWEPT: tuple[str, ...] = ("steps",)
 """Scenario fields a sweep cannot vary: every run of a sweep has the same length."""
 
+DIGEST_IF_SET: tuple[str, ...] = (
+    "deterrence",
+    "initial_support",
+    "support_benefit",
+    "support_order",
+    "support_injustice",
+    "repression_known",
+    "repression_penalty",
+    "climate_sensitivity",
+    "real_name_registration",
+    "targeting",
+)
+"""Scenario fields added after sweep digests existed (issue 18): left out of a digest while
+at their defaults, which leave every earlier result as it was, so old folders resume."""
+
 MAX_POINTS = 100_000
 """Largest design: drawing it (SALib's Morris sampler is the slowest, about 4 s for 100,000
 points) and checking it stays quick, even for a dry run."""
@@ -348,6 +363,10 @@ class Sweep:
         content = {k: v for k, v in self.resolved().items() if k not in ignored}
         if not content["base"].get("plugins"):  # absent without plug-ins: digests unchanged
             content["base"] = {k: v for k, v in content["base"].items() if k != "plugins"}
+        defaults = {k: Scenario.model_fields[k].default for k in DIGEST_IF_SET}
+        content["base"] = {
+            k: v for k, v in content["base"].items() if k not in defaults or v != defaults[k]
+        }
         inputs = self.input_files()
         if inputs:  # absent otherwise, so digests of sweeps without files are unchanged
             content["input_files"] = {path: file_digest(path) for path in inputs}

@@ -1,0 +1,82 @@
+"""Deterrence: the expected sanction a citizen believes in (Becker 1968; Epstein 2002), in numpy.
+
+A numpy-only mechanism (no kernel): it sets this step's factor on the violation risk
+(``Population.drive["violation"]``, multiplied into ``rel.violation`` while the
+violations rule runs) and, after the built-in repayment, gives unlisted debtors an
+extra chance to repay before a listing or a low score costs them.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from scs_sim.population import RENTAL, TRAVEL, VISA
+from scs_sim.rules import F, draws
+
+if TYPE_CHECKING:
+    from scs_sim.context import Context
+    from scs_sim.scenario import Scenario
+
+
+def restriction_cost(restricted: np.ndarray, params: Scenario) -> np.ndarray:
+    """Income strain each citizen's restrictions cost a step (as in ``bear_costs``), float32."""
+    cost = np.zeros(len(restricted), F)
+    for bits, price in (
+        (TRAVEL, params.cost_travel),
+        (VISA, params.cost_visa),
+        (RENTAL, params.cost_rental),
+    ):
+        cost += F(price) * ((restricted & bits) != 0)
+    return cost
+
+
+def observed_sanction(ctx: Context) -> np.ndarray:
+    """What a bad record costs, as each citizen can see it this step.
+
+    ``public = mean restriction cost over citizens with a bad record`` (the lists are
+    public and sanctions visible: believed chance of a sanction x its severity); a
+    citizen with a bad record of its own sees its own cost instead.
+    """
+    s = ctx.population.state
+    bad = s.debt | s.false_record
+    cost = restriction_cost(s.restricted, ctx.params)
+    public = F(cost[bad].astype(np.float64).mean()) if bad.any() else F(0)
+    return np.where(bad, cost, public).astype(F)
+
+
+def deter(ctx: Context, step: int) -> None:
+    """Update the believed expected sanction; set this step's factor on the violation risk.
+
+    ``expected_sanction += learning_rate * (observed_sanction - expected_sanction)``
+    (observed at the end of the last step: the sanctions then in force);
+    ``drive["violation"] = exp(-deterrence * risk_aversion * expected_sanction)``.
+    With ``deterrence = 0`` nothing is set: today's behaviour, bit for bit.
+    """
+    p, s, pop = ctx.params, ctx.population.state, ctx.population
+    if p.deterrence == 0:
+        pop.drive.pop("violation", None)
+        return
+    rate = F(p.learning_rate)
+    s.expected_sanction[:] += rate * (observed_sanction(ctx) - s.expected_sanction)
+    exponent = -F(p.deterrence) * pop.traits.risk_aversion * s.expected_sanction
+    pop.drive["violation"] = np.exp(exponent).astype(F)
+
+
+def repay_under_threat(ctx: Context, step: int) -> None:
+    """Unlisted debtors repay more when they expect a sanction.
+
+    ``p = min(1, repayment_rate * min(income, 2) / (1 + strain) * deterrence *
+    risk_aversion * expected_sanction)`` for debtors not yet listed; repaid if
+    ``u < p`` (deterrence lane 0). Counts ``repayments``; cleared records lose their age.
+    """
+    p, s, tr = ctx.params, ctx.population.state, ctx.population.traits
+    if p.deterrence == 0:
+        return
+    pay = F(p.repayment_rate) * np.minimum(tr.income, F(2)) / (F(1) + s.strain)
+    pay = np.minimum(F(1), pay * F(p.deterrence) * tr.risk_aversion * s.expected_sanction)
+    paid = s.debt & ~s.listed & (draws(ctx, "deterrence", step) < pay)
+    s.debt[paid] = False
+    ctx.counters["repayments"] += int(paid.sum())
+    s.record_age[~s.debt & ~s.false_record] = -1

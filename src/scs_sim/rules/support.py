@@ -1,0 +1,77 @@
+"""Public support for the system, in numpy (a numpy-only mechanism: no kernel).
+
+Each citizen holds a latent attitude (a logit-like scale with unit spread); it
+supports the system when the attitude is above 0. At the start the attitudes are
+normal around ``ndtri(initial_support)``, so that the survey's share supports it
+(about 80%: Southern Metropolis Daily 2014, in the seed paper). Each step every
+attitude moves (at ``learning_rate``) toward a target raised by perceived benefits
+and lowered by perceived injustice and by knowing of repressive uses (Xu, Kostka
+and Cao 2022: about 12 points less support once the repressive uses are explained).
+Support feeds back into nothing else: it is an outcome.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+from scipy.special import ndtri
+
+from scs_sim.rules import F
+from scs_sim.rules.contacts import contact_mean
+from scs_sim.streams import counter_uniforms
+
+if TYPE_CHECKING:
+    from scs_sim.context import Context
+    from scs_sim.scenario import Scenario
+    from scs_sim.streams import RandomStreams
+
+
+def predisposition(params: Scenario, streams: RandomStreams, n: int) -> np.ndarray:
+    """Each citizen's attitude before any experience: ``ndtri(initial_support) + ndtri(u)``.
+
+    ``u`` is the citizen's set-up draw (support, step -1): fixed for a seed, the same in
+    every scenario, so a scenario and its control start from the same attitudes.
+    """
+    u = counter_uniforms(streams.key("support", -1), np.arange(n)).astype(np.float64)
+    u = np.clip(u, 2.0**-25, 1.0 - 2.0**-25)
+    return (ndtri(params.initial_support) + ndtri(u)).astype(F)
+
+
+def judge(ctx: Context, step: int) -> None:
+    """Move each citizen's support toward what it saw this step.
+
+    ``benefit = perks - support_order * contacts' debt share`` (a red-list perk, and
+    defaults around oneself: the "society of trust" the system promises);
+    ``injustice = sanctioned + unjust + contacts sanctioned + transparency * contacts
+    unjustly sanctioned`` (own restriction, own restriction one's conduct does not
+    justify, shares of active contacts; ``transparency = 1 - min(1, opacity)``: unjust
+    sanctions of others are seen for what they are when rules are published);
+    ``target = predisposition + support_benefit * benefit - support_injustice * injustice``;
+    ``support += learning_rate * (target - support)``. Knowing of repressive uses acts at
+    once, not through experience (:func:`supporters`).
+    """
+    p, pop = ctx.params, ctx.population
+    s = pop.state
+    sanctioned = (s.restricted != 0).astype(F)
+    unjust = ((s.restricted & ~s.justified) != 0).astype(F)
+    contacts_sanctioned = contact_mean(ctx.network, sanctioned, 0.0)
+    contacts_unjust = contact_mean(ctx.network, unjust, 0.0)
+    contacts_in_debt = contact_mean(ctx.network, s.debt.astype(F), 0.0)
+    transparency = F(1.0 - min(1.0, p.opacity))
+    benefit = s.perks.astype(F) - F(p.support_order) * contacts_in_debt
+    injustice = sanctioned + unjust + contacts_sanctioned + transparency * contacts_unjust
+    target = predisposition(p, ctx.streams, pop.n) + F(p.support_benefit) * benefit
+    target = target - F(p.support_injustice) * injustice
+    s.support[:] += F(p.learning_rate) * (target - s.support)
+
+
+def supporters(ctx: Context) -> np.ndarray:
+    """Who supports the system: ``support - repression_penalty * repression_known > 0``.
+
+    Being told of repressive uses shifts every attitude at once (an information effect,
+    as in the survey experiment), on top of what experience has done.
+    """
+    p = ctx.params
+    shift = F(p.repression_penalty if p.repression_known else 0.0)
+    return (ctx.population.state.support - shift) > F(0)
