@@ -236,6 +236,41 @@ class Scenario(BaseModel):
         ge=0.0,
         le=0.999,
     )
+    capacity_share: float = _f(
+        0.6,
+        "Part of the credit component that fulfilment capacity (income, assets) can take "
+        "away: credit = record * (1 - capacity_share + capacity_share * min(1, income / 2)).",
+        section="scoring",
+        source="seed paper (Sesame scores fulfilment capacity); value assumed",
+        ge=0.0,
+        le=1.0,
+    )
+    donation_scale: float = _f(
+        4.0,
+        "Donation component = min(1, donation_scale * donation record): at 4 a donor every "
+        "fourth week reaches the top of the scale.",
+        section="scoring",
+        source="seed paper (donations raise the score); value assumed",
+        ge=0.5,
+        le=20.0,
+    )
+    online_scale: float = _f(
+        5.0,
+        "Online component = max(0, 1 - online_scale * record of observed critical posts).",
+        section="scoring",
+        source="seed paper (online behaviour lowers the score); value assumed",
+        ge=0.5,
+        le=20.0,
+    )
+    points_per_sd: float = _f(
+        100.0,
+        "Score points per standard deviation of the weighted components at launch "
+        "(the scorecard's scale: 650 +- points_per_sd).",
+        section="scoring",
+        source="seed paper (Sesame range 350-950); value assumed",
+        ge=10.0,
+        le=300.0,
+    )
 
     # --- beliefs
     opacity: float = _f(
@@ -249,9 +284,34 @@ class Scenario(BaseModel):
     )
     learning_rate: float = _f(
         0.05,
-        "How fast beliefs move toward what citizens observe.",
+        "How fast beliefs about the weights and surveillance move toward what citizens "
+        "observe of their own acts.",
         section="beliefs",
         ge=0.0,
+        le=1.0,
+    )
+    fear_rate: float = _f(
+        0.05,
+        "How fast fear moves toward the share of one's contacts under restriction "
+        "(separate from learning_rate; the default equals learning_rate's).",
+        section="beliefs",
+        ge=0.0,
+        le=1.0,
+    )
+    background_learning: float = _f(
+        0.1,
+        "Learning about the ties and credit weights (never acted on directly), relative "
+        "to learning_rate.",
+        section="beliefs",
+        ge=0.0,
+        le=1.0,
+    )
+    full_belief: float = _f(
+        0.3,
+        "Believed weight at which the pull to donate (or to cut ties) for the score is "
+        "at its maximum.",
+        section="beliefs",
+        ge=0.01,
         le=1.0,
     )
 
@@ -263,6 +323,15 @@ class Scenario(BaseModel):
         source="literature",
         ge=0.0,
         le=50.0,
+    )
+    fear_weight: float = _f(
+        2.0,
+        "Perceived cost, in 100 score points, of having every contact sanctioned (scaled "
+        "by min(1, opacity): under published rules citizens know why contacts were).",
+        section="behaviour",
+        source="literature (Epstein 2002: expected sanction from visible arrests)",
+        ge=0.0,
+        le=10.0,
     )
     performative_propensity: float = _f(
         0.3,
@@ -452,6 +521,14 @@ class Scenario(BaseModel):
     )
     cost_rental: float = _f(
         0.25, "Income strain from a rental restriction.", section="consequences", ge=0.0, le=1.0
+    )
+    strain_memory: float = _f(
+        0.9,
+        "Share of last step's financial strain kept each step "
+        "(strain = strain_memory * strain + (1 - strain_memory) * cost / income).",
+        section="consequences",
+        ge=0.0,
+        le=0.99,
     )
     flight_demand: float = _f(
         0.03,

@@ -36,11 +36,6 @@ Rule = Callable[["Context"], np.ndarray]
 RULES: dict[str, Rule] = {}
 """Score rules by name. Each maps a model to one float32 component per citizen in [0, 1]."""
 
-# One donation a week at most; a regular donor (record 0.25) reaches the top of the scale.
-DONATION_SCALE = 4.0
-# One observed critical post lowers the component by record_memory' complement * 5.
-ONLINE_SCALE = 5.0
-
 
 def register_rule(name: str) -> Callable[[Rule], Rule]:
     """Register a score rule under ``name``; its weight is ``custom_weights[name]``."""
@@ -55,13 +50,16 @@ def register_rule(name: str) -> Callable[[Rule], Rule]:
 @register_rule("donations")
 def donations(model: Context) -> np.ndarray:
     """Charity: regular donations raise the score (the rule is hidden from citizens)."""
-    return np.minimum(1.0, DONATION_SCALE * model.population.state.donation_record)
+    scale = np.float32(model.params.donation_scale)
+    return np.minimum(np.float32(1.0), scale * model.population.state.donation_record)
 
 
 @register_rule("online")
 def online(model: Context) -> np.ndarray:
     """Online behaviour as observed by surveillance: observed critical posts lower it."""
-    return np.maximum(0.0, 1.0 - ONLINE_SCALE * model.population.state.online_record)
+    scale = np.float32(model.params.online_scale)
+    record = model.population.state.online_record
+    return np.maximum(np.float32(0.0), np.float32(1.0) - scale * record)
 
 
 @register_rule("ties")
@@ -72,14 +70,11 @@ def ties(model: Context) -> np.ndarray:
     return (mean - SCORE_MIN) / (SCORE_MAX - SCORE_MIN)
 
 
-CAPACITY_SHARE = 0.6
-"""Part of the credit component that fulfilment capacity (income) can take away."""
-
-
 def fulfilment(model: Context, record: np.ndarray) -> np.ndarray:
     """Credit history times fulfilment capacity: Sesame scores assets and income too."""
+    share = model.params.capacity_share
     capacity = np.minimum(np.float32(1.0), model.population.traits.income / np.float32(2.0))
-    return record * (np.float32(1.0 - CAPACITY_SHARE) + np.float32(CAPACITY_SHARE) * capacity)
+    return record * (np.float32(1.0 - share) + np.float32(share) * capacity)
 
 
 @register_rule("credit")
@@ -88,8 +83,6 @@ def credit(model: Context) -> np.ndarray:
     return fulfilment(model, model.population.state.credit_record)
 
 
-POINTS_PER_SD = 100.0
-"""Score points per standard deviation of the weighted components at launch."""
 MIN_SPREAD = 0.05
 """Floor on that standard deviation, so a near-uniform population is not blown apart."""
 
@@ -106,10 +99,10 @@ def weighted_mean(
     return acc
 
 
-def to_points(raw: np.ndarray, reference: tuple[float, float]) -> np.ndarray:
+def to_points(raw: np.ndarray, reference: tuple[float, float], points_per_sd: float) -> np.ndarray:
     """Scale weighted components to score points with the launch reference (mean, sd)."""
     mean, spread = reference
-    score = np.float32(NEUTRAL_SCORE) + np.float32(POINTS_PER_SD / spread) * (
+    score = np.float32(NEUTRAL_SCORE) + np.float32(points_per_sd / spread) * (
         raw - np.float32(mean)
     )
     return np.clip(score, SCORE_MIN, SCORE_MAX, out=score)
@@ -199,8 +192,9 @@ def update_scores(model: Context) -> None:
         own["credit"] = fulfilment(model, state.true_credit_record)
     if "ties" in own:
         own["ties"] = np.full(n, components["ties"].mean(), dtype=np.float32)
-    model.own_score = to_points(weighted_mean(own, weights, n), model.score_reference)
-    state.score[:] = to_points(raw, model.score_reference)
+    per_sd = model.params.points_per_sd
+    model.own_score = to_points(weighted_mean(own, weights, n), model.score_reference, per_sd)
+    state.score[:] = to_points(raw, model.score_reference, per_sd)
     model.score_components = components
 
 
@@ -231,7 +225,11 @@ def _update_builtin(model: Context, weights: dict[str, float]) -> None:
         used=used,
         fit=fit,
         mean=np.float32(mean),
-        scale=np.float32(POINTS_PER_SD / spread),
+        scale=np.float32(model.params.points_per_sd / spread),
+        capacity_keep=np.float32(1.0 - model.params.capacity_share),
+        capacity_share=np.float32(model.params.capacity_share),
+        donation_scale=np.float32(model.params.donation_scale),
+        online_scale=np.float32(model.params.online_scale),
         own_ties=own_ties,
         donation_record=state.donation_record,
         online_record=state.online_record,
@@ -245,8 +243,9 @@ def _update_builtin(model: Context, weights: dict[str, float]) -> None:
     if fit:  # the kernel left raw weighted means: fit the scorecard on them, then scale
         raw = state.score
         model.score_reference = (float(raw.mean()), max(float(raw.std()), MIN_SPREAD))
-        state.score[:] = to_points(raw, model.score_reference)
-        own[:] = to_points(own, model.score_reference)
+        per_sd = model.params.points_per_sd
+        state.score[:] = to_points(raw, model.score_reference, per_sd)
+        own[:] = to_points(own, model.score_reference, per_sd)
     model.own_score = own
     names = [name for name, u in zip(DATA_SOURCES, used, strict=True) if u]
     model.score_components = RecordedComponents(model, names, buffers["ties"])
@@ -299,6 +298,10 @@ def _score(
     fit,
     mean,
     scale,
+    capacity_keep,
+    capacity_share,
+    donation_scale,
+    online_scale,
     own_ties,
     donation_record,
     online_record,
@@ -312,15 +315,15 @@ def _score(
     lo, hi = np.float32(SCORE_MIN), np.float32(SCORE_MAX)
     for i in prange(len(score)):
         capacity = min(np.float32(1.0), income[i] / np.float32(2.0))
-        fulfil = np.float32(1.0 - CAPACITY_SHARE) + np.float32(CAPACITY_SHARE) * capacity
+        fulfil = capacity_keep + capacity_share * capacity
         raw = np.float32(0.0)
         own_raw = np.float32(0.0)
         if used[0]:
-            d = min(np.float32(1.0), np.float32(DONATION_SCALE) * donation_record[i])
+            d = min(np.float32(1.0), donation_scale * donation_record[i])
             raw += coef[0] * d
             own_raw += coef[0] * d
         if used[1]:
-            o = max(np.float32(0.0), np.float32(1.0) - np.float32(ONLINE_SCALE) * online_record[i])
+            o = max(np.float32(0.0), np.float32(1.0) - online_scale * online_record[i])
             raw += coef[1] * o
             own_raw += coef[1] * o
         if used[2]:

@@ -15,7 +15,6 @@ from numba import njit, prange
 
 from scs_sim.kernels.parallel import block_bounds, block_count, citizen_kernel
 from scs_sim.population import FLIGHT, RAIL, RENTAL, TRAVEL, VISA
-from scs_sim.rules.consequences import STRAIN_MEMORY
 from scs_sim.streams import uniform
 
 if TYPE_CHECKING:
@@ -33,8 +32,8 @@ def bear_costs(model: Context, step: int) -> None:
         restricted=state.restricted,
         income=traits.income,
         prices=prices,
-        memory=np.float32(STRAIN_MEMORY),
-        fresh=np.float32(1.0 - STRAIN_MEMORY),
+        memory=np.float32(params.strain_memory),
+        fresh=np.float32(1.0 - params.strain_memory),
         flight_demand=np.float32(params.flight_demand),
         rail_demand=np.float32(params.rail_demand),
         flight_key=model.streams.key("travel", step, 0),

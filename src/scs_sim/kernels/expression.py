@@ -54,7 +54,7 @@ def express(model: Context, step: int) -> None:
         fear=state.fear,
         rel_censor=model.population.rel.censor,
         chill=np.float32(model.params.chill_sensitivity),
-        penalty=np.float32(post_penalty(model.params.record_memory)),
+        penalty=np.float32(post_penalty(model.params.record_memory, model.params.online_scale)),
         fear_cost=np.float32(fear_weight(model)),
         rate=_rate_by_group(model),
         posting=np.array([streams.key("posting", step, lane) for lane in range(3)]),

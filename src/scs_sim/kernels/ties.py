@@ -2,7 +2,7 @@
 
 A reviewing citizen drops each contact that is blacklisted or visibly below
 ``low_score_visible`` with probability ``tie_cut_propensity * min(1, believed
-ties weight / FULL_BELIEF) * (0.5 + 0.5 * risk_aversion)``. Some dropped ties are
+ties weight / full_belief) * (0.5 + 0.5 * risk_aversion)``. Some dropped ties are
 pointed at high scorers instead (``rewire_share``).
 """
 
@@ -22,7 +22,6 @@ from scs_sim.kernels.parallel import (
     tie_pieces,
 )
 from scs_sim.kernels.prefetch import prefetch
-from scs_sim.rules.donations import FULL_BELIEF
 from scs_sim.rules.ties import TIES
 from scs_sim.streams import choice, gap, uniform
 
@@ -67,6 +66,7 @@ def review_ties(model: Context, step: int) -> None:
         believed=state.beliefs[:, TIES],
         risk_aversion=traits.risk_aversion,
         propensity=np.float32(params.tie_cut_propensity),
+        full_belief=np.float32(params.full_belief),
         reviewers=_reviewers(keys[0], math.log1p(-rate) if rate < 1 else -math.inf, net),
         rewire_share=np.float32(params.rewire_share),
         keys=keys,
@@ -215,8 +215,8 @@ REVIEW_CHUNK = 4096
 
 @citizen_kernel("risk_aversion")
 def _decide(
-    indptr, indices, data, liable, believed, risk_aversion, propensity, reviewers, rewire_share,
-    keys,
+    indptr, indices, data, liable, believed, risk_aversion, propensity, full_belief, reviewers,
+    rewire_share, keys,
 ):  # fmt: skip
     chunks = (len(reviewers) + REVIEW_CHUNK - 1) // REVIEW_CHUNK
     # Each chunk writes its cuts into its own segment, as long as its reviewers' contact
@@ -246,7 +246,7 @@ def _decide(
                 prefetch(indices, at)
                 prefetch(data, at)
             i = reviewers[r]
-            fear = min(np.float32(1.0), believed[i] / np.float32(FULL_BELIEF))
+            fear = min(np.float32(1.0), believed[i] / full_belief)
             p_cut = propensity * fear * (np.float32(0.5) + np.float32(0.5) * risk_aversion[i])
             if p_cut <= 0:
                 continue

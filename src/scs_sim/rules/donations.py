@@ -13,20 +13,18 @@ if TYPE_CHECKING:
 
 
 DONATIONS = 0  # column of the donation weight in beliefs
-FULL_BELIEF = 0.3
-"""A believed weight at which the pull to donate for the score is at its maximum."""
 
 
 def donate(ctx: Context, step: int) -> None:
     """Who donates this step, and who does so for the score.
 
     ``sincere = u0 < charity`` (donations lane 0);
-    ``performative = not sincere and u1 < min(1, believed_donations / FULL_BELIEF) *
+    ``performative = not sincere and u1 < min(1, believed_donations / full_belief) *
     performative_propensity`` (lane 1); ``donated = sincere or performative``.
     """
     p, s, tr = ctx.params, ctx.population.state, ctx.population.traits
     sincere = draws(ctx, "donations", step, 0) < tr.charity
-    pull = np.minimum(F(1), s.beliefs[:, DONATIONS] / F(FULL_BELIEF))
+    pull = np.minimum(F(1), s.beliefs[:, DONATIONS] / F(p.full_belief))
     s.performative[:] = ~sincere & (
         draws(ctx, "donations", step, 1) < pull * F(p.performative_propensity)
     )

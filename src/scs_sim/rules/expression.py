@@ -8,19 +8,17 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from scs_sim.rules import F, draws
-from scs_sim.scoring import ONLINE_SCALE, SCORE_MAX, SCORE_MIN
+from scs_sim.scoring import SCORE_MAX, SCORE_MIN
 
 if TYPE_CHECKING:
     from scs_sim.context import Context
 
 ONLINE = 1  # column of the online weight in beliefs (DATA_SOURCES order)
-FEAR_WEIGHT = 2.0
-"""Perceived cost, in 100 score points, of having every contact sanctioned."""
 
 
-def post_penalty(record_memory: float) -> float:
+def post_penalty(record_memory: float, online_scale: float) -> float:
     """Score points (per 100) that one observed critical post costs at weight 1."""
-    return (SCORE_MAX - SCORE_MIN) * ONLINE_SCALE * (1.0 - record_memory) / 100.0
+    return (SCORE_MAX - SCORE_MIN) * online_scale * (1.0 - record_memory) / 100.0
 
 
 def fear_weight(ctx: Context) -> float:
@@ -29,7 +27,7 @@ def fear_weight(ctx: Context) -> float:
     Under opaque ones any sanction nearby might be for speech, so fear deters posts
     in proportion to opacity.
     """
-    return FEAR_WEIGHT * min(1.0, ctx.params.opacity)
+    return ctx.params.fear_weight * min(1.0, ctx.params.opacity)
 
 
 _LN2_HI = 6.93147180369123816490e-01
@@ -72,7 +70,8 @@ def express(ctx: Context, step: int) -> None:
     group 1, capped at 1; surveillance lane 0).
     """
     p, s, tr = ctx.params, ctx.population.state, ctx.population.traits
-    cost = s.beliefs[:, ONLINE] * s.perceived_surveillance * F(post_penalty(p.record_memory))
+    penalty = F(post_penalty(p.record_memory, p.online_scale))
+    cost = s.beliefs[:, ONLINE] * s.perceived_surveillance * penalty
     cost = cost + F(fear_weight(ctx)) * s.fear
     exponent = (-F(p.chill_sensitivity) * tr.risk_aversion) * cost
     held_back = censoring_probability(exponent) * ctx.population.rel.censor

@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from scs_sim.rules import F
-from scs_sim.rules.donations import FULL_BELIEF
 from scs_sim.streams import counter_choices, counter_gaps, counter_uniforms
 
 if TYPE_CHECKING:
@@ -27,7 +26,7 @@ def review_ties(ctx: Context, step: int) -> None:
     citizens, found by adding geometric gaps (ties lane 0, gap ``k`` from draw ``k``).
     A contact is liable if blacklisted or (with scoring) below ``low_score_visible``.
     A reviewer cuts each active liable tie slot ``k`` if ``u1(k) < p_cut`` with
-    ``p_cut = tie_cut_propensity * min(1, believed_ties / FULL_BELIEF) * (0.5 + 0.5 *
+    ``p_cut = tie_cut_propensity * min(1, believed_ties / full_belief) * (0.5 + 0.5 *
     risk_aversion)``; a cut is rewired if ``u2(k) < rewire_share``, to a citizen picked
     uniformly (lane 3) among those at or above ``perk_threshold``, else (or if that is
     the owner) the tie is dropped. Counts ``ties_cut``.
@@ -43,7 +42,7 @@ def review_ties(ctx: Context, step: int) -> None:
     # A gap of n or more reaches past the last citizen: capped so the sum cannot overflow.
     reviewers = np.cumsum(np.minimum(gaps, n) + 1) - 1
     reviewers = reviewers[reviewers < n]
-    fear = np.minimum(F(1), s.beliefs[:, TIES] / F(FULL_BELIEF))
+    fear = np.minimum(F(1), s.beliefs[:, TIES] / F(p.full_belief))
     p_cut = F(p.tie_cut_propensity) * fear * (F(0.5) + F(0.5) * tr.risk_aversion)
     owners = net.edge_rows
     liable = s.listed | ((s.score < F(p.low_score_visible)) if p.scoring else False)

@@ -31,6 +31,7 @@ from scipy import integrate
 from scipy.stats import beta
 
 from scs_sim.rules.expression import post_penalty
+from scs_sim.scenario import Scenario
 from scs_sim.validation.runs import Arm
 
 REDUCTION: tuple[tuple[str, object], ...] = (
@@ -44,6 +45,7 @@ REDUCTION: tuple[tuple[str, object], ...] = (
     ("weight_credit", 0.0),
     ("opacity", 0.0),
     ("learning_rate", 0.0),
+    ("fear_rate", 0.0),
     ("threshold_sanctions", False),
     ("blacklist", False),
     ("violation_rate", 0.0),
@@ -73,7 +75,8 @@ class DockingPoint:
     @property
     def expected_sanction(self) -> float:
         """Probability of being observed times the score cost of an observed post (100 pts)."""
-        return self.surveillance * post_penalty(self.record_memory)
+        online_scale = Scenario.model_fields["online_scale"].default
+        return self.surveillance * post_penalty(self.record_memory, online_scale)
 
     def arm(self) -> Arm:
         """The reduced scenario at this point."""

@@ -33,6 +33,15 @@ PARAMETERS: dict[str, tuple[float, float]] = {
     "strain_sensitivity": (0.0, 10.0),
     "record_error_rate": (0.0, 0.0003),
     "learning_rate": (0.01, 0.2),
+    "fear_rate": (0.01, 0.2),
+    "fear_weight": (0.0, 4.0),
+    "full_belief": (0.1, 0.6),
+    "background_learning": (0.0, 0.5),
+    "capacity_share": (0.0, 0.8),
+    "donation_scale": (2.0, 8.0),
+    "online_scale": (2.5, 10.0),
+    "points_per_sd": (60.0, 150.0),
+    "strain_memory": (0.5, 0.95),
 }
 """Screened parameters and their ranges (the plausible span of each assumption)."""
 
