@@ -39,7 +39,6 @@ def effect(diff: np.ndarray, sign: float) -> tuple[int, float]:
 
 # (parameter, treatment value, outcome, expected sign of treatment - control)
 SCORED_SOCIETY_CASES: list[tuple[str, Any, str, float]] = [
-    ("capacity_share", 0.0, "income_gap", -1),
     ("donation_scale", 8.0, "sanctioned_share", +1),
     ("online_scale", 10.0, "self_censorship_rate", +1),
     ("points_per_sd", 150.0, "sanctioned_share", -1),
@@ -62,6 +61,14 @@ def test_parameter_moves_its_outcome(name, value, metric, sign):
     moved, d_z = effect(diff, sign)
     assert moved >= len(SEEDS) - 1, (name, diff)
     assert d_z >= 0.8, (name, d_z, diff)
+
+
+def test_capacity_share_weighs_bad_records():
+    """A heavier weight on a poor debtor's record restricts more people (credit-only score)."""
+    base = Arm("data-protection", "data-protection", (("capacity_share", 0.0),))
+    heavy = Arm("heavy capacity", "data-protection", (("capacity_share", 4.0),))
+    moved, d_z = effect(paired(base, heavy, "sanctioned_share"), +1)
+    assert moved >= len(SEEDS) - 1 and d_z >= 0.8, d_z
 
 
 def test_homophily_moves_the_minority_gap():

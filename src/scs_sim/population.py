@@ -85,6 +85,8 @@ class State:
     censor_probability: np.ndarray
     donated: np.ndarray
     performative: np.ndarray
+    ever_bad_record: np.ndarray
+    """A bad entry of the citizen's own ever reached the scorer (a debt, an observed post)."""
 
 
 @dataclass
@@ -218,6 +220,7 @@ def create_population(params: Scenario, streams: RandomStreams, group: np.ndarra
         censor_probability=zeros(),
         donated=zeros(bool),
         performative=zeros(bool),
+        ever_bad_record=zeros(bool),
     )
     order = np.argsort(traits.income, kind="stable")
     fifth = max(1, n // 5)

@@ -237,13 +237,14 @@ class Scenario(BaseModel):
         le=0.999,
     )
     capacity_share: float = _f(
-        0.6,
-        "Part of the credit component that fulfilment capacity (income, assets) can take "
-        "away: credit = record * (1 - capacity_share + capacity_share * min(1, income / 2)).",
+        1.0,
+        "Fulfilment capacity: extra weight of a bad credit record at zero income "
+        "(credit = 1 - (1 - record) * (1 + capacity_share * (1 - min(1, income / 2)))); "
+        "a clean record scores 1 at any income.",
         section="scoring",
         source="seed paper (Sesame scores fulfilment capacity); value assumed",
         ge=0.0,
-        le=1.0,
+        le=5.0,
     )
     donation_scale: float = _f(
         4.0,

@@ -71,10 +71,22 @@ def ties(model: Context) -> np.ndarray:
 
 
 def fulfilment(model: Context, record: np.ndarray) -> np.ndarray:
-    """Credit history times fulfilment capacity: Sesame scores assets and income too."""
-    share = model.params.capacity_share
-    capacity = np.minimum(np.float32(1.0), model.population.traits.income / np.float32(2.0))
-    return record * (np.float32(1.0 - share) + np.float32(share) * capacity)
+    """Credit history judged by fulfilment capacity: a bad record weighs more on a low income.
+
+    ``credit = max(0, 1 - (1 - record) * (1 + capacity_share * (1 - min(1, income / 2))))``.
+    Sesame scores fulfilment capacity (assets, income) as the ability to honour a debt, so it
+    sharpens the weight of a missed payment; a clean record scores 1 whatever the income, and
+    a score built on records alone never restricts a citizen for being poor (issue 17).
+    """
+    return credit_from_record(record, model.population.traits.income, model.params.capacity_share)
+
+
+def credit_from_record(record: np.ndarray, income: np.ndarray, share: float) -> np.ndarray:
+    """The credit component from a credit record (see :func:`fulfilment`), float32."""
+    capacity = np.minimum(np.float32(1.0), income / np.float32(2.0))
+    weight = np.float32(1.0) + np.float32(share) * (np.float32(1.0) - capacity)
+    shortfall = np.float32(1.0) - record
+    return np.maximum(np.float32(0.0), np.float32(1.0) - shortfall * weight)
 
 
 @register_rule("credit")
@@ -226,7 +238,6 @@ def _update_builtin(model: Context, weights: dict[str, float]) -> None:
         fit=fit,
         mean=np.float32(mean),
         scale=np.float32(model.params.points_per_sd / spread),
-        capacity_keep=np.float32(1.0 - model.params.capacity_share),
         capacity_share=np.float32(model.params.capacity_share),
         donation_scale=np.float32(model.params.donation_scale),
         online_scale=np.float32(model.params.online_scale),
@@ -298,7 +309,6 @@ def _score(
     fit,
     mean,
     scale,
-    capacity_keep,
     capacity_share,
     donation_scale,
     online_scale,
@@ -315,7 +325,7 @@ def _score(
     lo, hi = np.float32(SCORE_MIN), np.float32(SCORE_MAX)
     for i in prange(len(score)):
         capacity = min(np.float32(1.0), income[i] / np.float32(2.0))
-        fulfil = capacity_keep + capacity_share * capacity
+        weight = np.float32(1.0) + capacity_share * (np.float32(1.0) - capacity)
         raw = np.float32(0.0)
         own_raw = np.float32(0.0)
         if used[0]:
@@ -330,9 +340,11 @@ def _score(
             raw += coef[2] * ties_component[i]
             own_raw += coef[2] * own_ties
         if used[3]:
-            c = credit_record[i] * fulfil
+            one, zero = np.float32(1.0), np.float32(0.0)
+            c = max(zero, one - (one - credit_record[i]) * weight)
+            t = max(zero, one - (one - true_credit_record[i]) * weight)
             raw += coef[3] * c
-            own_raw += coef[3] * (true_credit_record[i] * fulfil)
+            own_raw += coef[3] * t
         if fit:
             score[i] = raw
             own[i] = own_raw

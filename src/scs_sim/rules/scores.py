@@ -28,9 +28,10 @@ def update_scores(ctx: Context, step: int) -> None:
 
     Components in [0, 1]: ``donations = min(1, donation_scale * donation_record)``,
     ``online = max(0, 1 - online_scale * online_record)``, ``ties = (mean contact score -
-    350) / 600`` and ``credit = credit_record * (1 - capacity_share + capacity_share *
-    min(1, income / 2))``. The raw score is their weighted mean (weights over the positive
-    ones); ``score = clip(650 + points_per_sd / spread * (raw - mean), 350, 950)`` with
+    350) / 600`` and ``credit = max(0, 1 - (1 - credit_record) * (1 + capacity_share * (1 -
+    min(1, income / 2))))`` (a clean record is 1 at any income). The raw score is their
+    weighted mean (weights over the positive ones); ``score = clip(650 + points_per_sd /
+    spread * (raw - mean), 350, 950)`` with
     (mean, spread) fitted on the raw scores when scoring starts. The own-conduct score
     uses the true credit record and the population's mean ties component (summed per
     block, as the kernels do). Without
@@ -44,14 +45,14 @@ def update_scores(ctx: Context, step: int) -> None:
         scoring.update_scores(ctx)
         return
     used = [name for name in DATA_SOURCES if weights[name] > 0]
-    share = p.capacity_share
-    fulfil = F(1.0 - share) + F(share) * np.minimum(F(1), tr.income / F(2))
     comp: dict[str, np.ndarray] = {
         "donations": np.minimum(F(1), F(p.donation_scale) * s.donation_record),
         "online": np.maximum(F(0), F(1) - F(p.online_scale) * s.online_record),
-        "credit": s.credit_record * fulfil,
+        "credit": scoring.credit_from_record(s.credit_record, tr.income, p.capacity_share),
     }
-    own = dict(comp, credit=s.true_credit_record * fulfil)
+    own = dict(
+        comp, credit=scoring.credit_from_record(s.true_credit_record, tr.income, p.capacity_share)
+    )
     ties = np.empty(0, F)
     if "ties" in used:
         mean = ctx.network.primed_mean(s.score, NEUTRAL_SCORE)

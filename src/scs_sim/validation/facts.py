@@ -51,6 +51,7 @@ NO_TIES = society("weight_ties 0", weight_ties=0.0)
 NO_FEEDBACK = society(
     "no sanction costs", cost_travel=0.0, cost_visa=0.0, cost_rental=0.0, strain_sensitivity=0.0
 )
+NO_CAPACITY = society("capacity_share 0", capacity_share=0.0)
 FULL_SCS = Arm("full-scs", "full-scs")
 DATA_PROTECTION = Arm("data-protection", "data-protection")
 
@@ -107,7 +108,11 @@ NOTES: dict[str, str] = {
     "cutting do not isolate anyone, so fragmentation shows as lost ties and lower degree.",
     "income": "Mechanism: sanctions cost income (strain), strain makes new debts likelier and "
     "repayment slower, and debts feed listings and low credit scores. Control arm: every "
-    "sanction cost and strain_sensitivity set to 0.",
+    "sanction cost and strain_sensitivity set to 0. Imposed vs emergent: `income_gap_launch` "
+    "is the gap at step 1, before any sanction has cost income; the gap's growth from then "
+    "on is emergent. The fulfilment-capacity term (`capacity_share`) only weighs bad records "
+    "(a clean record scores the same at any income), so it imposes no gap at launch; "
+    "violation proneness (higher at low income) and slower repayment do the rest.",
     "data_protection": "Mechanism: only credit history may feed the score (posts, contacts and "
     "donations may not) and the permitted sources are public, so posting carries no score risk.",
 }
@@ -132,8 +137,26 @@ COMPARISONS: tuple[Comparison, ...] = (
         control_metric="sanctioned_share_top_income",
     ),
     Comparison("income", "income_gap", NO_FEEDBACK, BASE, "higher"),
+    Comparison(
+        "income",
+        "income_gap",
+        BASE,
+        BASE,
+        "higher",
+        primary=False,
+        control_metric="income_gap_launch",
+    ),
+    Comparison("income", "income_gap", BASE, NO_CAPACITY, "lower", primary=False),
     Comparison("data_protection", "self_censorship_rate", FULL_SCS, DATA_PROTECTION, "lower"),
     Comparison("data_protection", "ties_cut", FULL_SCS, DATA_PROTECTION, "lower", primary=False),
+    Comparison(
+        "data_protection",
+        "clean_record_sanctioned_share",
+        FULL_SCS,
+        DATA_PROTECTION,
+        "lower",
+        primary=False,
+    ),
     Comparison(
         "data_protection",
         "performative_donation_rate",
