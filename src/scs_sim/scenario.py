@@ -362,6 +362,16 @@ class Scenario(BaseModel):
         ge=350.0,
         le=950.0,
     )
+    listing_stigma: float = _f(
+        0.3,
+        "Pull to drop a blacklisted contact because the listing is public (shaming lists), "
+        "whatever one believes about the score; scaled by (1 + restriction kinds the listing "
+        "triggers) / 5, so joint punishment raises it.",
+        section="behaviour",
+        source="seed paper (public blacklists, joint punishment); value assumed",
+        ge=0.0,
+        le=1.0,
+    )
     rewire_share: float = _f(
         0.5,
         "Share of dropped ties replaced by a tie to a high scorer.",
