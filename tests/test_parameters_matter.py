@@ -45,10 +45,10 @@ SCORED_SOCIETY_CASES: list[tuple[str, Any, str, float]] = [
     ("fear_rate", 0.0, "self_censorship_rate", -1),
     ("fear_weight", 0.0, "self_censorship_rate", -1),
     ("background_learning", 0.5, "ties_cut", +1),
-    ("full_belief", 0.1, "performative_donation_rate", +1),
+    ("full_belief", 0.1, "ties_cut", +1),
+    ("full_benefit", 60.0, "performative_donation_rate", +1),
     ("flight_demand", 0.06, "flights_blocked", +1),
     ("rail_demand", 0.02, "rail_blocked", +1),
-    ("joint_visa", False, "visa_restricted_share", -1),
     ("cost_travel", 0.6, "debtor_share", +1),
     ("rewiring", 0.5, "score_assortativity", -1),
 ]
@@ -69,6 +69,15 @@ def test_capacity_share_weighs_bad_records():
     heavy = Arm("heavy capacity", "data-protection", (("capacity_share", 4.0),))
     moved, d_z = effect(paired(base, heavy, "sanctioned_share"), +1)
     assert moved >= len(SEEDS) - 1 and d_z >= 0.8, d_z
+
+
+def test_joint_visa_restricts_listed_citizens():
+    """On the court blacklist a listing restricts visas only with joint_visa (with a score,
+    listed debtors mostly score below visa_threshold anyway, so it adds little there)."""
+    base = Arm("blacklist", "blacklist")
+    off = Arm("no joint visa", "blacklist", (("joint_visa", False),))
+    moved, d_z = effect(paired(base, off, "visa_restricted_share"), -1)
+    assert moved == len(SEEDS) and d_z >= 0.8
 
 
 def test_homophily_moves_the_minority_gap():

@@ -153,7 +153,8 @@ def draw_traits(n: int, streams: RandomStreams, group: np.ndarray) -> Traits:
 def initial_beliefs(
     params: Scenario, streams: RandomStreams, n: int, step: int = -1
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Believed weights and perceived surveillance, as far from the truth as ``opacity`` says.
+    """Believed weight shares and perceived surveillance, as far from the truth as ``opacity`` says.
+
 
     With no scoring there is nothing to believe in, so both are zero. With
     ``opacity = 0`` (published weights) beliefs equal the truth. Otherwise each
@@ -165,8 +166,8 @@ def initial_beliefs(
     perceived = np.zeros(n, dtype=F32)
     if not params.scoring:
         return beliefs, perceived
-    weights = params.weights()
-    truth = np.array([weights[k] for k in DATA_SOURCES], dtype=F32)
+    shares = params.weight_shares()
+    truth = np.array([shares[k] for k in DATA_SOURCES], dtype=F32)
     if params.opacity == 0:
         beliefs[:] = truth
         perceived[:] = params.surveillance

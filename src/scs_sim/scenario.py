@@ -309,8 +309,8 @@ class Scenario(BaseModel):
     )
     full_belief: float = _f(
         0.3,
-        "Believed weight at which the pull to donate (or to cut ties) for the score is "
-        "at its maximum.",
+        "Believed share of the score (weight over total weight) of ties at which the pull to "
+        "cut low-scored contacts is at its maximum.",
         section="beliefs",
         ge=0.01,
         le=1.0,
@@ -318,21 +318,31 @@ class Scenario(BaseModel):
 
     # --- behaviour
     chill_sensitivity: float = _f(
-        4.0,
-        "How strongly perceived risk deters critical posts (Epstein-style deterrence).",
+        1.2,
+        "How strongly perceived risk deters critical posts (Epstein-style deterrence); the "
+        "risk is in 100 score points (an observed post costs online_scale * (1 - "
+        "record_memory) * points_per_sd / launch spread at a weight share of 1).",
         section="behaviour",
-        source="literature",
+        source="literature (Epstein 2002, deterrence); value assumed",
         ge=0.0,
         le=50.0,
     )
+    full_benefit: float = _f(
+        120.0,
+        "Believed score points one donation buys at which the pull to donate for the score "
+        "is at its maximum.",
+        section="behaviour",
+        ge=1.0,
+        le=500.0,
+    )
     fear_weight: float = _f(
-        2.0,
+        6.7,
         "Perceived cost, in 100 score points, of having every contact sanctioned (scaled "
         "by min(1, opacity): under published rules citizens know why contacts were).",
         section="behaviour",
-        source="literature (Epstein 2002: expected sanction from visible arrests)",
+        source="literature (Epstein 2002: expected sanction from visible arrests); value assumed",
         ge=0.0,
-        le=10.0,
+        le=20.0,
     )
     performative_propensity: float = _f(
         0.3,
@@ -620,6 +630,16 @@ class Scenario(BaseModel):
         for name in DATA_SOURCES:
             out[name] = out[name] * getattr(self, f"share_{name}")
         return out
+
+    def weight_shares(self) -> dict[str, float]:
+        """Each rule's share of the score: its weight over the total of positive weights.
+
+        The scorer uses only these shares, so beliefs and behaviour are about them too:
+        scaling every weight by a constant changes nothing (issue 17, finding 2).
+        """
+        weights = self.weights()
+        total = sum(w for w in weights.values() if w > 0)
+        return {k: (w / total if w > 0 and total > 0 else 0.0) for k, w in weights.items()}
 
     def events_beyond_horizon(self) -> list[int]:
         """Indices of events that fall after the last step (the run never reaches them)."""

@@ -120,6 +120,17 @@ def to_points(raw: np.ndarray, reference: tuple[float, float], points_per_sd: fl
     return np.clip(score, SCORE_MIN, SCORE_MAX, out=score)
 
 
+def points_per_unit(model: Context) -> float:
+    """Score points per unit of the weighted components: ``points_per_sd / launch spread``.
+
+    What a behaviour is worth in points is its weight share times its component's slope
+    times this; 0 before the scorecard is fitted (no score to move yet).
+    """
+    if model.score_reference is None:
+        return 0.0
+    return model.params.points_per_sd / model.score_reference[1]
+
+
 def active_weights(model: Context) -> dict[str, float]:
     """The weights in force, with unknown custom rules reported clearly."""
     weights = model.params.weights()

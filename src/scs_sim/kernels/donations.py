@@ -1,9 +1,9 @@
 """Donations: sincere ones from charity, performative ones bought for the score.
 
 A citizen who did not donate sincerely this step donates for the score with
-probability ``performative_propensity * min(1, believed donation weight /
-full_belief)``. The true weight never enters the decision: citizens act on what
-they believe, so opacity that inflates beliefs inflates performative giving.
+probability ``performative_propensity * min(1, believed donation share * points a
+donation buys at share 1 / full_benefit)``. The true weight never enters the decision:
+citizens act on what they believe, so opacity that inflates beliefs inflates performative giving.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import numpy as np
 from numba import njit, prange
 
 from scs_sim.kernels.parallel import block_bounds, block_count, citizen_kernel
-from scs_sim.rules.donations import DONATIONS
+from scs_sim.rules.donations import DONATIONS, points_per_belief
 from scs_sim.streams import NEXT_DRAW, position, uniform_from
 
 if TYPE_CHECKING:
@@ -28,7 +28,7 @@ def donate(model: Context, step: int) -> None:
         charity=traits.charity,
         believed_donations=state.beliefs[:, DONATIONS],
         propensity=np.float32(model.params.performative_propensity),
-        full_belief=np.float32(model.params.full_belief),
+        per_belief=np.float32(points_per_belief(model)),
         sincere_key=streams.key("donations", step, 0),
         score_key=streams.key("donations", step, 1),
         performative=state.performative,
@@ -38,14 +38,14 @@ def donate(model: Context, step: int) -> None:
 
 @citizen_kernel("charity")
 def _donate(
-    charity, believed_donations, propensity, full_belief, sincere_key, score_key, performative,
+    charity, believed_donations, propensity, per_belief, sincere_key, score_key, performative,
     donated,
 ):  # fmt: skip
     n = len(charity)
     for b in prange(block_count(n)):
         lo, hi = block_bounds(b, n)
         _donate_block(
-            lo, charity[lo:hi], believed_donations[lo:hi], propensity, full_belief, sincere_key,
+            lo, charity[lo:hi], believed_donations[lo:hi], propensity, per_belief, sincere_key,
             score_key,
             performative[lo:hi], donated[lo:hi],
         )  # fmt: skip
@@ -53,7 +53,7 @@ def _donate(
 
 @njit(cache=True)
 def _donate_block(
-    first, charity, believed_donations, propensity, full_belief, sincere_key, score_key,
+    first, charity, believed_donations, propensity, per_belief, sincere_key, score_key,
     performative, donated,
 ) -> None:  # fmt: skip
     # Citizens first.. as views, so the loop keeps its vector code in the threaded kernel
@@ -63,7 +63,7 @@ def _donate_block(
     sincere_at, score_at = position(sincere_key, first), position(score_key, first)
     for x in range(len(charity)):
         sincere = uniform_from(sincere_at) < charity[x]
-        pull = min(np.float32(1.0), believed_donations[x] / full_belief)
+        pull = min(np.float32(1.0), believed_donations[x] * per_belief)
         bought = ~sincere & (uniform_from(score_at) < pull * propensity)
         performative[x] = bought
         donated[x] = sincere | bought

@@ -20,8 +20,8 @@ if TYPE_CHECKING:
 
 
 def true_weights(params: Scenario) -> np.ndarray:
-    """The built-in weights in force (0 where a source may not be shared), DATA_SOURCES order."""
-    weights = params.weights() if params.scoring else dict.fromkeys(DATA_SOURCES, 0.0)
+    """The built-in rules' shares of the score (0 where not shared), DATA_SOURCES order."""
+    weights = params.weight_shares() if params.scoring else dict.fromkeys(DATA_SOURCES, 0.0)
     return np.array([weights[k] for k in DATA_SOURCES], dtype=np.float32)
 
 

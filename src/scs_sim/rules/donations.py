@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from scs_sim.rules import F, draws
+from scs_sim.scoring import points_per_unit
 
 if TYPE_CHECKING:
     from scs_sim.context import Context
@@ -15,16 +16,29 @@ if TYPE_CHECKING:
 DONATIONS = 0  # column of the donation weight in beliefs
 
 
+def points_per_belief(ctx: Context) -> float:
+    """Pull to donate per unit of believed donation share.
+
+    A donation adds ``donation_scale * (1 - record_memory)`` to the donation component, so
+    at a believed share ``b`` it buys ``b * donation_scale * (1 - record_memory) *
+    points_per_unit`` score points; the pull is that over ``full_benefit``.
+    """
+    p = ctx.params
+    worth = p.donation_scale * (1.0 - p.record_memory) * points_per_unit(ctx)
+    return worth / p.full_benefit
+
+
 def donate(ctx: Context, step: int) -> None:
     """Who donates this step, and who does so for the score.
 
     ``sincere = u0 < charity`` (donations lane 0);
-    ``performative = not sincere and u1 < min(1, believed_donations / full_belief) *
-    performative_propensity`` (lane 1); ``donated = sincere or performative``.
+    ``performative = not sincere and u1 < min(1, believed_donations_share * per_belief) *
+    performative_propensity`` (lane 1), ``per_belief`` from :func:`points_per_belief`;
+    ``donated = sincere or performative``.
     """
     p, s, tr = ctx.params, ctx.population.state, ctx.population.traits
     sincere = draws(ctx, "donations", step, 0) < tr.charity
-    pull = np.minimum(F(1), s.beliefs[:, DONATIONS] / F(p.full_belief))
+    pull = np.minimum(F(1), s.beliefs[:, DONATIONS] * F(points_per_belief(ctx)))
     s.performative[:] = ~sincere & (
         draws(ctx, "donations", step, 1) < pull * F(p.performative_propensity)
     )
