@@ -39,7 +39,7 @@ def effect(diff: np.ndarray, sign: float) -> tuple[int, float]:
 
 # (parameter, treatment value, outcome, expected sign of treatment - control)
 SCORED_SOCIETY_CASES: list[tuple[str, Any, str, float]] = [
-    ("donation_scale", 8.0, "sanctioned_share", +1),
+    ("donation_scale", 8.0, "performative_donation_rate", +1),
     ("online_scale", 10.0, "self_censorship_rate", +1),
     ("points_per_sd", 150.0, "sanctioned_share", -1),
     ("fear_rate", 0.0, "self_censorship_rate", -1),
@@ -47,6 +47,7 @@ SCORED_SOCIETY_CASES: list[tuple[str, Any, str, float]] = [
     ("background_learning", 0.5, "ties_cut", +1),
     ("full_belief", 0.1, "ties_cut", +1),
     ("full_benefit", 60.0, "performative_donation_rate", +1),
+    ("stake_range", 30.0, "performative_donation_rate", -1),
     ("flight_demand", 0.06, "flights_blocked", +1),
     ("rail_demand", 0.02, "rail_blocked", +1),
     ("cost_travel", 0.6, "debtor_share", +1),

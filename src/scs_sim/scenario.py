@@ -335,6 +335,16 @@ class Scenario(BaseModel):
         ge=1.0,
         le=500.0,
     )
+    stake_range: float = _f(
+        100.0,
+        "Score points over which the pull to perform for the score fades with the distance "
+        "to the nearest consequence in force (a restriction threshold or the perk "
+        "threshold): stakes = exp(-distance / stake_range); 0 when no threshold applies.",
+        section="behaviour",
+        source="literature (Epstein 2002: act on the expected sanction); value assumed",
+        ge=1.0,
+        le=1000.0,
+    )
     fear_weight: float = _f(
         6.7,
         "Perceived cost, in 100 score points, of having every contact sanctioned (scaled "
@@ -542,6 +552,15 @@ class Scenario(BaseModel):
     )
     cost_rental: float = _f(
         0.25, "Income strain from a rental restriction.", section="consequences", ge=0.0, le=1.0
+    )
+    perk_relief: float = _f(
+        0.05,
+        "Income relief from red-list perks (deposit-free rentals and bikes, fast visas): "
+        "subtracted from the cost of restrictions, so strain can fall below 0 (to -0.5).",
+        section="consequences",
+        source="seed paper (red-list perks, deposit-free rentals, faster visas); value assumed",
+        ge=0.0,
+        le=1.0,
     )
     strain_memory: float = _f(
         0.9,

@@ -14,7 +14,7 @@ import numpy as np
 from numba import njit, prange
 
 from scs_sim.kernels.parallel import block_bounds, block_count, citizen_kernel
-from scs_sim.rules.donations import DONATIONS, points_per_belief
+from scs_sim.rules.donations import DONATIONS, points_per_belief, stakes
 from scs_sim.streams import NEXT_DRAW, position, uniform_from
 
 if TYPE_CHECKING:
@@ -29,6 +29,7 @@ def donate(model: Context, step: int) -> None:
         believed_donations=state.beliefs[:, DONATIONS],
         propensity=np.float32(model.params.performative_propensity),
         per_belief=np.float32(points_per_belief(model)),
+        stakes=stakes(model),
         sincere_key=streams.key("donations", step, 0),
         score_key=streams.key("donations", step, 1),
         performative=state.performative,
@@ -38,14 +39,15 @@ def donate(model: Context, step: int) -> None:
 
 @citizen_kernel("charity")
 def _donate(
-    charity, believed_donations, propensity, per_belief, sincere_key, score_key, performative,
-    donated,
+    charity, believed_donations, propensity, per_belief, stakes, sincere_key, score_key,
+    performative, donated,
 ):  # fmt: skip
     n = len(charity)
     for b in prange(block_count(n)):
         lo, hi = block_bounds(b, n)
         _donate_block(
-            lo, charity[lo:hi], believed_donations[lo:hi], propensity, per_belief, sincere_key,
+            lo, charity[lo:hi], believed_donations[lo:hi], propensity, per_belief, stakes[lo:hi],
+            sincere_key,
             score_key,
             performative[lo:hi], donated[lo:hi],
         )  # fmt: skip
@@ -53,7 +55,7 @@ def _donate(
 
 @njit(cache=True)
 def _donate_block(
-    first, charity, believed_donations, propensity, per_belief, sincere_key, score_key,
+    first, charity, believed_donations, propensity, per_belief, stakes, sincere_key, score_key,
     performative, donated,
 ) -> None:  # fmt: skip
     # Citizens first.. as views, so the loop keeps its vector code in the threaded kernel
@@ -63,7 +65,7 @@ def _donate_block(
     sincere_at, score_at = position(sincere_key, first), position(score_key, first)
     for x in range(len(charity)):
         sincere = uniform_from(sincere_at) < charity[x]
-        pull = min(np.float32(1.0), believed_donations[x] * per_belief)
+        pull = min(np.float32(1.0), believed_donations[x] * per_belief) * stakes[x]
         bought = ~sincere & (uniform_from(score_at) < pull * propensity)
         performative[x] = bought
         donated[x] = sincere | bought

@@ -28,17 +28,34 @@ def points_per_belief(ctx: Context) -> float:
     return worth / p.full_benefit
 
 
+def stakes(ctx: Context) -> np.ndarray:
+    """What the score buys or threatens for each citizen, in [0, 1] (float32).
+
+    ``exp(-d / stake_range)`` with ``d`` the distance in points from the citizen's score to
+    the nearest threshold in force (each restriction's and the perk threshold, under
+    ``threshold_sanctions``); 0 for everyone when no score threshold applies (scoring off,
+    or a score with no consequence, or only the blacklist, which follows listings).
+    """
+    p, score = ctx.params, ctx.population.state.score
+    if not (p.scoring and p.threshold_sanctions):
+        return np.zeros(ctx.population.n, F)
+    limits = [*p.thresholds().values(), p.perk_threshold]
+    distance = np.min(np.abs(score[:, None] - np.array(limits, F)[None, :]), axis=1)
+    return np.exp(-distance / F(p.stake_range)).astype(F)
+
+
 def donate(ctx: Context, step: int) -> None:
     """Who donates this step, and who does so for the score.
 
     ``sincere = u0 < charity`` (donations lane 0);
     ``performative = not sincere and u1 < min(1, believed_donations_share * per_belief) *
-    performative_propensity`` (lane 1), ``per_belief`` from :func:`points_per_belief`;
+    stakes * performative_propensity`` (lane 1), ``per_belief`` from
+    :func:`points_per_belief`, ``stakes`` from :func:`stakes`;
     ``donated = sincere or performative``.
     """
     p, s, tr = ctx.params, ctx.population.state, ctx.population.traits
     sincere = draws(ctx, "donations", step, 0) < tr.charity
-    pull = np.minimum(F(1), s.beliefs[:, DONATIONS] * F(points_per_belief(ctx)))
+    pull = np.minimum(F(1), s.beliefs[:, DONATIONS] * F(points_per_belief(ctx))) * stakes(ctx)
     s.performative[:] = ~sincere & (
         draws(ctx, "donations", step, 1) < pull * F(p.performative_propensity)
     )

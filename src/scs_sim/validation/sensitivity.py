@@ -43,6 +43,9 @@ PARAMETERS: dict[str, tuple[float, float]] = {
     "online_scale": (2.5, 10.0),
     "points_per_sd": (60.0, 150.0),
     "strain_memory": (0.5, 0.95),
+    "stake_range": (30.0, 300.0),
+    "perk_relief": (0.0, 0.2),
+    "listing_stigma": (0.0, 0.6),
 }
 """Screened parameters and their ranges (the plausible span of each assumption)."""
 
