@@ -52,15 +52,29 @@ def _f(
     *,
     section: str,
     source: str = "assumption",
+    value: str | None = None,
     ge: float | None = None,
     le: float | None = None,
 ) -> Any:
+    """A scenario field with its section, the source of its mechanism and of its value.
+
+    ``source`` says where the mechanism comes from ("seed paper" and the domain notes,
+    "literature: ...", or "assumption"); ``value`` where the default value comes from:
+    "calibrated" (fitted to published figures, see docs/validation.md), "switch" (a
+    scenario's policy choice), or "assumed" (this model's choice, screened in the
+    sensitivity analysis). Fields marked ``source="calibration"`` are mechanisms of the
+    domain notes whose value is calibrated.
+    """
+    if source == "calibration":
+        source, value = "seed paper", value or "calibrated"
+    if value is None:
+        value = "switch" if isinstance(default, (bool, str)) else "assumed"
     return Field(
         default,
         description=description,
         ge=ge,
         le=le,
-        json_schema_extra={"section": section, "source": source},
+        json_schema_extra={"section": section, "source": source, "value": value},
     )
 
 
@@ -242,7 +256,7 @@ class Scenario(BaseModel):
         "(credit = 1 - (1 - record) * (1 + capacity_share * (1 - min(1, income / 2)))); "
         "a clean record scores 1 at any income.",
         section="scoring",
-        source="seed paper (Sesame scores fulfilment capacity); value assumed",
+        source="seed paper (Sesame scores fulfilment capacity)",
         ge=0.0,
         le=5.0,
     )
@@ -251,7 +265,7 @@ class Scenario(BaseModel):
         "Donation component = min(1, donation_scale * donation record): at 4 a donor every "
         "fourth week reaches the top of the scale.",
         section="scoring",
-        source="seed paper (donations raise the score); value assumed",
+        source="seed paper (donations raise the score)",
         ge=0.5,
         le=20.0,
     )
@@ -259,7 +273,7 @@ class Scenario(BaseModel):
         5.0,
         "Online component = max(0, 1 - online_scale * record of observed critical posts).",
         section="scoring",
-        source="seed paper (online behaviour lowers the score); value assumed",
+        source="seed paper (online behaviour lowers the score)",
         ge=0.5,
         le=20.0,
     )
@@ -268,7 +282,7 @@ class Scenario(BaseModel):
         "Score points per standard deviation of the weighted components at launch "
         "(the scorecard's scale: 650 +- points_per_sd).",
         section="scoring",
-        source="seed paper (Sesame range 350-950); value assumed",
+        source="seed paper (Sesame range 350-950)",
         ge=10.0,
         le=300.0,
     )
@@ -323,7 +337,7 @@ class Scenario(BaseModel):
         "risk is in 100 score points (an observed post costs online_scale * (1 - "
         "record_memory) * points_per_sd / launch spread at a weight share of 1).",
         section="behaviour",
-        source="literature (Epstein 2002, deterrence); value assumed",
+        source="literature (Epstein 2002, deterrence)",
         ge=0.0,
         le=50.0,
     )
@@ -341,7 +355,7 @@ class Scenario(BaseModel):
         "to the nearest consequence in force (a restriction threshold or the perk "
         "threshold): stakes = exp(-distance / stake_range); 0 when no threshold applies.",
         section="behaviour",
-        source="literature (Epstein 2002: act on the expected sanction); value assumed",
+        source="literature (Epstein 2002: act on the expected sanction)",
         ge=1.0,
         le=1000.0,
     )
@@ -350,7 +364,7 @@ class Scenario(BaseModel):
         "Perceived cost, in 100 score points, of having every contact sanctioned (scaled "
         "by min(1, opacity): under published rules citizens know why contacts were).",
         section="behaviour",
-        source="literature (Epstein 2002: expected sanction from visible arrests); value assumed",
+        source="literature (Epstein 2002: expected sanction from visible arrests)",
         ge=0.0,
         le=20.0,
     )
@@ -388,7 +402,7 @@ class Scenario(BaseModel):
         "whatever one believes about the score; scaled by (1 + restriction kinds the listing "
         "triggers) / 5, so joint punishment raises it.",
         section="behaviour",
-        source="seed paper (public blacklists, joint punishment); value assumed",
+        source="seed paper (public blacklists, joint punishment)",
         ge=0.0,
         le=1.0,
     )
@@ -558,7 +572,7 @@ class Scenario(BaseModel):
         "Income relief from red-list perks (deposit-free rentals and bikes, fast visas): "
         "subtracted from the cost of restrictions, so strain can fall below 0 (to -0.5).",
         section="consequences",
-        source="seed paper (red-list perks, deposit-free rentals, faster visas); value assumed",
+        source="seed paper (red-list perks, deposit-free rentals, faster visas)",
         ge=0.0,
         le=1.0,
     )
