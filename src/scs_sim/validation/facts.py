@@ -83,7 +83,7 @@ class Comparison:
 FACTS: dict[str, str] = {
     "surveillance": "Surveillance raises self-censorship.",
     "opacity": "Opacity raises performative donations.",
-    "appeals": "Appeals lower false positives; published weights alone do not reliably.",
+    "appeals": "Appeals lower false positives.",
     "association": "Guilt by association raises score assortativity and fragments the network.",
     "income": "Sanctions that follow bad records concentrate in low-income groups; the score "
     "itself imposes no income gap.",
@@ -100,10 +100,11 @@ NOTES: dict[str, str] = {
     "opacity": "Mechanism: citizens act on believed weights; opacity spreads beliefs "
     "log-normally, so more citizens over-estimate what a donation buys and donate for the score.",
     "appeals": "Mechanism: appeals clear wrong records after a delay, so restrictions resting on "
-    "record errors are lifted. Published weights act only indirectly: fear falls and critics "
-    "speak, which raises the sanctioned share as well as removing some fear-driven restrictions, "
-    "so their effect on the false-positive share is small and changes sign from seed to seed "
-    "(a context comparison, not a stated fact). False positive = a restriction the citizen's "
+    "record errors are lifted. Published weights also lower the false-positive *share*, but "
+    "not by removing wrong sanctions: fear falls and critics speak, so the sanctioned share "
+    "doubles (see the transparency fact) with restrictions their own posts justify, and the "
+    "wrongly sanctioned become a smaller part of a larger whole (a context comparison; before "
+    "issue 17 its sign changed from seed to seed). False positive = a restriction the citizen's "
     "own conduct would not have earned (record errors, low-scored contacts).",
     "association": "Mechanism: with weight_ties > 0 a citizen's score includes its contacts' "
     "mean score, and citizens who believe ties count drop low-scored or listed contacts (a "
@@ -130,7 +131,11 @@ NOTES: dict[str, str] = {
     "data_protection": "Mechanism: only credit history may feed the score (posts, contacts and "
     "donations may not) and the permitted sources are public, so posting carries no score risk. "
     "A clean record scores the same at any income, so nobody with a clean record of their own "
-    "is restricted except through record errors (`clean_record_sanctioned_share`).",
+    "is restricted except through record errors. Those weigh more, not less: with records the "
+    "only input a wrong record alone pulls a score below the thresholds, so "
+    "`clean_record_sanctioned_share` is higher than in full-scs (where the same citizens "
+    "often have posts on file, and a wrong record is only part of the score); appeals are "
+    "the remedy.",
     "transparency": "Mechanism: under published weights (opacity 0) fear from sanctioned "
     "contacts no longer deters posts (citizens know why a contact was sanctioned), and nobody "
     "over-estimates the online weight, so critics speak; observed posts lower their scores, so "
@@ -188,7 +193,7 @@ COMPARISONS: tuple[Comparison, ...] = (
         "clean_record_sanctioned_share",
         FULL_SCS,
         DATA_PROTECTION,
-        "lower",
+        "higher",
         primary=False,
     ),
     Comparison(
