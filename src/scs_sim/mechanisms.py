@@ -113,6 +113,7 @@ def driven(run: Step, multiplier: str) -> Step:
 
 
 def _update_records_kernel(ctx: Context, step: int) -> None:
+    violation_rules.mark_own_record(ctx)
     violations.update_records(ctx)
 
 
@@ -180,7 +181,8 @@ STEP_ORDER: tuple[Mechanism, ...] = (
     Mechanism(
         "records", violation_rules.update_records, _update_records_kernel,
         reads=("donated", "observed_critical", "debt", "false_record"),
-        writes=("donation_record", "online_record", "credit_record", "true_credit_record"),
+                writes=("donation_record", "online_record", "credit_record", "true_credit_record",
+                "ever_bad_record"),
     ),
     Mechanism(
         "scores", score_rules.update_scores, _update_scores_kernel,
@@ -222,7 +224,8 @@ STEP_ORDER: tuple[Mechanism, ...] = (
     ),
     Mechanism(
         "metrics", collect_metrics, _collect_metrics_kernel,
-        reads=("score", "restricted", "justified", "ties", "counters"), writes=("metrics",),
+                reads=("score", "restricted", "justified", "ever_bad_record", "ties", "counters"),
+        writes=("metrics",),
     ),
 )  # fmt: skip
 """The order of a step (after the policy events due at it)."""

@@ -111,6 +111,14 @@ METRIC_INFO: dict[str, MetricInfo] = {
         "sanctioned citizens (0 when nobody is sanctioned)",
         SHARE,
     ),
+    "clean_record_sanctioned_share": MetricInfo(
+        "sanctioned with a clean record",
+        "citizens under any restriction whose own conduct never put a bad entry on file (no debt, "
+        "and no observed critical post while online behaviour was scored, ever): sanctioned for "
+        "who they are (income, contacts, record errors, few donations) rather than what they did",
+        ALL,
+        SHARE,
+    ),
     "red_list_share": MetricInfo(
         "enjoying red-list perks",
         "citizens at or above the perk threshold with perks at the end of the step",
@@ -129,7 +137,12 @@ METRIC_INFO: dict[str, MetricInfo] = {
         "contacts per citizen", "active ties, counted at both ends", ALL, "ties per citizen"
     ),
     "isolated_share": MetricInfo(
-        "citizens without contacts", "citizens with no active tie", ALL, SHARE
+        "citizens without contacts",
+        "citizens with no active tie; at or near 0 in the shipped scenarios (own contact lists, "
+        "only liabilities dropped, half the cuts rewired, mean degree 10): fragmentation shows "
+        "in mean_active_degree and ties_cut",
+        ALL,
+        SHARE,
     ),
     "mean_perceived_surveillance": MetricInfo(
         "believed chance of being watched",

@@ -169,6 +169,9 @@ def compute_metrics(model: Context, compiled: bool = True) -> dict[str, float]:
             restricted, pop.bottom_income, compiled
         ),
         "sanctioned_share_top_income": _sanctioned_share(restricted, pop.top_income, compiled),
+        "clean_record_sanctioned_share": _ratio(
+            int(np.count_nonzero((restricted != 0) & ~pop.state.ever_bad_record)), n
+        ),
     }
     out |= {name: float(model.counters[name]) for name in COUNTERS}
     out |= _tradeoff_metrics(model)
@@ -225,6 +228,7 @@ def metric_names(has_groups: bool) -> list[str]:
         "rental_restricted_share",
         "sanctioned_share",
         "false_positive_share",
+        "clean_record_sanctioned_share",
         "red_list_share",
         "score_assortativity",
         "mean_active_degree",

@@ -296,7 +296,7 @@ class SocialCreditModel(mesa.Model):
         ``units`` gives the unit of every number, by key.
         """
         traits, state = self.population.traits, self.population.state
-        weights = self.params.weights() if self.params.scoring else {}
+        weights = self.params.weight_shares() if self.params.scoring else {}
         components = {name: _sig(values[index]) for name, values in self.score_components.items()}
         trait_values: dict[str, Any] = {
             f.name: _sig(getattr(traits, f.name)[index])

@@ -92,6 +92,8 @@ class State:
     """Believed cost of a bad record: chance of a sanction x its strain (rules.deterrence)."""
     support: np.ndarray
     """Attitude toward the system; above 0 supports it (rules.support)."""
+    ever_bad_record: np.ndarray
+    """A bad entry of the citizen's own ever reached the scorer (a debt, an observed post)."""
 
 
 @dataclass
@@ -163,7 +165,8 @@ def draw_traits(n: int, streams: RandomStreams, group: np.ndarray) -> Traits:
 def initial_beliefs(
     params: Scenario, streams: RandomStreams, n: int, step: int = -1
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Believed weights and perceived surveillance, as far from the truth as ``opacity`` says.
+    """Believed weight shares and perceived surveillance, as far from the truth as ``opacity`` says.
+
 
     With no scoring there is nothing to believe in, so both are zero. With
     ``opacity = 0`` (published weights) beliefs equal the truth. Otherwise each
@@ -175,8 +178,8 @@ def initial_beliefs(
     perceived = np.zeros(n, dtype=F32)
     if not params.scoring:
         return beliefs, perceived
-    weights = params.weights()
-    truth = np.array([weights[k] for k in DATA_SOURCES], dtype=F32)
+    shares = params.weight_shares()
+    truth = np.array([shares[k] for k in DATA_SOURCES], dtype=F32)
     if params.opacity == 0:
         beliefs[:] = truth
         perceived[:] = params.surveillance
@@ -233,6 +236,7 @@ def create_population(params: Scenario, streams: RandomStreams, group: np.ndarra
         unattributed=zeros(bool),
         expected_sanction=zeros(),
         support=predisposition(params, streams, n),
+        ever_bad_record=zeros(bool),
     )
     order = np.argsort(traits.income, kind="stable")
     fifth = max(1, n // 5)

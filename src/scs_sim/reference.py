@@ -28,7 +28,7 @@ def _range(info: FieldInfo) -> str:
 
 
 def parameter_table() -> str:
-    """Markdown table: every scenario field, grouped by section, with default, range, source."""
+    """Markdown table: every field by section: default, range, mechanism's and value's source."""
     rows: dict[str, list[str]] = {}
     defaults = Scenario()
     for name, info in parameter_fields().items():
@@ -41,15 +41,16 @@ def parameter_table() -> str:
             else default
         )
         source = extra.get("source", "")
+        value = extra.get("value", "")
         rows.setdefault(section, []).append(
-            f"| `{name}` | {shown!s} | {_range(info)} | {source} | {info.description} |"
+            f"| `{name}` | {shown!s} | {_range(info)} | {source} | {value} | {info.description} |"
         )
     out = []
     for section, lines in rows.items():
         out += [
             f"\n**{section}**\n",
-            "| key | default | allowed | source | meaning |",
-            "|---|---|---|---|---|",
+            "| key | default | allowed | mechanism from | value | meaning |",
+            "|---|---|---|---|---|---|",
             *lines,
         ]
     return "\n".join(out).strip() + "\n"

@@ -57,15 +57,29 @@ def _f(
     *,
     section: str,
     source: str = "assumption",
+    value: str | None = None,
     ge: float | None = None,
     le: float | None = None,
 ) -> Any:
+    """A scenario field with its section, the source of its mechanism and of its value.
+
+    ``source`` says where the mechanism comes from ("seed paper" and the domain notes,
+    "literature: ...", or "assumption"); ``value`` where the default value comes from:
+    "calibrated" (fitted to published figures, see docs/validation.md), "switch" (a
+    scenario's policy choice), or "assumed" (this model's choice, screened in the
+    sensitivity analysis). Fields marked ``source="calibration"`` are mechanisms of the
+    domain notes whose value is calibrated.
+    """
+    if source == "calibration":
+        source, value = "seed paper", value or "calibrated"
+    if value is None:
+        value = "switch" if isinstance(default, (bool, str)) else "assumed"
     return Field(
         default,
         description=description,
         ge=ge,
         le=le,
-        json_schema_extra={"section": section, "source": source},
+        json_schema_extra={"section": section, "source": source, "value": value},
     )
 
 
@@ -257,6 +271,42 @@ class Scenario(BaseModel):
         ge=0.0,
         le=0.999,
     )
+    capacity_share: float = _f(
+        1.0,
+        "Fulfilment capacity: extra weight of a bad credit record at zero income "
+        "(credit = 1 - (1 - record) * (1 + capacity_share * (1 - min(1, income / 2)))); "
+        "a clean record scores 1 at any income.",
+        section="scoring",
+        source="seed paper (Sesame scores fulfilment capacity)",
+        ge=0.0,
+        le=5.0,
+    )
+    donation_scale: float = _f(
+        4.0,
+        "Donation component = min(1, donation_scale * donation record): at 4 a donor every "
+        "fourth week reaches the top of the scale.",
+        section="scoring",
+        source="seed paper (donations raise the score)",
+        ge=0.5,
+        le=20.0,
+    )
+    online_scale: float = _f(
+        5.0,
+        "Online component = max(0, 1 - online_scale * record of observed critical posts).",
+        section="scoring",
+        source="seed paper (online behaviour lowers the score)",
+        ge=0.5,
+        le=20.0,
+    )
+    points_per_sd: float = _f(
+        100.0,
+        "Score points per standard deviation of the weighted components at launch "
+        "(the scorecard's scale: 650 +- points_per_sd).",
+        section="scoring",
+        source="seed paper (Sesame range 350-950)",
+        ge=10.0,
+        le=300.0,
+    )
 
     # --- beliefs
     opacity: float = _f(
@@ -270,18 +320,45 @@ class Scenario(BaseModel):
     )
     learning_rate: float = _f(
         0.05,
-        "How fast beliefs move toward what citizens observe.",
+        "How fast beliefs about the weights and surveillance move toward what citizens "
+        "observe of their own acts.",
         section="beliefs",
         ge=0.0,
+        le=1.0,
+    )
+    fear_rate: float = _f(
+        0.05,
+        "How fast fear moves toward the share of one's contacts under restriction "
+        "(separate from learning_rate; the default equals learning_rate's).",
+        section="beliefs",
+        ge=0.0,
+        le=1.0,
+    )
+    background_learning: float = _f(
+        0.1,
+        "Learning about the ties and credit weights (never acted on directly), relative "
+        "to learning_rate.",
+        section="beliefs",
+        ge=0.0,
+        le=1.0,
+    )
+    full_belief: float = _f(
+        0.3,
+        "Believed share of the score (weight over total weight) of ties at which the pull to "
+        "cut low-scored contacts is at its maximum.",
+        section="beliefs",
+        ge=0.01,
         le=1.0,
     )
 
     # --- behaviour
     chill_sensitivity: float = _f(
-        4.0,
-        "How strongly perceived risk deters critical posts (Epstein-style deterrence).",
+        1.2,
+        "How strongly perceived risk deters critical posts (Epstein-style deterrence); the "
+        "risk is in 100 score points (an observed post costs online_scale * (1 - "
+        "record_memory) * points_per_sd / launch spread at a weight share of 1).",
         section="behaviour",
-        source="literature",
+        source="literature (Epstein 2002, deterrence)",
         ge=0.0,
         le=50.0,
     )
@@ -293,6 +370,33 @@ class Scenario(BaseModel):
         source="literature: Noelle-Neumann 1974; Kuran 1995",
         ge=0.0,
         le=10.0,
+    )
+    full_benefit: float = _f(
+        120.0,
+        "Believed score points one donation buys at which the pull to donate for the score "
+        "is at its maximum.",
+        section="behaviour",
+        ge=1.0,
+        le=500.0,
+    )
+    stake_range: float = _f(
+        100.0,
+        "Score points over which the pull to perform for the score fades with the distance "
+        "to the nearest consequence in force (a restriction threshold or the perk "
+        "threshold): stakes = exp(-distance / stake_range); 0 when no threshold applies.",
+        section="behaviour",
+        source="literature (Epstein 2002: act on the expected sanction)",
+        ge=1.0,
+        le=1000.0,
+    )
+    fear_weight: float = _f(
+        6.7,
+        "Perceived cost, in 100 score points, of having every contact sanctioned (scaled "
+        "by min(1, opacity): under published rules citizens know why contacts were).",
+        section="behaviour",
+        source="literature (Epstein 2002: expected sanction from visible arrests)",
+        ge=0.0,
+        le=20.0,
     )
     performative_propensity: float = _f(
         0.3,
@@ -321,6 +425,16 @@ class Scenario(BaseModel):
         section="behaviour",
         ge=350.0,
         le=950.0,
+    )
+    listing_stigma: float = _f(
+        0.3,
+        "Pull to drop a blacklisted contact because the listing is public (shaming lists), "
+        "whatever one believes about the score; scaled by (1 + restriction kinds the listing "
+        "triggers) / 5, so joint punishment raises it.",
+        section="behaviour",
+        source="seed paper (public blacklists, joint punishment)",
+        ge=0.0,
+        le=1.0,
     )
     rewire_share: float = _f(
         0.5,
@@ -540,6 +654,23 @@ class Scenario(BaseModel):
     cost_rental: float = _f(
         0.25, "Income strain from a rental restriction.", section="consequences", ge=0.0, le=1.0
     )
+    perk_relief: float = _f(
+        0.05,
+        "Income relief from red-list perks (deposit-free rentals and bikes, fast visas): "
+        "subtracted from the cost of restrictions, so strain can fall below 0 (to -0.5).",
+        section="consequences",
+        source="seed paper (red-list perks, deposit-free rentals, faster visas)",
+        ge=0.0,
+        le=1.0,
+    )
+    strain_memory: float = _f(
+        0.9,
+        "Share of last step's financial strain kept each step "
+        "(strain = strain_memory * strain + (1 - strain_memory) * cost / income).",
+        section="consequences",
+        ge=0.0,
+        le=0.99,
+    )
     flight_demand: float = _f(
         0.03,
         "Per-step probability that a citizen tries to buy a flight (scaled by income).",
@@ -619,6 +750,16 @@ class Scenario(BaseModel):
         for name in DATA_SOURCES:
             out[name] = out[name] * getattr(self, f"share_{name}")
         return out
+
+    def weight_shares(self) -> dict[str, float]:
+        """Each rule's share of the score: its weight over the total of positive weights.
+
+        The scorer uses only these shares, so beliefs and behaviour are about them too:
+        scaling every weight by a constant changes nothing (issue 17, finding 2).
+        """
+        weights = self.weights()
+        total = sum(w for w in weights.values() if w > 0)
+        return {k: (w / total if w > 0 and total > 0 else 0.0) for k, w in weights.items()}
 
     def events_beyond_horizon(self) -> list[int]:
         """Indices of events that fall after the last step (the run never reaches them)."""

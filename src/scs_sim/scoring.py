@@ -34,11 +34,6 @@ Rule = Callable[["Context"], np.ndarray]
 RULES: dict[str, Rule] = {}
 """Score rules by name. Each maps a model to one float32 component per citizen in [0, 1]."""
 
-# One donation a week at most; a regular donor (record 0.25) reaches the top of the scale.
-DONATION_SCALE = 4.0
-# One observed critical post lowers the component by record_memory' complement * 5.
-ONLINE_SCALE = 5.0
-
 
 def register_rule(name: str) -> Callable[[Rule], Rule]:
     """Register a score rule under ``name``; its weight is ``custom_weights[name]``."""
@@ -53,13 +48,16 @@ def register_rule(name: str) -> Callable[[Rule], Rule]:
 @register_rule("donations")
 def donations(model: Context) -> np.ndarray:
     """Charity: regular donations raise the score (the rule is hidden from citizens)."""
-    return np.minimum(1.0, DONATION_SCALE * model.population.state.donation_record)
+    scale = np.float32(model.params.donation_scale)
+    return np.minimum(np.float32(1.0), scale * model.population.state.donation_record)
 
 
 @register_rule("online")
 def online(model: Context) -> np.ndarray:
     """Online behaviour as observed by surveillance: observed critical posts lower it."""
-    return np.maximum(0.0, 1.0 - ONLINE_SCALE * model.population.state.online_record)
+    scale = np.float32(model.params.online_scale)
+    record = model.population.state.online_record
+    return np.maximum(np.float32(0.0), np.float32(1.0) - scale * record)
 
 
 @register_rule("ties")
@@ -70,14 +68,23 @@ def ties(model: Context) -> np.ndarray:
     return (mean - SCORE_MIN) / (SCORE_MAX - SCORE_MIN)
 
 
-CAPACITY_SHARE = 0.6
-"""Part of the credit component that fulfilment capacity (income) can take away."""
-
-
 def fulfilment(model: Context, record: np.ndarray) -> np.ndarray:
-    """Credit history times fulfilment capacity: Sesame scores assets and income too."""
-    capacity = np.minimum(np.float32(1.0), model.population.traits.income / np.float32(2.0))
-    return record * (np.float32(1.0 - CAPACITY_SHARE) + np.float32(CAPACITY_SHARE) * capacity)
+    """Credit history judged by fulfilment capacity: a bad record weighs more on a low income.
+
+    ``credit = max(0, 1 - (1 - record) * (1 + capacity_share * (1 - min(1, income / 2))))``.
+    Sesame scores fulfilment capacity (assets, income) as the ability to honour a debt, so it
+    sharpens the weight of a missed payment; a clean record scores 1 whatever the income, and
+    a score built on records alone never restricts a citizen for being poor (issue 17).
+    """
+    return credit_from_record(record, model.population.traits.income, model.params.capacity_share)
+
+
+def credit_from_record(record: np.ndarray, income: np.ndarray, share: float) -> np.ndarray:
+    """The credit component from a credit record (see :func:`fulfilment`), float32."""
+    capacity = np.minimum(np.float32(1.0), income / np.float32(2.0))
+    weight = np.float32(1.0) + np.float32(share) * (np.float32(1.0) - capacity)
+    shortfall = np.float32(1.0) - record
+    return np.maximum(np.float32(0.0), np.float32(1.0) - shortfall * weight)
 
 
 @register_rule("credit")
@@ -86,8 +93,6 @@ def credit(model: Context) -> np.ndarray:
     return fulfilment(model, model.population.state.credit_record)
 
 
-POINTS_PER_SD = 100.0
-"""Score points per standard deviation of the weighted components at launch."""
 MIN_SPREAD = 0.05
 """Floor on that standard deviation, so a near-uniform population is not blown apart."""
 
@@ -104,13 +109,24 @@ def weighted_mean(
     return acc
 
 
-def to_points(raw: np.ndarray, reference: tuple[float, float]) -> np.ndarray:
+def to_points(raw: np.ndarray, reference: tuple[float, float], points_per_sd: float) -> np.ndarray:
     """Scale weighted components to score points with the launch reference (mean, sd)."""
     mean, spread = reference
-    score = np.float32(NEUTRAL_SCORE) + np.float32(POINTS_PER_SD / spread) * (
+    score = np.float32(NEUTRAL_SCORE) + np.float32(points_per_sd / spread) * (
         raw - np.float32(mean)
     )
     return np.clip(score, SCORE_MIN, SCORE_MAX, out=score)
+
+
+def points_per_unit(model: Context) -> float:
+    """Score points per unit of the weighted components: ``points_per_sd / launch spread``.
+
+    What a behaviour is worth in points is its weight share times its component's slope
+    times this; 0 before the scorecard is fitted (no score to move yet).
+    """
+    if model.score_reference is None:
+        return 0.0
+    return model.params.points_per_sd / model.score_reference[1]
 
 
 def active_weights(model: Context) -> dict[str, float]:
@@ -199,8 +215,9 @@ def update_scores(model: Context) -> None:
         own["credit"] = fulfilment(model, state.true_credit_record)
     if "ties" in own:
         own["ties"] = np.full(n, components["ties"].mean(), dtype=np.float32)
-    model.own_score = to_points(weighted_mean(own, weights, n), model.score_reference)
-    state.score[:] = to_points(raw, model.score_reference)
+    per_sd = model.params.points_per_sd
+    model.own_score = to_points(weighted_mean(own, weights, n), model.score_reference, per_sd)
+    state.score[:] = to_points(raw, model.score_reference, per_sd)
     model.score_components = components
 
 

@@ -13,7 +13,7 @@ import numpy as np
 from numba import prange
 
 from scs_sim.kernels.parallel import citizen_kernel
-from scs_sim.rules.beliefs import BACKGROUND_LEARNING, true_weights
+from scs_sim.rules.beliefs import true_weights
 from scs_sim.scoring import NEUTRAL_SCORE
 
 if TYPE_CHECKING:
@@ -32,9 +32,10 @@ def learn(model: Context, step: int) -> None:
     _learn(
         contacts_sanctioned=share,
         rate=np.float32(params.learning_rate),
+        fear_rate=np.float32(params.fear_rate),
         scoring=bool(params.scoring),
         truth=true_weights(params),
-        background=np.float32(BACKGROUND_LEARNING),
+        background=np.float32(params.background_learning),
         donated=state.donated,
         critics=state.expressed_critical,
         observed=state.observed_critical,
@@ -48,6 +49,7 @@ def learn(model: Context, step: int) -> None:
 def _learn(
     contacts_sanctioned,
     rate,
+    fear_rate,
     scoring,
     truth,
     background,
@@ -61,7 +63,7 @@ def _learn(
     penalises = np.float32(truth[1] > 0)
     slow = rate * background
     for i in prange(len(fear)):
-        fear[i] += rate * (contacts_sanctioned[i] - fear[i])
+        fear[i] += fear_rate * (contacts_sanctioned[i] - fear[i])
     if not scoring:
         return
     # No branch on who posted: a non-critic's step is rate * 0, and adding 0 leaves a

@@ -1,9 +1,9 @@
 """Donations: sincere ones from charity, performative ones bought for the score.
 
 A citizen who did not donate sincerely this step donates for the score with
-probability ``performative_propensity * min(1, believed donation weight /
-FULL_BELIEF)``. The true weight never enters the decision: citizens act on what
-they believe, so opacity that inflates beliefs inflates performative giving.
+probability ``performative_propensity * min(1, believed donation share * points a
+donation buys at share 1 / full_benefit)``. The true weight never enters the decision:
+citizens act on what they believe, so opacity that inflates beliefs inflates performative giving.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from numba import njit, prange
 
 from scs_sim.kernels.draws import NEXT_DRAW, position, uniform_from
 from scs_sim.kernels.parallel import block_bounds, block_count, citizen_kernel
-from scs_sim.rules.donations import DONATIONS, FULL_BELIEF
+from scs_sim.rules.donations import DONATIONS, points_per_belief, stakes
 
 if TYPE_CHECKING:
     from scs_sim.context import Context
@@ -28,6 +28,8 @@ def donate(model: Context, step: int) -> None:
         charity=traits.charity,
         believed_donations=state.beliefs[:, DONATIONS],
         propensity=np.float32(model.params.performative_propensity),
+        per_belief=np.float32(points_per_belief(model)),
+        stakes=stakes(model),
         sincere_key=streams.key("donations", step, 0),
         score_key=streams.key("donations", step, 1),
         performative=state.performative,
@@ -36,20 +38,26 @@ def donate(model: Context, step: int) -> None:
 
 
 @citizen_kernel("charity")
-def _donate(charity, believed_donations, propensity, sincere_key, score_key, performative, donated):
+def _donate(
+    charity, believed_donations, propensity, per_belief, stakes, sincere_key, score_key,
+    performative, donated,
+):  # fmt: skip
     n = len(charity)
     for b in prange(block_count(n)):
         lo, hi = block_bounds(b, n)
         _donate_block(
-            lo, charity[lo:hi], believed_donations[lo:hi], propensity, sincere_key, score_key,
+            lo, charity[lo:hi], believed_donations[lo:hi], propensity, per_belief, stakes[lo:hi],
+            sincere_key,
+            score_key,
             performative[lo:hi], donated[lo:hi],
         )  # fmt: skip
 
 
 @njit(cache=True)
 def _donate_block(
-    first, charity, believed_donations, propensity, sincere_key, score_key, performative, donated
-) -> None:
+    first, charity, believed_donations, propensity, per_belief, stakes, sincere_key, score_key,
+    performative, donated,
+) -> None:  # fmt: skip
     # Citizens first.. as views, so the loop keeps its vector code in the threaded kernel
     # (numba issue 8085). Both draws for everyone, combined without branches;
     # counter-based draws make this the same as drawing only where it matters. Draws
@@ -57,7 +65,7 @@ def _donate_block(
     sincere_at, score_at = position(sincere_key, first), position(score_key, first)
     for x in range(len(charity)):
         sincere = uniform_from(sincere_at) < charity[x]
-        pull = min(np.float32(1.0), believed_donations[x] / np.float32(FULL_BELIEF))
+        pull = min(np.float32(1.0), believed_donations[x] * per_belief) * stakes[x]
         bought = ~sincere & (uniform_from(score_at) < pull * propensity)
         performative[x] = bought
         donated[x] = sincere | bought

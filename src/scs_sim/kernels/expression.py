@@ -18,7 +18,7 @@ from numba import njit, prange
 
 from scs_sim.kernels.draws import NEXT_DRAW, position, uniform_from
 from scs_sim.kernels.parallel import block_bounds, block_count, citizen_kernel
-from scs_sim.rules.expression import ONLINE, fear_weight, post_penalty
+from scs_sim.rules.expression import ONLINE, believed_post_penalty, fear_weight
 
 if TYPE_CHECKING:
     from scs_sim.context import Context
@@ -54,7 +54,7 @@ def express(model: Context, step: int) -> None:
         fear=state.fear,
         rel_censor=model.population.rel.censor,
         chill=np.float32(model.params.chill_sensitivity),
-        penalty=np.float32(post_penalty(model.params.record_memory)),
+        penalty=np.float32(believed_post_penalty(model)),
         fear_cost=np.float32(fear_weight(model)),
         rate=_rate_by_group(model),
         posting=np.array([streams.key("posting", step, lane) for lane in range(3)]),

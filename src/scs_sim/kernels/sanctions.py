@@ -26,6 +26,8 @@ def impose(model: Context, step: int) -> None:
     """Run every enabled sanction path and record the combined restrictions."""
     state = model.population.state
     paths = [path for path in SANCTION_PATHS.values() if path.enabled(model.params)]
+    if not (model.params.scoring and model.params.threshold_sanctions):
+        state.perks.fill(False)  # no score thresholds in force: no red-list perks either
     if not paths:
         state.restricted.fill(0)
         state.justified.fill(0)

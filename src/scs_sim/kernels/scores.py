@@ -14,12 +14,8 @@ from numba import prange
 from scs_sim.kernels.parallel import block_bounds, block_count, citizen_kernel
 from scs_sim.scenario import DATA_SOURCES
 from scs_sim.scoring import (
-    CAPACITY_SHARE,
-    DONATION_SCALE,
     MIN_SPREAD,
     NEUTRAL_SCORE,
-    ONLINE_SCALE,
-    POINTS_PER_SD,
     SCORE_MAX,
     SCORE_MIN,
     RecordedComponents,
@@ -58,7 +54,10 @@ def update_builtin(model: Context, weights: dict[str, float]) -> None:
         used=used,
         fit=fit,
         mean=np.float32(mean),
-        scale=np.float32(POINTS_PER_SD / spread),
+        scale=np.float32(model.params.points_per_sd / spread),
+        capacity_share=np.float32(model.params.capacity_share),
+        donation_scale=np.float32(model.params.donation_scale),
+        online_scale=np.float32(model.params.online_scale),
         own_ties=own_ties,
         donation_record=state.donation_record,
         online_record=state.online_record,
@@ -72,8 +71,9 @@ def update_builtin(model: Context, weights: dict[str, float]) -> None:
     if fit:  # the kernel left raw weighted means: fit the scorecard on them, then scale
         raw = state.score
         model.score_reference = (float(raw.mean()), max(float(raw.std()), MIN_SPREAD))
-        state.score[:] = to_points(raw, model.score_reference)
-        own[:] = to_points(own, model.score_reference)
+        per_sd = model.params.points_per_sd
+        state.score[:] = to_points(raw, model.score_reference, per_sd)
+        own[:] = to_points(own, model.score_reference, per_sd)
     model.own_score = own
     names = [name for name, u in zip(DATA_SOURCES, used, strict=True) if u]
     model.score_components = RecordedComponents(model, names, buffers["ties"])
@@ -99,6 +99,9 @@ def _score(
     fit,
     mean,
     scale,
+    capacity_share,
+    donation_scale,
+    online_scale,
     own_ties,
     donation_record,
     online_record,
@@ -112,24 +115,26 @@ def _score(
     lo, hi = np.float32(SCORE_MIN), np.float32(SCORE_MAX)
     for i in prange(len(score)):
         capacity = min(np.float32(1.0), income[i] / np.float32(2.0))
-        fulfil = np.float32(1.0 - CAPACITY_SHARE) + np.float32(CAPACITY_SHARE) * capacity
+        weight = np.float32(1.0) + capacity_share * (np.float32(1.0) - capacity)
         raw = np.float32(0.0)
         own_raw = np.float32(0.0)
         if used[0]:
-            d = min(np.float32(1.0), np.float32(DONATION_SCALE) * donation_record[i])
+            d = min(np.float32(1.0), donation_scale * donation_record[i])
             raw += coef[0] * d
             own_raw += coef[0] * d
         if used[1]:
-            o = max(np.float32(0.0), np.float32(1.0) - np.float32(ONLINE_SCALE) * online_record[i])
+            o = max(np.float32(0.0), np.float32(1.0) - online_scale * online_record[i])
             raw += coef[1] * o
             own_raw += coef[1] * o
         if used[2]:
             raw += coef[2] * ties_component[i]
             own_raw += coef[2] * own_ties
         if used[3]:
-            c = credit_record[i] * fulfil
+            one, zero = np.float32(1.0), np.float32(0.0)
+            c = max(zero, one - (one - credit_record[i]) * weight)
+            t = max(zero, one - (one - true_credit_record[i]) * weight)
             raw += coef[3] * c
-            own_raw += coef[3] * (true_credit_record[i] * fulfil)
+            own_raw += coef[3] * t
         if fit:
             score[i] = raw
             own[i] = own_raw

@@ -2,7 +2,7 @@
 
 A reviewing citizen drops each contact that is blacklisted or visibly below
 ``low_score_visible`` with probability ``tie_cut_propensity * min(1, believed
-ties weight / FULL_BELIEF) * (0.5 + 0.5 * risk_aversion)``. Some dropped ties are
+ties weight / full_belief) * (0.5 + 0.5 * risk_aversion)``. Some dropped ties are
 pointed at high scorers instead (``rewire_share``).
 """
 
@@ -23,8 +23,7 @@ from scs_sim.kernels.parallel import (
     tie_pieces,
 )
 from scs_sim.kernels.prefetch import prefetch
-from scs_sim.rules.donations import FULL_BELIEF
-from scs_sim.rules.ties import TIES
+from scs_sim.rules.ties import TIES, stigma
 
 if TYPE_CHECKING:
     from scs_sim.context import Context
@@ -67,6 +66,9 @@ def review_ties(model: Context, step: int) -> None:
         believed=state.beliefs[:, TIES],
         risk_aversion=traits.risk_aversion,
         propensity=np.float32(params.tie_cut_propensity),
+        full_belief=np.float32(params.full_belief),
+        listed=state.listed,
+        stigma=np.float32(stigma(params)),
         reviewers=_reviewers(keys[0], math.log1p(-rate) if rate < 1 else -math.inf, net),
         rewire_share=np.float32(params.rewire_share),
         keys=keys,
@@ -215,8 +217,8 @@ REVIEW_CHUNK = 4096
 
 @citizen_kernel("risk_aversion")
 def _decide(
-    indptr, indices, data, liable, believed, risk_aversion, propensity, reviewers, rewire_share,
-    keys,
+    indptr, indices, data, liable, believed, risk_aversion, propensity, full_belief, listed,
+    stigma, reviewers, rewire_share, keys,
 ):  # fmt: skip
     chunks = (len(reviewers) + REVIEW_CHUNK - 1) // REVIEW_CHUNK
     # Each chunk writes its cuts into its own segment, as long as its reviewers' contact
@@ -246,13 +248,17 @@ def _decide(
                 prefetch(indices, at)
                 prefetch(data, at)
             i = reviewers[r]
-            fear = min(np.float32(1.0), believed[i] / np.float32(FULL_BELIEF))
-            p_cut = propensity * fear * (np.float32(0.5) + np.float32(0.5) * risk_aversion[i])
-            if p_cut <= 0:
+            fear = believed[i] / full_belief
+            caution = np.float32(0.5) + np.float32(0.5) * risk_aversion[i]
+            if fear <= 0 and stigma <= 0:
                 continue
             for k in range(indptr[i], indptr[i + 1]):
                 j = indices[k]
-                if (liable[j >> 3] >> (j & 7)) & 1 and data[k] != 0 and uniform(keys[1], k) < p_cut:
+                if not ((liable[j >> 3] >> (j & 7)) & 1 and data[k] != 0):
+                    continue
+                shame = stigma * np.float32(listed[j])
+                p_cut = propensity * min(np.float32(1.0), fear + shame) * caution
+                if p_cut > 0 and uniform(keys[1], k) < p_cut:
                     slots[cuts] = k
                     owners[cuts] = i
                     rewired[cuts] = uniform(keys[2], k) < rewire_share

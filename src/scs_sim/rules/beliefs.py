@@ -19,36 +19,33 @@ if TYPE_CHECKING:
     from scs_sim.context import Context
 
 
-BACKGROUND_LEARNING = 0.1
-"""Learning about the ties and credit weights, relative to learning from one's own acts."""
-
-
 def true_weights(params: Scenario) -> np.ndarray:
-    """The built-in weights in force (0 where a source may not be shared), DATA_SOURCES order."""
-    weights = params.weights() if params.scoring else dict.fromkeys(DATA_SOURCES, 0.0)
+    """The built-in rules' shares of the score (0 where not shared), DATA_SOURCES order."""
+    weights = params.weight_shares() if params.scoring else dict.fromkeys(DATA_SOURCES, 0.0)
     return np.array([weights[k] for k in DATA_SOURCES], dtype=np.float32)
 
 
 def learn(ctx: Context, step: int) -> None:
-    """Move fear and beliefs toward what each citizen saw this step (rate ``learning_rate``).
+    """Move fear (rate ``fear_rate``) and beliefs (rate ``learning_rate``) toward what was seen.
 
-    ``fear += rate * (share of active contacts under restriction - fear)``. With scoring,
+    ``fear += fear_rate * (share of active contacts under restriction - fear)``. With scoring,
     toward the true weights ``w``: donors ``b_donations += rate * (w_donations -
     b_donations)``; citizens who posted critically ``perceived_surveillance += rate *
     (observed and w_online > 0 - perceived_surveillance)`` and ``b_online += rate *
-    (w_online - b_online)``; everyone ``b_ties``, ``b_credit`` at ``rate * 0.1``.
+    (w_online - b_online)``; everyone ``b_ties``, ``b_credit`` at ``rate *
+    background_learning``.
     """
     p, s = ctx.params, ctx.population.state
     share = contact_pass(ctx.network, s.score, s.restricted, NEUTRAL_SCORE)
     rate = F(p.learning_rate)
-    s.fear[:] = s.fear + rate * (share - s.fear)
+    s.fear[:] = s.fear + F(p.fear_rate) * (share - s.fear)
     if not p.scoring:
         return
     truth = true_weights(p)
     b = s.beliefs
     critic_rate = rate * s.expressed_critical.astype(F)
     penalised = s.observed_critical.astype(F) * F(truth[1] > 0)
-    slow = rate * F(BACKGROUND_LEARNING)
+    slow = rate * F(p.background_learning)
     b[:, 0] += rate * s.donated.astype(F) * (truth[0] - b[:, 0])
     s.perceived_surveillance[:] += critic_rate * (penalised - s.perceived_surveillance)
     b[:, 1] += critic_rate * (truth[1] - b[:, 1])

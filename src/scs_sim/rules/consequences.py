@@ -13,15 +13,16 @@ if TYPE_CHECKING:
     from scs_sim.context import Context
 
 
-STRAIN_MEMORY = 0.9
-"""Share of last step's strain kept each step."""
+STRAIN_FLOOR = -0.5
+"""Lowest strain: perks give slack, but repayment divides by 1 + strain."""
 
 
 def bear_costs(ctx: Context, step: int) -> None:
     """Strain from this step's restrictions, and ticket purchases they block.
 
-    ``cost = cost_travel [travel ban] + cost_visa [visa] + cost_rental [rental]``;
-    ``strain = 0.9 * strain + 0.1 * cost / income``. A flight is wanted if
+    ``cost = cost_travel [travel ban] + cost_visa [visa] + cost_rental [rental] -
+    perk_relief [perks]``; ``strain = max(-0.5, strain_memory * strain + (1 -
+    strain_memory) * cost / income)``. A flight is wanted if
     ``u < flight_demand * min(income, 3)`` (travel lane 0), a train if ``u < rail_demand``
     (lane 1); counts ``flights_blocked`` and ``rail_blocked`` under the matching ban.
     """
@@ -29,7 +30,10 @@ def bear_costs(ctx: Context, step: int) -> None:
     cost = np.zeros(ctx.population.n, F)
     for bits, price in ((TRAVEL, p.cost_travel), (VISA, p.cost_visa), (RENTAL, p.cost_rental)):
         cost += F(price) * ((s.restricted & bits) != 0)
-    s.strain[:] = s.strain * F(STRAIN_MEMORY) + F(1.0 - STRAIN_MEMORY) * cost / tr.income
+    cost = cost - F(p.perk_relief) * s.perks
+    keep = p.strain_memory
+    strain = s.strain * F(keep) + F(1.0 - keep) * cost / tr.income
+    s.strain[:] = np.maximum(F(STRAIN_FLOOR), strain)
     wants_flight = draws(ctx, "travel", step, 0) < F(p.flight_demand) * np.minimum(tr.income, F(3))
     ctx.counters["flights_blocked"] += int((wants_flight & ((s.restricted & FLIGHT) != 0)).sum())
     wants_rail = draws(ctx, "travel", step, 1) < F(p.rail_demand)

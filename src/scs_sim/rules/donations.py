@@ -7,26 +7,55 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from scs_sim.rules import F, draws
+from scs_sim.scoring import points_per_unit
 
 if TYPE_CHECKING:
     from scs_sim.context import Context
 
 
 DONATIONS = 0  # column of the donation weight in beliefs
-FULL_BELIEF = 0.3
-"""A believed weight at which the pull to donate for the score is at its maximum."""
+
+
+def points_per_belief(ctx: Context) -> float:
+    """Pull to donate per unit of believed donation share.
+
+    A donation adds ``donation_scale * (1 - record_memory)`` to the donation component, so
+    at a believed share ``b`` it buys ``b * donation_scale * (1 - record_memory) *
+    points_per_unit`` score points; the pull is that over ``full_benefit``.
+    """
+    p = ctx.params
+    worth = p.donation_scale * (1.0 - p.record_memory) * points_per_unit(ctx)
+    return worth / p.full_benefit
+
+
+def stakes(ctx: Context) -> np.ndarray:
+    """What the score buys or threatens for each citizen, in [0, 1] (float32).
+
+    ``exp(-d / stake_range)`` with ``d`` the distance in points from the citizen's score to
+    the nearest threshold in force (each restriction's and the perk threshold, under
+    ``threshold_sanctions``); 0 for everyone when no score threshold applies (scoring off,
+    or a score with no consequence, or only the blacklist, which follows listings).
+    """
+    p, score = ctx.params, ctx.population.state.score
+    if not (p.scoring and p.threshold_sanctions):
+        return np.zeros(ctx.population.n, F)
+    limits = [*p.thresholds().values(), p.perk_threshold]
+    distance = np.min(np.abs(score[:, None] - np.array(limits, F)[None, :]), axis=1)
+    return np.exp(-distance / F(p.stake_range)).astype(F)
 
 
 def donate(ctx: Context, step: int) -> None:
     """Who donates this step, and who does so for the score.
 
     ``sincere = u0 < charity`` (donations lane 0);
-    ``performative = not sincere and u1 < min(1, believed_donations / FULL_BELIEF) *
-    performative_propensity`` (lane 1); ``donated = sincere or performative``.
+    ``performative = not sincere and u1 < min(1, believed_donations_share * per_belief) *
+    stakes * performative_propensity`` (lane 1), ``per_belief`` from
+    :func:`points_per_belief`, ``stakes`` from :func:`stakes`;
+    ``donated = sincere or performative``.
     """
     p, s, tr = ctx.params, ctx.population.state, ctx.population.traits
     sincere = draws(ctx, "donations", step, 0) < tr.charity
-    pull = np.minimum(F(1), s.beliefs[:, DONATIONS] / F(FULL_BELIEF))
+    pull = np.minimum(F(1), s.beliefs[:, DONATIONS] * F(points_per_belief(ctx))) * stakes(ctx)
     s.performative[:] = ~sincere & (
         draws(ctx, "donations", step, 1) < pull * F(p.performative_propensity)
     )

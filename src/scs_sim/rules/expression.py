@@ -8,19 +8,28 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from scs_sim.rules import F, draws
-from scs_sim.scoring import ONLINE_SCALE, SCORE_MAX, SCORE_MIN
+from scs_sim.scoring import points_per_unit
 
 if TYPE_CHECKING:
     from scs_sim.context import Context
 
 ONLINE = 1  # column of the online weight in beliefs (DATA_SOURCES order)
-FEAR_WEIGHT = 2.0
-"""Perceived cost, in 100 score points, of having every contact sanctioned."""
 
 
-def post_penalty(record_memory: float) -> float:
-    """Score points (per 100) that one observed critical post costs at weight 1."""
-    return (SCORE_MAX - SCORE_MIN) * ONLINE_SCALE * (1.0 - record_memory) / 100.0
+def post_penalty(record_memory: float, online_scale: float, per_unit: float) -> float:
+    """Score points (per 100) that one observed critical post costs at a weight share of 1.
+
+    ``online_scale * (1 - record_memory)`` is the post's cut in the online component;
+    ``per_unit`` the score points per unit of the weighted components
+    (:func:`scs_sim.scoring.points_per_unit`).
+    """
+    return online_scale * (1.0 - record_memory) * per_unit / 100.0
+
+
+def believed_post_penalty(ctx: Context) -> float:
+    """This run's :func:`post_penalty` (0 before the scorecard is fitted)."""
+    p = ctx.params
+    return post_penalty(p.record_memory, p.online_scale, points_per_unit(ctx))
 
 
 def fear_weight(ctx: Context) -> float:
@@ -29,7 +38,7 @@ def fear_weight(ctx: Context) -> float:
     Under opaque ones any sanction nearby might be for speech, so fear deters posts
     in proportion to opacity.
     """
-    return FEAR_WEIGHT * min(1.0, ctx.params.opacity)
+    return ctx.params.fear_weight * min(1.0, ctx.params.opacity)
 
 
 _LN2_HI = 6.93147180369123816490e-01
@@ -63,7 +72,9 @@ def censoring_probability(x: np.ndarray) -> np.ndarray:
 def express(ctx: Context, step: int) -> None:
     """Who wants to post critically, who self-censors, and who is observed.
 
-    ``cost = believed_online * perceived_surveillance * post_penalty + fear_weight * fear``;
+    ``cost = believed_online_share * perceived_surveillance * post_penalty + fear_weight *
+    fear``, ``post_penalty = online_scale * (1 - record_memory) * points_per_sd / spread / 100``
+    (what one observed post costs, in 100 score points, at share 1);
     ``censor_probability = min(1, (1 - exp(-chill_sensitivity * risk_aversion * cost)) *
     rel.censor)``.
     A citizen wants a critical post if ``u0 < activity`` and ``u1 < dissent`` (posting
@@ -72,7 +83,8 @@ def express(ctx: Context, step: int) -> None:
     group 1, capped at 1; surveillance lane 0).
     """
     p, s, tr = ctx.params, ctx.population.state, ctx.population.traits
-    cost = s.beliefs[:, ONLINE] * s.perceived_surveillance * F(post_penalty(p.record_memory))
+    penalty = F(believed_post_penalty(ctx))
+    cost = s.beliefs[:, ONLINE] * s.perceived_surveillance * penalty
     cost = cost + F(fear_weight(ctx)) * s.fear
     exponent = (-F(p.chill_sensitivity) * tr.risk_aversion) * cost
     held_back = censoring_probability(exponent) * ctx.population.rel.censor

@@ -97,10 +97,13 @@ def impose(ctx: Context, step: int) -> None:
     """Run every enabled sanction path and combine them.
 
     ``restricted = OR of the paths' imposed bits``; ``justified = (OR of their
-    own-conduct bits) AND restricted``; both 0 when no path is enabled.
+    own-conduct bits) AND restricted``; both 0 when no path is enabled. No perks
+    without score thresholds in force.
     """
     s = ctx.population.state
     paths = [path for path in SANCTION_PATHS.values() if path.enabled(ctx.params)]
+    if not (ctx.params.scoring and ctx.params.threshold_sanctions):
+        s.perks.fill(False)
     s.restricted.fill(0)
     s.justified.fill(0)
     for path in paths:

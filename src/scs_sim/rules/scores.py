@@ -11,11 +11,8 @@ from scs_sim.rules import F, block_sums
 from scs_sim.rules.contacts import contact_mean
 from scs_sim.scenario import DATA_SOURCES
 from scs_sim.scoring import (
-    CAPACITY_SHARE,
-    DONATION_SCALE,
     MIN_SPREAD,
     NEUTRAL_SCORE,
-    ONLINE_SCALE,
     SCORE_MAX,
     SCORE_MIN,
     RecordedComponents,
@@ -29,13 +26,15 @@ if TYPE_CHECKING:
 def update_scores(ctx: Context, step: int) -> None:
     """Every citizen's score, and the score its own conduct alone would earn.
 
-    Components in [0, 1]: ``donations = min(1, 4 * donation_record)``,
-    ``online = max(0, 1 - 5 * online_record)``, ``ties = (mean contact score - 350) / 600``
-    and ``credit = credit_record * (0.4 + 0.6 * min(1, income / 2))``. The raw score is
-    their weighted mean (weights over the positive ones); ``score = clip(650 + 100 /
-    spread * (raw - mean), 350, 950)`` with (mean, spread) fitted on the raw scores when
-    scoring starts. The own-conduct score uses the true credit record and the
-    population's mean ties component (summed per block, as the kernels do). Without
+    Components in [0, 1]: ``donations = min(1, donation_scale * donation_record)``,
+    ``online = max(0, 1 - online_scale * online_record)``, ``ties = (mean contact score -
+    350) / 600`` and ``credit = max(0, 1 - (1 - credit_record) * (1 + capacity_share * (1 -
+    min(1, income / 2))))`` (a clean record is 1 at any income). The raw score is their
+    weighted mean (weights over the positive ones); ``score = clip(650 + points_per_sd /
+    spread * (raw - mean), 350, 950)`` with
+    (mean, spread) fitted on the raw scores when scoring starts. The own-conduct score
+    uses the true credit record and the population's mean ties component (summed per
+    block, as the kernels do). Without
     scoring every score is 650. Rules other than the four built-in ones take the
     general path of :func:`scs_sim.scoring.update_scores` (numpy already).
     """
@@ -46,13 +45,14 @@ def update_scores(ctx: Context, step: int) -> None:
         scoring.update_scores(ctx)
         return
     used = [name for name in DATA_SOURCES if weights[name] > 0]
-    fulfil = F(1.0 - CAPACITY_SHARE) + F(CAPACITY_SHARE) * np.minimum(F(1), tr.income / F(2))
     comp: dict[str, np.ndarray] = {
-        "donations": np.minimum(F(1), F(DONATION_SCALE) * s.donation_record),
-        "online": np.maximum(F(0), F(1) - F(ONLINE_SCALE) * s.online_record),
-        "credit": s.credit_record * fulfil,
+        "donations": np.minimum(F(1), F(p.donation_scale) * s.donation_record),
+        "online": np.maximum(F(0), F(1) - F(p.online_scale) * s.online_record),
+        "credit": scoring.credit_from_record(s.credit_record, tr.income, p.capacity_share),
     }
-    own = dict(comp, credit=s.true_credit_record * fulfil)
+    own = dict(
+        comp, credit=scoring.credit_from_record(s.true_credit_record, tr.income, p.capacity_share)
+    )
     ties = np.empty(0, F)
     if "ties" in used:
         mean = ctx.network.primed_mean(s.score, NEUTRAL_SCORE)
@@ -68,6 +68,6 @@ def update_scores(ctx: Context, step: int) -> None:
         own_raw += coef * own[name]
     if ctx.score_reference is None:
         ctx.score_reference = (float(raw.mean()), max(float(raw.std()), MIN_SPREAD))
-    s.score[:] = to_points(raw, ctx.score_reference)
-    ctx.own_score = to_points(own_raw, ctx.score_reference)
+    s.score[:] = to_points(raw, ctx.score_reference, p.points_per_sd)
+    ctx.own_score = to_points(own_raw, ctx.score_reference, p.points_per_sd)
     ctx.score_components = RecordedComponents(ctx, used, ties)

@@ -57,14 +57,29 @@ def repay(ctx: Context, step: int) -> None:
     s.record_age[~s.debt & ~s.false_record] = -1
 
 
+def mark_own_record(ctx: Context) -> None:
+    """Flag citizens whose own conduct put a bad entry on file the score may use.
+
+    A debt always counts (court and credit records); an observed critical post counts
+    only while the score uses online behaviour (scoring on, ``weight_online`` in force).
+    """
+    p, s = ctx.params, ctx.population.state
+    s.ever_bad_record |= s.debt
+    if p.scoring and p.weights()["online"] > 0:
+        s.ever_bad_record |= s.observed_critical
+
+
 def update_records(ctx: Context, step: int) -> None:
     """Fold this step's conduct into the scorer's records (exponential memory).
 
     ``record = record * record_memory + (1 - record_memory) * event`` for the donation
-    record (event: donated), the online record (observed critical post), the credit
+        record (event: donated), the online record (observed critical post), the credit
     record (no debt and no wrong record) and the true credit record (no debt).
+    ``ever_bad_record |= debt or (observed critical post, where the online weight is in
+    force)``: the citizen's own conduct on file.
     """
     s = ctx.population.state
+    mark_own_record(ctx)
     keep = F(ctx.params.record_memory)
     fresh = F(1) - keep
     for record, event in (

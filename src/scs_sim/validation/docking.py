@@ -31,6 +31,8 @@ from scipy import integrate
 from scipy.stats import beta
 
 from scs_sim.rules.expression import post_penalty
+from scs_sim.scenario import Scenario
+from scs_sim.scoring import MIN_SPREAD
 from scs_sim.validation.runs import Arm
 
 REDUCTION: tuple[tuple[str, object], ...] = (
@@ -44,6 +46,8 @@ REDUCTION: tuple[tuple[str, object], ...] = (
     ("weight_credit", 0.0),
     ("opacity", 0.0),
     ("learning_rate", 0.0),
+    ("fear_rate", 0.0),
+    ("points_per_sd", 30.0),
     ("threshold_sanctions", False),
     ("blacklist", False),
     ("violation_rate", 0.0),
@@ -73,7 +77,9 @@ class DockingPoint:
     @property
     def expected_sanction(self) -> float:
         """Probability of being observed times the score cost of an observed post (100 pts)."""
-        return self.surveillance * post_penalty(self.record_memory)
+        online_scale = Scenario.model_fields["online_scale"].default
+        per_unit = dict(REDUCTION)["points_per_sd"] / MIN_SPREAD  # every launch score alike
+        return self.surveillance * post_penalty(self.record_memory, online_scale, per_unit)
 
     def arm(self) -> Arm:
         """The reduced scenario at this point."""

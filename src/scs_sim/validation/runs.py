@@ -53,7 +53,8 @@ def summarise(job: Job) -> dict[str, float]:
     """Run a job; return each metric's mean over the last TAIL steps (counters: final value).
 
     Also returns ``income_gap``: the sanctioned share of the bottom income fifth minus
-    that of the top fifth, averaged like the rates.
+    that of the top fifth, averaged like the rates, and ``income_gap_launch``: the same gap
+    at step 1, before any feedback could act (see :func:`income_gradient_parts`).
     """
     model = SocialCreditModel(job.scenario, rng=job.seed, agent_views=False)
     model.run(job.steps)
@@ -65,7 +66,27 @@ def summarise(job: Job) -> dict[str, float]:
         if name != "step"
     }
     out["income_gap"] = out["sanctioned_share_bottom_income"] - out["sanctioned_share_top_income"]
+    out["income_gap_launch"] = income_gradient_parts(series)[0]
     return out
+
+
+def income_gradient_parts(series: Any) -> tuple[float, float]:
+    """The income gradient of sanctions split into an imposed and an emergent part.
+
+    Imposed: the gap (bottom income fifth's sanctioned share minus the top fifth's) at
+    step 1, when the scorecard and the sanction paths have acted but no sanction has yet
+    cost anyone income: whatever gap exists then is built into the score. Emergent: the
+    growth of the gap from step 1 to the mean of the last TAIL steps (strain, debts,
+    listings and ties feeding back).
+
+    Args:
+        series: A run's per-step metrics (``SocialCreditModel.series()``).
+    """
+    gap = series["sanctioned_share_bottom_income"] - series["sanctioned_share_top_income"]
+    steps = list(series["step"])
+    launch = float(gap.iloc[steps.index(1)]) if 1 in steps else float(gap.iloc[0])
+    tail = float(gap.iloc[-min(TAIL, len(gap)) :].mean())
+    return launch, tail - launch
 
 
 def open_pool(workers: int) -> Executor | None:

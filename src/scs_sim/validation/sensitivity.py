@@ -25,7 +25,7 @@ from scs_sim.validation.runs import Arm
 PARAMETERS: dict[str, tuple[float, float]] = {
     "surveillance": (0.05, 0.9),
     "opacity": (0.0, 2.0),
-    "chill_sensitivity": (1.0, 8.0),
+    "chill_sensitivity": (0.3, 2.4),
     "weight_ties": (0.0, 0.4),
     "performative_propensity": (0.1, 0.5),
     "tie_cut_propensity": (0.1, 0.9),
@@ -33,6 +33,19 @@ PARAMETERS: dict[str, tuple[float, float]] = {
     "strain_sensitivity": (0.0, 10.0),
     "record_error_rate": (0.0, 0.0003),
     "learning_rate": (0.01, 0.2),
+    "fear_rate": (0.01, 0.2),
+    "fear_weight": (0.0, 13.0),
+    "full_benefit": (60.0, 240.0),
+    "full_belief": (0.1, 0.6),
+    "background_learning": (0.0, 0.5),
+    "capacity_share": (0.0, 0.8),
+    "donation_scale": (2.0, 8.0),
+    "online_scale": (2.5, 10.0),
+    "points_per_sd": (60.0, 150.0),
+    "strain_memory": (0.5, 0.95),
+    "stake_range": (30.0, 300.0),
+    "perk_relief": (0.0, 0.2),
+    "listing_stigma": (0.0, 0.6),
 }
 """Screened parameters and their ranges (the plausible span of each assumption)."""
 
