@@ -255,3 +255,16 @@ def test_each_support_parameter_moves_support(key: str, low: float, high: float)
         for value in (low, high)
     ]
     assert frames[0].support_share.iloc[-1] < frames[1].support_share.iloc[-1] - 0.02
+
+
+def test_driven_factors_leave_plugin_multipliers_alone():
+    # A plug-in's rel.censor survives the climate factor, which acts only during expression.
+    model = SocialCreditModel(
+        "full-scs", rng=822, n_citizens=500, backend="numpy", agent_views=False,
+        climate_sensitivity=2.0,
+    )  # fmt: skip
+    model.population.rel.censor[:10] = 3.0
+    kept = model.population.rel.censor.copy()
+    model.run(5)
+    assert np.array_equal(model.population.rel.censor, kept)
+    assert "censor" in model.population.drive

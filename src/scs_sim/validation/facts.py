@@ -49,10 +49,16 @@ APPEALS = society("appeals", appeals=True)
 APPEALS_PUBLISHED = society("appeals + published weights", appeals=True, opacity=0.0)
 NO_TIES = society("weight_ties 0", weight_ties=0.0)
 NO_FEEDBACK = society(
-    "no sanction costs", cost_travel=0.0, cost_visa=0.0, cost_rental=0.0, strain_sensitivity=0.0
+    "no sanction costs, deterrence 0",
+    cost_travel=0.0,
+    cost_visa=0.0,
+    cost_rental=0.0,
+    strain_sensitivity=0.0,
+    deterrence=0.0,
 )
 NO_CAPACITY = society("capacity_share 0", capacity_share=0.0)
 NO_SANCTIONS = society("no sanctions", threshold_sanctions=False, blacklist=False)
+UNDETERRED_SOCIETY = society("scored society, deterrence 0", deterrence=0.0)
 FULL_SCS = Arm("full-scs", "full-scs")
 DATA_PROTECTION = Arm("data-protection", "data-protection")
 BLACKLIST = Arm("blacklist", "blacklist")
@@ -143,7 +149,9 @@ NOTES: dict[str, str] = {
     "the gap's growth from then on is emergent. The fulfilment-capacity term "
     "(`capacity_share`) only weighs bad records (a clean record scores the same at any "
     "income), so it imposes no gap at launch; violation proneness (higher at low income) "
-    "and slower repayment do the rest.",
+    "and slower repayment do the rest. Sanction costs also deter (the expected sanction is "
+    "their cost), which lowers violations and pulls the other way, so the strain feedback "
+    "is compared with deterrence 0 in both arms as well (context).",
     "data_protection": "Mechanism: only credit history may feed the score (posts, contacts and "
     "donations may not) and the permitted sources are public, so posting carries no score risk. "
     "A clean record scores the same at any income, so nobody with a clean record of their own "
@@ -217,6 +225,7 @@ COMPARISONS: tuple[Comparison, ...] = (
         control_metric="income_gap_launch",
     ),
     Comparison("income", "income_gap", BASE, NO_CAPACITY, "lower", primary=False),
+    Comparison("income", "income_gap", NO_FEEDBACK, UNDETERRED_SOCIETY, "higher", primary=False),
     Comparison("data_protection", "self_censorship_rate", FULL_SCS, DATA_PROTECTION, "lower"),
     Comparison("data_protection", "ties_cut", FULL_SCS, DATA_PROTECTION, "lower", primary=False),
     Comparison(
