@@ -155,7 +155,9 @@ def test_default_run_compares_full_scs_with_its_matched_no_score_control(
     printed = captured.out
     for word in ("metric", "meaning", "full-scs", "(scenario)", "(control)", "difference"):
         assert word in printed
-    assert "650" not in printed
+    # The control has no score: its mean_score cell is "-", not the neutral 650.
+    row = next(line for line in printed.splitlines() if line.strip().startswith("mean_score"))
+    assert row.split()[2] == "-", row
     assert (out / "comparison.png").read_bytes()[:4] == b"\x89PNG"
 
 
