@@ -50,7 +50,6 @@ SCORED_SOCIETY_CASES: list[tuple[str, Any, str, float]] = [
     ("stake_range", 30.0, "performative_donation_rate", -1),
     ("flight_demand", 0.06, "flights_blocked", +1),
     ("rail_demand", 0.02, "rail_blocked", +1),
-    ("cost_travel", 0.6, "debtor_share", +1),
     ("rewiring", 0.5, "score_assortativity", -1),
 ]
 
@@ -62,6 +61,22 @@ def test_parameter_moves_its_outcome(name, value, metric, sign):
     moved, d_z = effect(diff, sign)
     assert moved >= len(SEEDS) - 1, (name, diff)
     assert d_z >= 0.8, (name, d_z, diff)
+
+
+def test_sanction_cost_strains_without_deterrence_and_deters_with_it():
+    """A dearer travel ban has two opposite effects on debts, and which wins is a parameter.
+
+    Its strain on income makes restricted debtors default more (seen with deterrence 0);
+    with the scored society's deterrence the dearer ban is also a bigger expected
+    sanction, more debtors repay before it bites, and the share of debtors falls.
+    """
+    undeterred = society("deterrence 0", deterrence=0.0)
+    dearer = society("deterrence 0, dear travel", deterrence=0.0, cost_travel=1.0)
+    moved, d_z = effect(paired(undeterred, dearer, "debtor_share"), +1)
+    assert moved >= len(SEEDS) - 1 and d_z >= 0.8, ("strain", d_z)
+    base = society("scored society")
+    moved, d_z = effect(paired(base, society("dear travel", cost_travel=0.6), "debtor_share"), -1)
+    assert moved >= len(SEEDS) - 1 and d_z >= 0.8, ("deterrence", d_z)
 
 
 def test_capacity_share_weighs_bad_records():

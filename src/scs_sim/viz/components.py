@@ -683,7 +683,7 @@ def Inspector(
 
 def _score_rule_markup(session: DashboardSession, facts: dict) -> str:
     """The score rule in words and numbers, with this citizen's values."""
-    from scs_sim.scoring import NEUTRAL_SCORE, POINTS_PER_SD, SCORE_MAX, SCORE_MIN
+    from scs_sim.scoring import NEUTRAL_SCORE, SCORE_MAX, SCORE_MIN
 
     if facts["score"] is None:
         return "<b>Score rule</b>: no score runs in this scenario."
@@ -694,7 +694,7 @@ def _score_rule_markup(session: DashboardSession, facts: dict) -> str:
     ref = f" (here m = {reference[0]:.3f}, s = {reference[1]:.3f})" if reference else ""
     return (
         "<b>Score rule</b> (hidden from citizens): score = "
-        f"{NEUTRAL_SCORE:.0f} + {POINTS_PER_SD:.0f} × (Σ w·c − m) / s, kept within "
+        f"{NEUTRAL_SCORE:.0f} + {session.params.points_per_sd:.0f} × (Σ w·c − m) / s, kept within "
         f"{SCORE_MIN:.0f}-{SCORE_MAX:.0f}; w = the true weights (shares of the score), "
         "c = the citizen's components (0-1), m and s = mean and spread of Σ w·c when the "
         f"score was launched{ref}. For this citizen Σ w·c = {mix:.3f}, score "
