@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from scs_sim import metrics, scoring
-from scs_sim.kernels import beliefs, donations, expression, ties, violations
+from scs_sim.kernels import beliefs, donations, expression, support, ties, violations
 from scs_sim.kernels.consequences import bear_costs
 from scs_sim.kernels.sanctions import hear_appeals, impose
 from scs_sim.rules import attribution as attribution_rules
@@ -218,7 +218,7 @@ STEP_ORDER: tuple[Mechanism, ...] = (
         writes=("fear", "beliefs", "perceived_surveillance"),
     ),
     Mechanism(
-        "support", support_rules.judge, None,
+        "support", support_rules.judge, support.judge,
         reads=("restricted", "justified", "perks", "debt", "ties", "support"),
         writes=("support",),
     ),

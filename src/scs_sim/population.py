@@ -125,6 +125,9 @@ class Population:
     (``"violation"``: deterrence, ``"censor"``: opinion climate). They multiply the
     ``rel`` array only while the mechanism reading it runs (``mechanisms.driven``),
     so plug-ins' multipliers are never overwritten; absent means 1."""
+    derived: dict[tuple, np.ndarray] = field(default_factory=dict, repr=False)
+    """Per-citizen values that depend only on the seed and a parameter, computed once
+    and kept by ``(name, parameter value)`` (e.g. support's predisposition)."""
 
     @property
     def n(self) -> int:

@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from scs_sim.population import RENTAL, TRAVEL, VISA
-from scs_sim.rules import F, draws
+from scs_sim.rules import F
+from scs_sim.streams import counter_uniforms
 
 if TYPE_CHECKING:
     from scs_sim.context import Context
@@ -74,9 +75,12 @@ def repay_under_threat(ctx: Context, step: int) -> None:
     p, s, tr = ctx.params, ctx.population.state, ctx.population.traits
     if p.deterrence == 0:
         return
-    pay = F(p.repayment_rate) * np.minimum(tr.income, F(2)) / (F(1) + s.strain)
-    pay = np.minimum(F(1), pay * F(p.deterrence) * tr.risk_aversion * s.expected_sanction)
-    paid = s.debt & ~s.listed & (draws(ctx, "deterrence", step) < pay)
+    who = np.flatnonzero(s.debt & ~s.listed)  # only they can repay: draws by citizen index
+    pay = F(p.repayment_rate) * np.minimum(tr.income[who], F(2)) / (F(1) + s.strain[who])
+    pay = np.minimum(F(1), pay * F(p.deterrence) * tr.risk_aversion[who] * s.expected_sanction[who])
+    u = counter_uniforms(ctx.streams.key("deterrence", step), who)
+    paid = who[u < pay]
     s.debt[paid] = False
-    ctx.counters["repayments"] += int(paid.sum())
-    s.record_age[~s.debt & ~s.false_record] = -1
+    ctx.counters["repayments"] += len(paid)
+    # repay() left every clean record at age -1; only the newly clean change.
+    s.record_age[paid[~s.false_record[paid]]] = -1

@@ -40,7 +40,9 @@ def stakes(ctx: Context) -> np.ndarray:
     if not (p.scoring and p.threshold_sanctions):
         return np.zeros(ctx.population.n, F)
     limits = [*p.thresholds().values(), p.perk_threshold]
-    distance = np.min(np.abs(score[:, None] - np.array(limits, F)[None, :]), axis=1)
+    distance = np.abs(score - F(limits[0]))
+    for limit in limits[1:]:  # one pass per threshold: a short axis reduces slowly
+        np.minimum(distance, np.abs(score - F(limit)), out=distance)
     return np.exp(-distance / F(p.stake_range)).astype(F)
 
 

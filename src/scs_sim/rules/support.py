@@ -1,4 +1,4 @@
-"""Public support for the system, in numpy (a numpy-only mechanism: no kernel).
+"""Public support for the system, in numpy (kernel: scs_sim.kernels.support).
 
 Each citizen holds a latent attitude (a logit-like scale with unit spread); it
 supports the system when the attitude is above 0. At the start the attitudes are
@@ -38,6 +38,15 @@ def predisposition(params: Scenario, streams: RandomStreams, n: int) -> np.ndarr
     return (ndtri(params.initial_support) + ndtri(u)).astype(F)
 
 
+def cached_predisposition(ctx: Context) -> np.ndarray:
+    """:func:`predisposition` for this model, computed once per ``initial_support``."""
+    key = ("support_predisposition", ctx.params.initial_support)
+    derived = ctx.population.derived
+    if key not in derived:
+        derived[key] = predisposition(ctx.params, ctx.streams, ctx.population.n)
+    return derived[key]
+
+
 def judge(ctx: Context, step: int) -> None:
     """Move each citizen's support toward what it saw this step.
 
@@ -61,7 +70,7 @@ def judge(ctx: Context, step: int) -> None:
     transparency = F(1.0 - min(1.0, p.opacity))
     benefit = s.perks.astype(F) - F(p.support_order) * contacts_in_debt
     injustice = sanctioned + unjust + contacts_sanctioned + transparency * contacts_unjust
-    target = predisposition(p, ctx.streams, pop.n) + F(p.support_benefit) * benefit
+    target = cached_predisposition(ctx) + F(p.support_benefit) * benefit
     target = target - F(p.support_injustice) * injustice
     s.support[:] += F(p.learning_rate) * (target - s.support)
 

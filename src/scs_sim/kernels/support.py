@@ -1,0 +1,93 @@
+"""Public support for the system: the compiled version of :func:`scs_sim.rules.support.judge`.
+
+One walk over every citizen's contact list counts, per citizen, the active contacts
+under restriction, unjustly restricted, and in debt. The three flags are packed into
+one byte per citizen first, so the walk gathers one byte per tie. Counts are exact,
+so the means (float64 division, then float32), and everything after them in float32
+in the rule's order, are the rule's bits.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+from numba import njit, prange
+
+from scs_sim.kernels.parallel import block_bounds, block_count, citizen_kernel
+from scs_sim.rules.support import cached_predisposition
+
+if TYPE_CHECKING:
+    from scs_sim.context import Context
+
+SANCTIONED, UNJUST, IN_DEBT = 1, 2, 4
+
+
+def judge(model: Context, step: int) -> None:
+    """Move each citizen's support toward what it saw this step (see the rule)."""
+    p, s = model.params, model.population.state
+    flags = (s.restricted != 0).astype(np.uint8) * np.uint8(SANCTIONED)
+    flags |= ((s.restricted & ~s.justified) != 0).astype(np.uint8) * np.uint8(UNJUST)
+    flags |= s.debt.view(np.uint8) * np.uint8(IN_DEBT)
+    adj = model.network.adjacency
+    _judge(
+        flags=flags,
+        indptr=adj.indptr,
+        indices=adj.indices,
+        active=adj.data,
+        degree=model.network.degree,
+        perks=s.perks,
+        predisposition=cached_predisposition(model),
+        order=np.float32(p.support_order),
+        transparency=np.float32(1.0 - min(1.0, p.opacity)),
+        benefit_weight=np.float32(p.support_benefit),
+        injustice_weight=np.float32(p.support_injustice),
+        rate=np.float32(p.learning_rate),
+        support=s.support,
+    )
+
+
+@citizen_kernel("flags")
+def _judge(
+    flags, indptr, indices, active, degree, perks, predisposition, order, transparency,
+    benefit_weight, injustice_weight, rate, support,
+):  # fmt: skip
+    n = len(flags)
+    for b in prange(block_count(n)):
+        first, end = block_bounds(b, n)
+        # A function of its own per block: loaded from numba's cache, a parallel loop's
+        # own inner loops lose their vector code (numba issue 8085).
+        _judge_block(
+            first, end, flags, indptr, indices, active, degree, perks, predisposition, order,
+            transparency, benefit_weight, injustice_weight, rate, support,
+        )  # fmt: skip
+
+
+@njit(cache=True)
+def _judge_block(
+    first, end, flags, indptr, indices, active, degree, perks, predisposition, order,
+    transparency, benefit_weight, injustice_weight, rate, support,
+) -> None:  # fmt: skip
+    zero = np.float32(0.0)
+    for i in range(first, end):
+        contacts_sanctioned = contacts_unjust = contacts_in_debt = zero
+        if degree[i] > 0:
+            sanctioned = unjust = in_debt = 0  # integer counts, no branch
+            for k in range(indptr[i], indptr[i + 1]):
+                f = flags[indices[k]] * active[k]
+                sanctioned += f & SANCTIONED
+                unjust += (f & UNJUST) >> 1
+                in_debt += (f & IN_DEBT) >> 2
+            d = np.float64(degree[i])
+            contacts_sanctioned = np.float32(sanctioned / d)
+            contacts_unjust = np.float32(unjust / d)
+            contacts_in_debt = np.float32(in_debt / d)
+        own = flags[i]
+        own_sanctioned = np.float32(own & SANCTIONED)
+        own_unjust = np.float32((own & UNJUST) >> 1)
+        benefit = np.float32(perks[i]) - order * contacts_in_debt
+        injustice = own_sanctioned + own_unjust + contacts_sanctioned
+        injustice = injustice + transparency * contacts_unjust
+        target = predisposition[i] + benefit_weight * benefit
+        target = target - injustice_weight * injustice
+        support[i] += rate * (target - support[i])
