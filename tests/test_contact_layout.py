@@ -277,6 +277,33 @@ def test_flag_counts_refuse_when_a_count_could_outgrow_its_field(monkeypatch):
     assert np.all(packed == -1)
 
 
+@pytest.mark.parametrize("network", ["small_world", "scale_free"])
+@pytest.mark.parametrize("field", [None, 3])
+def test_support_kernel_with_and_without_a_layout_is_the_rule(
+    monkeypatch, network: str, field: int | None
+):
+    # The support kernel counts contacts through the layout on a small world, and walks the
+    # contact lists on a scale-free network or when counts could overflow (field 3 bits).
+    if field is not None:
+        monkeypatch.setattr(contact_layout, "FLAG_FIELD", field)
+    model = SocialCreditModel(
+        "full-scs", rng=2, n_citizens=3000, network=network, backend="numba",
+        agent_views=False, tie_review_rate=0.3,
+    )  # fmt: skip
+    model.run(5)
+    assert (model.network.layout() is not None) == (network == "small_world")
+    state = model.population.state
+    assert state.restricted.any() and state.debt.any() and model.counters["ties_cut"] > 0
+    support = model.mechanism("support")
+    before = state.support.copy()
+    support.run(model, model.steps, "numba")
+    by_kernel = state.support.copy()
+    state.support[:] = before
+    support.run(model, model.steps, "numpy")
+    np.testing.assert_array_equal(by_kernel, state.support)
+    assert not np.array_equal(by_kernel, before)
+
+
 @pytest.mark.parametrize("threads", [1, 2])
 def test_flag_counts_on_threads_are_the_serial_counts(monkeypatch, threads: int):
     monkeypatch.setattr(parallel, "PARALLEL_MIN", 1_000)
