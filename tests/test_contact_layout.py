@@ -8,8 +8,9 @@ import pytest
 
 from scs_sim import SocialCreditModel
 from scs_sim.kernels import contact_layout, parallel
-from scs_sim.kernels.contact_layout import NEAR, ContactLayout, _merge, _seek
+from scs_sim.kernels.contact_layout import FLAG_BITS, NEAR, ContactLayout, _merge, _seek, flag_count
 from scs_sim.network import GENERATORS, SocialNetwork
+from scs_sim.rules.contacts import contact_sum
 from scs_sim.scenario import Scenario
 
 
@@ -218,3 +219,103 @@ def test_ties_already_cut_are_passed_over():
     for got, want in zip(net.layout().pending, before[1:], strict=True):
         np.testing.assert_array_equal(got, want)
     assert_same_pass(net, *random_state(n, gen))
+
+
+def layout_flag_counts(net: SocialNetwork, flags: np.ndarray) -> np.ndarray:
+    """Each citizen's counts of active contacts with flag bits 0, 1, 2, from the layout."""
+    packed = np.full(net.n, -1, dtype=np.int64)
+    assert net.layout().count_flags(flags, packed)
+    counts = np.empty((FLAG_BITS, net.n), dtype=np.int64)
+    for bit in range(FLAG_BITS):
+        counts[bit] = [flag_count(packed, i, bit) for i in range(net.n)]
+    return counts
+
+
+def csr_flag_counts(net: SocialNetwork, flags: np.ndarray) -> np.ndarray:
+    """The same counts from a walk over the contact lists (the numpy rules' sums)."""
+    sums = [contact_sum(net, (flags >> bit) & 1) for bit in range(FLAG_BITS)]
+    return np.stack(sums).astype(np.int64)
+
+
+def random_flags(n: int, gen: np.random.Generator) -> np.ndarray:
+    # Bits above the third are not counted: some are set, to show they are ignored.
+    return gen.integers(0, 16, n).astype(np.uint8) * (gen.random(n) < 0.6)
+
+
+@pytest.mark.parametrize("n", [22, 23, 40, 3000])  # 22: the smallest with a layout here
+def test_flag_counts_match_the_contact_lists(n: int):
+    gen = np.random.default_rng(n + 1)
+    net = small_world(n, rewiring=0.1)
+    flags = random_flags(n, gen)
+    np.testing.assert_array_equal(layout_flag_counts(net, flags), csr_flag_counts(net, flags))
+
+
+def test_flag_counts_still_match_after_ties_are_cut_and_rewired(monkeypatch):
+    monkeypatch.setattr(contact_layout, "PENDING_MIN", 50)
+    gen = np.random.default_rng(6)
+    n = 4000
+    net = small_world(n)
+    pending = []
+    for _ in range(6):
+        retie_at_random(net, gen, 300)
+        pending.append(len(net.layout().pending[0]))
+        flags = random_flags(n, gen)
+        np.testing.assert_array_equal(layout_flag_counts(net, flags), csr_flag_counts(net, flags))
+    assert max(pending) > 0  # some ties were counted from the pending list
+    # Every flag on every contact: each count is the citizen's active degree.
+    everything = np.full(n, 7, dtype=np.uint8)
+    counts = layout_flag_counts(net, everything)
+    for bit in range(FLAG_BITS):
+        np.testing.assert_array_equal(counts[bit], net.degree.astype(np.int64))
+
+
+def test_flag_counts_refuse_when_a_count_could_outgrow_its_field(monkeypatch):
+    net = small_world(100)
+    packed = np.full(100, -1, dtype=np.int64)
+    monkeypatch.setattr(contact_layout, "FLAG_FIELD", 3)  # most_slots is 10 here
+    assert not net.layout().count_flags(np.ones(100, dtype=np.uint8), packed)
+    assert np.all(packed == -1)
+
+
+@pytest.mark.parametrize("network", ["small_world", "scale_free"])
+@pytest.mark.parametrize("field", [None, 3])
+def test_support_kernel_with_and_without_a_layout_is_the_rule(
+    monkeypatch, network: str, field: int | None
+):
+    # The support kernel counts contacts through the layout on a small world, and walks the
+    # contact lists on a scale-free network or when counts could overflow (field 3 bits).
+    if field is not None:
+        monkeypatch.setattr(contact_layout, "FLAG_FIELD", field)
+    model = SocialCreditModel(
+        "full-scs", rng=2, n_citizens=3000, network=network, backend="numba",
+        agent_views=False, tie_review_rate=0.3,
+    )  # fmt: skip
+    model.run(5)
+    assert (model.network.layout() is not None) == (network == "small_world")
+    state = model.population.state
+    assert state.restricted.any() and state.debt.any() and model.counters["ties_cut"] > 0
+    support = model.mechanism("support")
+    before = state.support.copy()
+    support.run(model, model.steps, "numba")
+    by_kernel = state.support.copy()
+    state.support[:] = before
+    support.run(model, model.steps, "numpy")
+    np.testing.assert_array_equal(by_kernel, state.support)
+    assert not np.array_equal(by_kernel, before)
+
+
+@pytest.mark.parametrize("threads", [1, 2])
+def test_flag_counts_on_threads_are_the_serial_counts(monkeypatch, threads: int):
+    monkeypatch.setattr(parallel, "PARALLEL_MIN", 1_000)
+    gen = np.random.default_rng(12)
+    n = 40_000  # several blocks of citizens
+    net = small_world(n)
+    retie_at_random(net, gen, 2_000)
+    flags = random_flags(n, gen)
+    before = numba.get_num_threads()
+    numba.set_num_threads(min(threads, numba.config.NUMBA_NUM_THREADS))
+    try:
+        counts = layout_flag_counts(net, flags)
+    finally:
+        numba.set_num_threads(before)
+    np.testing.assert_array_equal(counts, csr_flag_counts(net, flags))

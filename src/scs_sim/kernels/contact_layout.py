@@ -12,7 +12,8 @@ every tie. This layout is derived from it, kept up to date as ties are cut or
 rewired (:meth:`ContactLayout.update`), and gives exactly the sums a walk over
 the contact lists gives: scores are float32 numbers of at most 2^10, so their
 float64 sums (and those of their squared distances from 650) are exact in any
-order for lists of up to about 90 contacts.
+order for lists of up to about 90 contacts. Its counts of contacts with given flag
+bits (:meth:`ContactLayout.count_flags`) are integers, exact in any order.
 
 Its speed-up over the CSR walk and its memory are measured in docs/scale.md.
 """
@@ -31,7 +32,16 @@ from scs_sim.kernels.parallel import (
 )
 from scs_sim.kernels.prefetch import PREFETCH_DISTANCE, prefetch
 
-__all__ = ["CENTRE", "NEAR", "ContactLayout", "add_tie_moments", "contact_terms"]
+__all__ = [
+    "CENTRE",
+    "FLAG_BITS",
+    "FLAG_FIELD",
+    "NEAR",
+    "ContactLayout",
+    "add_tie_moments",
+    "contact_terms",
+    "flag_count",
+]
 
 NEAR = 5
 """Ring neighbours a side whose ties are kept as bits (10 bits a citizen)."""
@@ -48,6 +58,15 @@ FAR_HEADROOM = 0.5
 MIN_NEAR_SHARE = 0.5
 """The layout is used only when at least this share of active ties are near ties."""
 
+FLAG_BITS = 3
+"""Flag bits per citizen that :meth:`ContactLayout.count_flags` counts."""
+
+FLAG_FIELD = 21
+"""Bits per count in a packed flag count: three counts share one int64."""
+
+NEAR_FIELD = 4
+"""Bits per count while summing the near ties (at most 2 * NEAR = 10 a count)."""
+
 
 class ContactLayout:
     """Each citizen's active ties as near bits plus a list of far contacts.
@@ -56,8 +75,12 @@ class ContactLayout:
     :meth:`update`; run the contact pass with :meth:`contact_pass`.
     """
 
-    def __init__(self, n: int, mask: np.ndarray, near_slot: np.ndarray, far: tuple) -> None:
+    def __init__(
+        self, n: int, mask: np.ndarray, near_slot: np.ndarray, far: tuple, most_slots: int = 0
+    ) -> None:
         self.n = n
+        self.most_slots = most_slots
+        """Most tie slots any citizen has: a bound on its active ties (rows never grow)."""
         self.mask = mask
         """Bit b of citizen i: an active, never re-pointed tie to ``i - NEAR + b`` (b < NEAR)
         or ``i - NEAR + b + 1`` (b >= NEAR)."""
@@ -95,7 +118,8 @@ class ContactLayout:
         capacity = _with_room(far_count + PENDING_MIN)
         far = tuple(_written(capacity, t)[:far_count] for t in types)
         _list_far(indptr, indices, data, near_slot, *far)
-        layout = cls(n, mask, near_slot, far)
+        most_slots = int(np.diff(indptr).max()) if n else 0
+        layout = cls(n, mask, near_slot, far, most_slots)
         layout._spare["far"] = tuple(_written(capacity, t) for t in types)
         return layout
 
@@ -182,6 +206,31 @@ class ContactLayout:
             pending_owner=self.pending[2], pending_start=self._sub_block_starts("pending"),
             degree=degree, default=default, share=share, mean=mean, moments=moments,
         )  # fmt: skip
+
+    def count_flags(self, flags: np.ndarray, counts: np.ndarray) -> bool:
+        """Count, for each citizen, its active contacts having each of three flag bits.
+
+        The counts are exact and the same as a walk over the contact lists gives;
+        read them with :func:`flag_count`.
+
+        Args:
+            flags: One byte a citizen; bits 0, 1 and 2 are counted (higher bits ignored).
+            counts: Out (int64, one a citizen): the count for bit b in bits
+                ``FLAG_FIELD * b`` on.
+
+        Returns:
+            ``False``, leaving ``counts`` as it was, if a citizen has so many tie slots
+            that a count could outgrow its field.
+        """
+        if self.most_slots >= 2**FLAG_FIELD:
+            return False
+        _count_flags(
+            mask=self.mask, flags=flags, far_target=self.far[1], far_owner=self.far[2],
+            far_start=self._sub_block_starts("far"), pending_target=self.pending[1],
+            pending_owner=self.pending[2], pending_start=self._sub_block_starts("pending"),
+            counts=counts,
+        )  # fmt: skip
+        return True
 
     def _sub_block_starts(self, name: str) -> np.ndarray:
         starts = self._starts.get(name)
@@ -532,3 +581,100 @@ def _divide(degree, count, total, share, mean, default) -> None:
         average = np.float32(total[r] / contacts)
         share[r] = np.float32(0) if alone else fraction
         mean[r] = default if alone else average
+
+
+@njit(cache=True, inline="always")
+def flag_count(counts, i, bit):
+    """Citizen ``i``'s count of active contacts with flag ``bit`` (0, 1 or 2).
+
+    Args:
+        counts: Packed counts, as :meth:`ContactLayout.count_flags` fills them.
+        i: The citizen.
+        bit: The flag bit.
+    """
+    return (counts[i] >> (FLAG_FIELD * bit)) & ((1 << FLAG_FIELD) - 1)
+
+
+@njit(cache=True, inline="always")
+def _widened(flag):
+    # One contact's flag bits 0, 1, 2 as 1s in the three fields of a packed count.
+    f = np.int64(flag)
+    return (f & 1) | ((f & 2) << (FLAG_FIELD - 1)) | ((f & 4) << (2 * FLAG_FIELD - 2))
+
+
+@citizen_kernel("counts")
+def _count_flags(
+    mask, flags, far_target, far_owner, far_start, pending_target, pending_owner, pending_start,
+    counts,
+) -> None:  # fmt: skip
+    # The contact pass's order of work (near windows, then the sub-block's far and pending
+    # ties while its counts are in cache), with integer counts: exact in any order.
+    n = len(counts)
+    for b in prange(block_count(n)):
+        first, last = block_bounds(b, n)
+        for base in range(first, last, SUB):
+            end = min(last, base + SUB)
+            lo, hi = max(base, NEAR), min(end, n - NEAR)
+            if lo < hi:
+                _near_flags(mask, flags, lo, hi, counts)
+            else:
+                lo = hi = end
+            # Citizens at the ring's ends have no near ties (theirs would wrap around).
+            for i in range(base, lo):
+                counts[i] = 0
+            for i in range(hi, end):
+                counts[i] = 0
+            s = base // SUB
+            _far_flags(far_target, far_owner, far_start[s], far_start[s + 1], flags, counts)
+            _far_flags(
+                pending_target, pending_owner, pending_start[s], pending_start[s + 1], flags,
+                counts,
+            )  # fmt: skip
+
+
+@njit(cache=True, inline="always")
+def _near_flag(bits, b, flags, x):
+    # One ring neighbour's flags in the narrow near fields, or 0 without the tie (no
+    # branch, so the loop over citizens vectorises).
+    f = np.int32(flags[x])
+    narrow = (f & 1) | ((f & 2) << (NEAR_FIELD - 1)) | ((f & 4) << (2 * NEAR_FIELD - 2))
+    return narrow & -((bits >> b) & 1)
+
+
+@njit(cache=True)
+def _near_flags(mask, flags, lo, hi, counts):
+    # Citizens lo..hi-1 with every neighbour inside the ring's ends, summed in 32-bit
+    # lanes with NEAR_FIELD bits a count, then widened to FLAG_FIELD bits.
+    bits_of = mask[lo:hi]
+    f0, f1, f2, f3, f4 = (flags[lo - 5 : hi - 5], flags[lo - 4 : hi - 4], flags[lo - 3 : hi - 3],
+                          flags[lo - 2 : hi - 2], flags[lo - 1 : hi - 1])  # fmt: skip
+    f5, f6, f7, f8, f9 = (flags[lo + 1 : hi + 1], flags[lo + 2 : hi + 2], flags[lo + 3 : hi + 3],
+                          flags[lo + 4 : hi + 4], flags[lo + 5 : hi + 5])  # fmt: skip
+    out = counts[lo:hi]
+    field = (1 << NEAR_FIELD) - 1
+    for x in range(hi - lo):
+        bits = np.int32(bits_of[x])
+        s = (
+            _near_flag(bits, 0, f0, x) + _near_flag(bits, 1, f1, x) + _near_flag(bits, 2, f2, x)
+            + _near_flag(bits, 3, f3, x) + _near_flag(bits, 4, f4, x)
+            + _near_flag(bits, 5, f5, x) + _near_flag(bits, 6, f6, x)
+            + _near_flag(bits, 7, f7, x) + _near_flag(bits, 8, f8, x)
+            + _near_flag(bits, 9, f9, x)
+        )  # fmt: skip
+        wide = np.int64(s)
+        out[x] = (
+            (wide & field)
+            | (((wide >> NEAR_FIELD) & field) << FLAG_FIELD)
+            | (((wide >> (2 * NEAR_FIELD)) & field) << (2 * FLAG_FIELD))
+        )
+
+
+@njit(cache=True)
+def _far_flags(target, owner, first, last, flags, counts):
+    ahead = len(target) - PREFETCH_DISTANCE
+    for f in range(first, last):
+        if f < ahead:
+            prefetch(flags, max(target[f + PREFETCH_DISTANCE], 0))
+        j = target[f]
+        if j >= 0:
+            counts[owner[f]] += _widened(flags[j])
