@@ -31,6 +31,7 @@ def test_calibrated_scenario_reproduces_target_within_tolerance(target):
     )
 
 
+@pytest.mark.slow  # runs the calibration scenario at its size: calibration tier
 def test_calibrated_list_starts_at_half_a_percent_and_doubles():
     for moments, share in shared_results(2).calibration:
         assert moments["listed_share_start"] == pytest.approx(0.005, abs=1e-4)

@@ -7,8 +7,11 @@ citizens, 104 steps, paired runs on common random numbers.
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from scs_sim.validation.runs import Arm, Job, summarise
+
+pytestmark = pytest.mark.slow  # effect sizes over seeds: validation, slow tier
 
 SEEDS = tuple(range(720, 726))
 BLACKLIST = Arm("blacklist", "blacklist")

@@ -16,6 +16,8 @@ import pytest
 from scs_sim.validation.facts import society
 from scs_sim.validation.runs import Arm, Job, summarise
 
+pytestmark = pytest.mark.slow  # effect sizes over seeds: validation, slow tier
+
 SEEDS = tuple(range(700, 706))
 
 

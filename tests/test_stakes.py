@@ -7,9 +7,12 @@ uses them), 1000 citizens (4000 for the small material effect of perks), 104 ste
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from scs_sim.validation.facts import society
 from scs_sim.validation.runs import Arm, Job, summarise
+
+pytestmark = pytest.mark.slow  # effect sizes over seeds: validation, slow tier
 
 SEEDS = tuple(range(740, 746))
 

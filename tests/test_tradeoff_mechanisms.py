@@ -13,6 +13,8 @@ from scipy import stats
 
 from scs_sim import SocialCreditModel
 
+pytestmark = pytest.mark.slow  # effect sizes over seeds: validation, slow tier
+
 N = 3000
 STEPS = 104
 
