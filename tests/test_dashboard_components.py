@@ -7,6 +7,7 @@ checks the page in Chromium. Populations are small (200 citizens) to keep this f
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -535,14 +536,16 @@ def test_typing_0_picks_citizen_0_and_the_score_rule_reproduces_the_score(
     messages = [str(w.messages) for w in rc.find(v.TextField).widgets]
     assert any("citizen = '999' is not valid; allowed: 0 to 199" in m for m in messages)
     assert "Citizen #0</b>" in _markdown(rc)  # the pick in force stays
-    # The rule's numbers give the score shown (to rounding of the components).
+    # The rule as the page states it gives the score shown (to rounding of the components).
+    per_sd = float(re.search(r"score = 650 \+ (\d+) ×", text).group(1))
     session = load_session(scenario_folder / "story.toml", 42)
     session.step(10)
+    assert per_sd == session.model.params.points_per_sd
     facts = session.model.explain(0)
     w, c = facts["true_weights"], facts["components"]
     mix = sum(w[k] / sum(w.values()) * c.get(k, 0.0) for k in w)
     m, s = session.model.score_reference
-    assert abs(650 + 100 * (mix - m) / s - facts["score"]) < 3
+    assert abs(650 + per_sd * (mix - m) / s - facts["score"]) < 3
 
 
 def test_run_n_seeds_bands_hold_the_runs_and_refuse_too_much(scenario_folder: Path):

@@ -692,9 +692,10 @@ def _score_rule_markup(session: DashboardSession, facts: dict) -> str:
     mix = sum(weights.get(k, 0.0) / total * parts.get(k, 0.0) for k in weights)
     reference = getattr(session.model, "score_reference", None)
     ref = f" (here m = {reference[0]:.3f}, s = {reference[1]:.3f})" if reference else ""
+    per_sd = session.model.params.points_per_sd  # the run's value, after any event
     return (
         "<b>Score rule</b> (hidden from citizens): score = "
-        f"{NEUTRAL_SCORE:.0f} + {session.params.points_per_sd:.0f} × (Σ w·c − m) / s, kept within "
+        f"{NEUTRAL_SCORE:.0f} + {per_sd:.0f} × (Σ w·c − m) / s, kept within "
         f"{SCORE_MIN:.0f}-{SCORE_MAX:.0f}; w = the true weights (shares of the score), "
         "c = the citizen's components (0-1), m and s = mean and spread of Σ w·c when the "
         f"score was launched{ref}. For this citizen Σ w·c = {mix:.3f}, score "
