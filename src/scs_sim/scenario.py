@@ -646,7 +646,13 @@ class Scenario(BaseModel):
 
     # --- consequences
     cost_travel: float = _f(
-        0.15, "Income strain from a travel ban.", section="consequences", ge=0.0, le=1.0
+        0.15,
+        "Income strain from a travel ban. With deterrence on it is also part of the expected "
+        "sanction, so a dearer ban can lower the debtor share (debtors repay first); with "
+        "deterrence 0 it only strains, and raises it.",
+        section="consequences",
+        ge=0.0,
+        le=1.0,
     )
     cost_visa: float = _f(
         0.05, "Income strain from a visa restriction.", section="consequences", ge=0.0, le=1.0
