@@ -41,9 +41,12 @@ def stakes(ctx: Context) -> np.ndarray:
         return np.zeros(ctx.population.n, F)
     limits = [*p.thresholds().values(), p.perk_threshold]
     distance = np.abs(score - F(limits[0]))
+    gap = np.empty_like(distance)
     for limit in limits[1:]:  # one pass per threshold: a short axis reduces slowly
-        np.minimum(distance, np.abs(score - F(limit)), out=distance)
-    return np.exp(-distance / F(p.stake_range)).astype(F)
+        np.abs(np.subtract(score, F(limit), out=gap), out=gap)
+        np.minimum(distance, gap, out=distance)
+    np.negative(distance, out=distance)
+    return np.exp(np.divide(distance, F(p.stake_range), out=distance), out=distance)
 
 
 def donate(ctx: Context, step: int) -> None:
