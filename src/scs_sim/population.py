@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, fields
 
 import numpy as np
 
-from scs_sim.rules.support import predisposition
+from scs_sim.rules.support import predisposition, predisposition_key
 from scs_sim.scenario import DATA_SOURCES, Scenario
 from scs_sim.streams import RandomStreams
 
@@ -209,6 +209,7 @@ def create_population(params: Scenario, streams: RandomStreams, group: np.ndarra
     def full(value: float | int, dtype: type = F32) -> np.ndarray:
         return np.full(n, value, dtype=dtype)
 
+    attitude = predisposition(params, streams, n)  # also kept: support moves toward it
     state = State(
         score=full(650.0),
         donation_record=traits.charity.copy(),
@@ -238,7 +239,7 @@ def create_population(params: Scenario, streams: RandomStreams, group: np.ndarra
         performative=zeros(bool),
         unattributed=zeros(bool),
         expected_sanction=zeros(),
-        support=predisposition(params, streams, n),
+        support=attitude.copy(),
         ever_bad_record=zeros(bool),
     )
     order = np.argsort(traits.income, kind="stable")
@@ -249,4 +250,5 @@ def create_population(params: Scenario, streams: RandomStreams, group: np.ndarra
         bottom_income=np.sort(order[:fifth]).astype(np.int32),
         top_income=np.sort(order[-fifth:]).astype(np.int32),
         rel=Multipliers(violation=full(1.0), censor=full(1.0)),
+        derived={predisposition_key(params): attitude},
     )

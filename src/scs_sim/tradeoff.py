@@ -303,7 +303,7 @@ def summarise(per_run: pd.DataFrame, confidence: float = 0.95) -> pd.DataFrame:
         for outcome in OUTCOMES:
             diff = (policy[outcome.name] - control[outcome.name]).to_numpy(dtype=float)
             mean = float(diff.mean())
-            low, high = _interval(diff, confidence)
+            low, high = t_interval(diff, confidence)
             a, b = outcome.effect(low), outcome.effect(high)
             rows.append(
                 {
@@ -325,7 +325,9 @@ def summarise(per_run: pd.DataFrame, confidence: float = 0.95) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _interval(diff: np.ndarray, confidence: float) -> tuple[float, float]:
+def t_interval(diff: np.ndarray, confidence: float = 0.95) -> tuple[float, float]:
+    """Student-t interval of the mean of ``diff`` (values over seeds); the mean itself
+    twice when there is no spread."""
     mean = float(diff.mean())
     if len(diff) < 2 or not np.any(diff != diff[0]):
         return mean, mean

@@ -33,7 +33,7 @@ def judge(model: Context, step: int) -> None:
     flags |= ((s.restricted & ~s.justified) != 0).astype(np.uint8) * np.uint8(UNJUST)
     flags |= s.debt.view(np.uint8) * np.uint8(IN_DEBT)
     net = model.network
-    weights = {
+    shared = {  # the arguments both versions of the kernel take
         "degree": net.degree,
         "perks": s.perks,
         "predisposition": cached_predisposition(model),
@@ -48,10 +48,10 @@ def judge(model: Context, step: int) -> None:
     if layout is not None:
         counts = net.scratch("support_counts", net.n, np.int64)
         if layout.count_flags(flags, counts):
-            _judge_counted(flags=flags, counts=counts, **weights)
+            _judge_counted(flags=flags, counts=counts, **shared)
             return
     adj = net.adjacency
-    _judge(flags=flags, indptr=adj.indptr, indices=adj.indices, active=adj.data, **weights)
+    _judge(flags=flags, indptr=adj.indptr, indices=adj.indices, active=adj.data, **shared)
 
 
 @citizen_kernel("flags")

@@ -11,10 +11,29 @@ from scs_sim.rules import F, draws
 
 if TYPE_CHECKING:
     from scs_sim.context import Context
+    from scs_sim.scenario import Scenario
 
 
 STRAIN_FLOOR = -0.5
 """Lowest strain: perks give slack, but repayment divides by 1 + strain."""
+
+
+def restriction_cost(restricted: np.ndarray, params: Scenario) -> np.ndarray:
+    """Income strain each citizen's restrictions cost a step, float32 (before perk relief).
+
+    ``cost = 0 + cost_travel * travel + cost_visa * visa + cost_rental * rental`` (float32,
+    in that order), computed once for each of the 256 possible restriction bytes and
+    looked up: the same numbers as summing per citizen.
+    """
+    every = np.arange(256, dtype=np.uint8)
+    table = np.zeros(256, F)
+    for bits, price in (
+        (TRAVEL, params.cost_travel),
+        (VISA, params.cost_visa),
+        (RENTAL, params.cost_rental),
+    ):
+        table += F(price) * ((every & bits) != 0)
+    return np.take(table, restricted)
 
 
 def bear_costs(ctx: Context, step: int) -> None:
@@ -27,10 +46,7 @@ def bear_costs(ctx: Context, step: int) -> None:
     (lane 1); counts ``flights_blocked`` and ``rail_blocked`` under the matching ban.
     """
     p, s, tr = ctx.params, ctx.population.state, ctx.population.traits
-    cost = np.zeros(ctx.population.n, F)
-    for bits, price in ((TRAVEL, p.cost_travel), (VISA, p.cost_visa), (RENTAL, p.cost_rental)):
-        cost += F(price) * ((s.restricted & bits) != 0)
-    cost = cost - F(p.perk_relief) * s.perks
+    cost = restriction_cost(s.restricted, p) - F(p.perk_relief) * s.perks
     keep = p.strain_memory
     strain = s.strain * F(keep) + F(1.0 - keep) * cost / tr.income
     s.strain[:] = np.maximum(F(STRAIN_FLOOR), strain)

@@ -12,31 +12,12 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from scs_sim.population import RENTAL, TRAVEL, VISA
 from scs_sim.rules import F
+from scs_sim.rules.consequences import restriction_cost
 from scs_sim.streams import counter_uniforms
 
 if TYPE_CHECKING:
     from scs_sim.context import Context
-    from scs_sim.scenario import Scenario
-
-
-def restriction_cost(restricted: np.ndarray, params: Scenario) -> np.ndarray:
-    """Income strain each citizen's restrictions cost a step (as in ``bear_costs``), float32.
-
-    ``cost = 0 + cost_travel * travel + cost_visa * visa + cost_rental * rental`` (float32,
-    in that order), computed once for each of the 256 possible restriction bytes and
-    looked up: the same numbers as summing per citizen.
-    """
-    every = np.arange(256, dtype=np.uint8)
-    table = np.zeros(256, F)
-    for bits, price in (
-        (TRAVEL, params.cost_travel),
-        (VISA, params.cost_visa),
-        (RENTAL, params.cost_rental),
-    ):
-        table += F(price) * ((every & bits) != 0)
-    return np.take(table, restricted)
 
 
 def observed_sanction(ctx: Context) -> np.ndarray:

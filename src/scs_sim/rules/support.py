@@ -38,9 +38,14 @@ def predisposition(params: Scenario, streams: RandomStreams, n: int) -> np.ndarr
     return (ndtri(params.initial_support) + ndtri(u)).astype(F)
 
 
+def predisposition_key(params: Scenario) -> tuple[str, float]:
+    """Where :func:`predisposition` is kept in ``Population.derived``."""
+    return ("support_predisposition", params.initial_support)
+
+
 def cached_predisposition(ctx: Context) -> np.ndarray:
     """:func:`predisposition` for this model, computed once per ``initial_support``."""
-    key = ("support_predisposition", ctx.params.initial_support)
+    key = predisposition_key(ctx.params)
     derived = ctx.population.derived
     if key not in derived:
         derived[key] = predisposition(ctx.params, ctx.streams, ctx.population.n)

@@ -32,6 +32,7 @@ from scs_sim.calibration.fit import FREE_PARAMETERS
 from scs_sim.calibration.targets import HORIZON, OUT_OF_SAMPLE, simulate
 from scs_sim.loading import load_scenario, toml_value
 from scs_sim.metric_info import unit
+from scs_sim.tradeoff import t_interval
 from scs_sim.validation import add_arguments, docking, epstein, facts, sensitivity
 from scs_sim.validation.runs import Arm, Job, map_jobs, open_pool, summarise
 
@@ -386,9 +387,7 @@ def _facts_section(results: Results, figures: dict[str, Any]) -> list[str]:
 
 def _mean_interval(values: np.ndarray) -> str:
     """Mean with its 95% t interval over seeds, as text."""
-    from scipy import stats
-
-    low, high = stats.t.interval(0.95, len(values) - 1, loc=values.mean(), scale=stats.sem(values))
+    low, high = t_interval(values)
     return f"{g(values.mean())} (95% interval {g(low)} to {g(high)})"
 
 
@@ -410,9 +409,8 @@ def _income_decomposition(group: list) -> list[str]:
         "sanction is a bigger expected one, and debtors repay). Strain alone, with "
         f"deterrence 0 in both arms: {_mean_interval(np.asarray(strain.difference, float))}. "
     )
-    from scipy import stats
-
-    if stats.ttest_1samp(gap, 0.0).pvalue < 0.05:
+    low, high = t_interval(gap)
+    if low > 0 or high < 0:
         text += f"The feedback accounts for {g(100 * change.mean() / gap.mean())}% of the gap."
     else:
         text += (
