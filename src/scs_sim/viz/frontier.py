@@ -127,21 +127,21 @@ def frontier_option(
         "legend": {"top": 24, "textStyle": {"fontSize": label_px}},
         "tooltip": {"trigger": "item"},
         "grid": {"left": 60, "right": 40, "top": 70, "bottom": 55, "containLabel": True},
-        "xAxis": {
-            "type": "value",
-            "name": f"cost: added {HEADLINE_COST.replace('_', ' ')} ({cost_o.unit})",
-            "nameLocation": "middle",
-            "nameGap": 28,
-            "axisLabel": {"fontSize": label_px},
-            "nameTextStyle": {"fontSize": label_px},
-        },
-        "yAxis": {
-            "type": "value",
-            "name": f"benefit: violations avoided ({benefit_o.unit})",
-            "nameLocation": "middle",
-            "nameGap": 45,
-            "axisLabel": {"fontSize": label_px},
-            "nameTextStyle": {"fontSize": label_px},
-        },
+        "xAxis": _axis(
+            f"cost: added {HEADLINE_COST.replace('_', ' ')} ({cost_o.unit})", 28, label_px
+        ),
+        "yAxis": _axis(f"benefit: violations avoided ({benefit_o.unit})", 45, label_px),
         "series": series,
+    }
+
+
+def _axis(name: str, gap: int, label_px: int) -> dict:
+    """A value axis titled ``name`` in the middle, ``gap`` px from the ticks."""
+    return {
+        "type": "value",
+        "name": name,
+        "nameLocation": "middle",
+        "nameGap": gap,
+        "axisLabel": {"fontSize": label_px},
+        "nameTextStyle": {"fontSize": label_px},
     }
