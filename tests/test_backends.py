@@ -94,7 +94,7 @@ def model_before(case: str, mechanism: Mechanism, steps: int = 4) -> tuple[Socia
     return model, t
 
 
-NUMPY_ONLY = ("climate", "targeting", "attribution", "deterrence", "repayment_under_threat")
+NUMPY_ONLY = ("climate", "targeting", "attribution", "repayment_under_threat")
 """New mechanisms without a kernel: they run their numpy rule under either backend."""
 
 

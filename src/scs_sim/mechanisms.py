@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from scs_sim import metrics, scoring
-from scs_sim.kernels import beliefs, donations, expression, support, ties, violations
+from scs_sim.kernels import beliefs, deterrence, donations, expression, support, ties, violations
 from scs_sim.kernels.consequences import bear_costs
 from scs_sim.kernels.sanctions import hear_appeals, impose
 from scs_sim.rules import attribution as attribution_rules
@@ -88,7 +88,7 @@ def resolve_backend(backend: str, n_citizens: int) -> str:
 def driven(run: Step, multiplier: str) -> Step:
     """``run`` with this step's built-in factor ``drive[multiplier]`` on ``rel.<multiplier>``.
 
-    Numpy-only mechanisms (deterrence, opinion climate) leave a factor in
+    Deterrence and the opinion climate leave a factor in
     ``population.drive``; the rule *and* the kernel reading ``rel.<multiplier>`` run
     with it multiplied in (float32), and the array is restored afterwards, so a
     plug-in's multipliers are kept and, with no factor, nothing changes at all.
@@ -157,7 +157,7 @@ STEP_ORDER: tuple[Mechanism, ...] = (
         reads=("charity", "beliefs"), writes=("performative", "donated"),
     ),
     Mechanism(
-        "deterrence", deterrence_rules.deter, None,
+        "deterrence", deterrence_rules.deter, deterrence.deter,
         reads=("debt", "false_record", "restricted", "risk_aversion", "expected_sanction"),
         writes=("expected_sanction", "drive"),
     ),

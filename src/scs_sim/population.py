@@ -121,7 +121,7 @@ class Population:
     rel: Multipliers = field(repr=False)
     """Multipliers on built-in probabilities (all ones unless a plug-in sets them)."""
     drive: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
-    """This step's factors from built-in numpy-only mechanisms, by ``rel`` name
+    """This step's factors from built-in mechanisms, by ``rel`` name
     (``"violation"``: deterrence, ``"censor"``: opinion climate). They multiply the
     ``rel`` array only while the mechanism reading it runs (``mechanisms.driven``),
     so plug-ins' multipliers are never overwritten; absent means 1."""

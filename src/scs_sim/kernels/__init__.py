@@ -2,9 +2,10 @@
 
 The model's rules are specified in numpy (:mod:`scs_sim.rules`); the kernels here give
 the same results bit for bit, faster (tests/test_backends.py), one module per mechanism
-(:mod:`.expression`, :mod:`.donations`, :mod:`.violations`, :mod:`.scores`,
-:mod:`.sanctions`, :mod:`.consequences`, :mod:`.ties`, :mod:`.beliefs`, the metric
-tallies in :mod:`.metrics` and the network's contact sums in :mod:`.network`).
+(:mod:`.expression`, :mod:`.donations`, :mod:`.deterrence`, :mod:`.violations`,
+:mod:`.scores`, :mod:`.sanctions`, :mod:`.consequences`, :mod:`.ties`, :mod:`.beliefs`,
+:mod:`.support`, the metric tallies in :mod:`.metrics` and the network's contact sums
+in :mod:`.network`).
 Here also live the helpers that exist only for speed: threads over fixed blocks
 (:mod:`.parallel`), prefetching (:mod:`.prefetch`), the near/far contact layout
 (:mod:`.contact_layout`) and the compiled counter-based draws (:mod:`.draws`).

@@ -15,7 +15,7 @@ from numba import njit, prange
 
 from scs_sim.kernels.draws import NEXT_DRAW, position, uniform_from
 from scs_sim.kernels.parallel import block_bounds, block_count, citizen_kernel
-from scs_sim.rules.donations import DONATIONS, points_per_belief, stakes
+from scs_sim.rules.donations import DONATIONS, points_per_belief, stake_limits
 
 if TYPE_CHECKING:
     from scs_sim.context import Context
@@ -35,6 +35,43 @@ def donate(model: Context, step: int) -> None:
         performative=state.performative,
         donated=state.donated,
     )
+
+
+def stakes(model: Context) -> np.ndarray:
+    """:func:`scs_sim.rules.donations.stakes`: distances in one pass, then numpy's ``exp``."""
+    limits = stake_limits(model.params)
+    if limits is None:
+        return np.zeros(model.population.n, np.float32)
+    exponent = np.empty(model.population.n, np.float32)
+    _stake_exponents(
+        score=model.population.state.score,
+        limits=np.array(limits, np.float32),
+        stake_range=np.float32(model.params.stake_range),
+        exponent=exponent,
+    )
+    return np.exp(exponent, out=exponent)
+
+
+@citizen_kernel("score")
+def _stake_exponents(score, limits, stake_range, exponent):
+    n = len(score)
+    for b in prange(block_count(n)):
+        lo, hi = block_bounds(b, n)
+        _stake_exponents_block(score[lo:hi], limits, stake_range, exponent[lo:hi])
+
+
+@njit(cache=True)
+def _stake_exponents_block(score, limits, stake_range, exponent) -> None:
+    # ``-min_k |score - limit_k| / stake_range`` in the rule's float32 order, one threshold
+    # at a time over a block still in cache: the loops over citizens must stay branch-free.
+    for x in range(len(score)):
+        exponent[x] = abs(score[x] - limits[0])
+    for k in range(1, len(limits)):
+        limit = limits[k]
+        for x in range(len(score)):
+            exponent[x] = min(exponent[x], abs(score[x] - limit))
+    for x in range(len(score)):
+        exponent[x] = -exponent[x] / stake_range
 
 
 @citizen_kernel("charity")

@@ -18,12 +18,11 @@ STRAIN_FLOOR = -0.5
 """Lowest strain: perks give slack, but repayment divides by 1 + strain."""
 
 
-def restriction_cost(restricted: np.ndarray, params: Scenario) -> np.ndarray:
-    """Income strain each citizen's restrictions cost a step, float32 (before perk relief).
+def restriction_cost_table(params: Scenario) -> np.ndarray:
+    """What each of the 256 possible restriction bytes costs a step, float32 (before perks).
 
     ``cost = 0 + cost_travel * travel + cost_visa * visa + cost_rental * rental`` (float32,
-    in that order), computed once for each of the 256 possible restriction bytes and
-    looked up: the same numbers as summing per citizen.
+    in that order): the same numbers as summing per citizen.
     """
     every = np.arange(256, dtype=np.uint8)
     table = np.zeros(256, F)
@@ -33,7 +32,15 @@ def restriction_cost(restricted: np.ndarray, params: Scenario) -> np.ndarray:
         (RENTAL, params.cost_rental),
     ):
         table += F(price) * ((every & bits) != 0)
-    return np.take(table, restricted)
+    return table
+
+
+def restriction_cost(restricted: np.ndarray, params: Scenario) -> np.ndarray:
+    """Income strain each citizen's restrictions cost a step, float32 (before perk relief).
+
+    Looked up in :func:`restriction_cost_table` by each citizen's restriction byte.
+    """
+    return np.take(restriction_cost_table(params), restricted)
 
 
 def bear_costs(ctx: Context, step: int) -> None:

@@ -1,9 +1,9 @@
 """Deterrence: the expected sanction a citizen believes in (Becker 1968; Epstein 2002), in numpy.
 
-A numpy-only mechanism (no kernel): it sets this step's factor on the violation risk
-(``Population.drive["violation"]``, multiplied into ``rel.violation`` while the
-violations rule runs) and, after the built-in repayment, gives unlisted debtors an
-extra chance to repay before a listing or a low score costs them.
+It sets this step's factor on the violation risk (``Population.drive["violation"]``,
+multiplied into ``rel.violation`` while the violations rule runs; kernel for
+:func:`deter`: scs_sim.kernels.deterrence) and, after the built-in repayment, gives
+unlisted debtors an extra chance to repay before a listing or a low score costs them.
 """
 
 from __future__ import annotations
@@ -13,25 +13,37 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from scs_sim.rules import F
-from scs_sim.rules.consequences import restriction_cost
+from scs_sim.rules.consequences import restriction_cost_table
 from scs_sim.streams import counter_uniforms
 
 if TYPE_CHECKING:
     from scs_sim.context import Context
 
 
+def public_sanction(table: np.ndarray, restricted: np.ndarray, bad: np.ndarray) -> np.float32:
+    """The cost of a bad record as the public sees it: the mean over citizens with one.
+
+    ``mean(table[restricted[bad]])`` in float64 (numpy's sum), as float32; 0 when no
+    record is bad. ``table`` is :func:`~scs_sim.rules.consequences.restriction_cost_table`.
+    """
+    if not bad.any():
+        return F(0)
+    return F(np.take(table, restricted[bad]).astype(np.float64).mean())
+
+
 def observed_sanction(ctx: Context) -> np.ndarray:
     """What a bad record costs, as each citizen can see it this step.
 
     ``public = mean restriction cost over citizens with a bad record`` (the lists are
-    public and sanctions visible: believed chance of a sanction x its severity); a
-    citizen with a bad record of its own sees its own cost instead.
+    public and sanctions visible: believed chance of a sanction x its severity,
+    :func:`public_sanction`); a citizen with a bad record of its own sees its own cost
+    instead.
     """
     s = ctx.population.state
     bad = s.debt | s.false_record
-    cost = restriction_cost(s.restricted, ctx.params)
-    public = F(cost[bad].astype(np.float64).mean()) if bad.any() else F(0)
-    return np.where(bad, cost, public).astype(F)
+    table = restriction_cost_table(ctx.params)
+    public = public_sanction(table, s.restricted, bad)
+    return np.where(bad, np.take(table, s.restricted), public)
 
 
 def deter(ctx: Context, step: int) -> None:

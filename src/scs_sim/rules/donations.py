@@ -11,6 +11,7 @@ from scs_sim.scoring import points_per_unit
 
 if TYPE_CHECKING:
     from scs_sim.context import Context
+    from scs_sim.scenario import Scenario
 
 
 DONATIONS = 0  # column of the donation weight in beliefs
@@ -28,18 +29,28 @@ def points_per_belief(ctx: Context) -> float:
     return worth / p.full_benefit
 
 
+def stake_limits(params: Scenario) -> list[float] | None:
+    """The score thresholds in force (each restriction's, then the perk threshold).
+
+    ``None`` when no score threshold applies: scoring off, or a score with no
+    consequence, or only the blacklist, which follows listings.
+    """
+    if not (params.scoring and params.threshold_sanctions):
+        return None
+    return [*params.thresholds().values(), params.perk_threshold]
+
+
 def stakes(ctx: Context) -> np.ndarray:
     """What the score buys or threatens for each citizen, in [0, 1] (float32).
 
     ``exp(-d / stake_range)`` with ``d`` the distance in points from the citizen's score to
-    the nearest threshold in force (each restriction's and the perk threshold, under
-    ``threshold_sanctions``); 0 for everyone when no score threshold applies (scoring off,
-    or a score with no consequence, or only the blacklist, which follows listings).
+    the nearest threshold in force (:func:`stake_limits`, float32); 0 for everyone when
+    no score threshold applies.
     """
     p, score = ctx.params, ctx.population.state.score
-    if not (p.scoring and p.threshold_sanctions):
+    limits = stake_limits(p)
+    if limits is None:
         return np.zeros(ctx.population.n, F)
-    limits = [*p.thresholds().values(), p.perk_threshold]
     distance = np.abs(score - F(limits[0]))
     gap = np.empty_like(distance)
     for limit in limits[1:]:  # one pass per threshold: a short axis reduces slowly
