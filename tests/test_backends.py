@@ -32,7 +32,7 @@ SCENARIOS = {
     "full-scs with the trade-off mechanisms": {
         "deterrence": 3.0, "climate_sensitivity": 2.0, "real_name_registration": False,
         "targeting": 3.0, "violation_rate": 0.02, "listing_delay": 0, "enforcement_rate": 0.3,
-        "learning_rate": 0.5, "repayment_rate": 1.0,
+        "learning_rate": 0.5, "repayment_rate": 1.0, "repression_known": True,
     },
     # Many unlisted debtors who fear a listing: repayment under threat surely moves.
     "blacklist with strong deterrence": {

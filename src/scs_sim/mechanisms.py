@@ -90,8 +90,9 @@ def driven(run: Step, multiplier: str) -> Step:
 
     Deterrence and the opinion climate leave a factor in
     ``population.drive``; the rule *and* the kernel reading ``rel.<multiplier>`` run
-    with it multiplied in (float32), and the array is restored afterwards, so a
-    plug-in's multipliers are kept and, with no factor, nothing changes at all.
+    with ``rel.<multiplier> * factor`` (float32) in its place, and the plug-ins' array is
+    put back afterwards, so their multipliers are kept and, with no factor, nothing
+    changes at all.
     """
 
     def run_driven(ctx: Context, step: int) -> None:
@@ -99,13 +100,13 @@ def driven(run: Step, multiplier: str) -> Step:
         if factor is None:
             run(ctx, step)
             return
-        rel = getattr(ctx.population.rel, multiplier)
-        kept = rel.copy()
-        rel *= factor
+        rel = ctx.population.rel
+        kept = getattr(rel, multiplier)
+        setattr(rel, multiplier, kept * factor)
         try:
             run(ctx, step)
         finally:
-            rel[:] = kept
+            setattr(rel, multiplier, kept)
 
     run_driven.__doc__ = run.__doc__
     run_driven.__name__ = run.__name__

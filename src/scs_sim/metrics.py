@@ -29,6 +29,7 @@ from scs_sim.kernels.metrics import (
     _TRAVEL,
     _VISA,
     _WANTS,
+    count_above,
     count_restricted,
     tally_blocks,
 )
@@ -174,7 +175,7 @@ def compute_metrics(model: Context, compiled: bool = True) -> dict[str, float]:
         ),
     }
     out |= {name: float(model.counters[name]) for name in COUNTERS}
-    out |= _tradeoff_metrics(model)
+    out |= _tradeoff_metrics(model, compiled)
     if model.group_members:
         for g in (0, 1):
             for name, value in _core(by_group[g]).items():
@@ -186,18 +187,22 @@ def compute_metrics(model: Context, compiled: bool = True) -> dict[str, float]:
     return out
 
 
-def _tradeoff_metrics(model: Context) -> dict[str, float]:
-    """New violations this step, support, and attribution of observed posts (numpy)."""
-    from scs_sim.rules.support import supporters
+def _tradeoff_metrics(model: Context, compiled: bool) -> dict[str, float]:
+    """New violations this step, support, and attribution of observed posts."""
+    from scs_sim.rules.support import repression_shift, supporters
 
     s, n = model.population.state, model.population.n
     violations = float(model.counters["violations"])
     before = model.metrics.get("violations", violations) if model.metrics else violations
     attributed = int(np.count_nonzero(s.observed_critical))
     observed = attributed + int(np.count_nonzero(s.unattributed))
+    if compiled:  # the count of supporters(model), without the temporaries
+        backing = count_above(s.support, repression_shift(model.params))
+    else:
+        backing = np.count_nonzero(supporters(model))
     return {
         "violation_rate": _ratio(violations - before, n),
-        "support_share": _ratio(np.count_nonzero(supporters(model)), n),
+        "support_share": _ratio(backing, n),
         "reidentified_share": _ratio(attributed, observed),
     }
 

@@ -207,6 +207,15 @@ def tally_blocks(model: Context) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return by_group.sum(axis=0), total.sum(axis=0), histogram.sum(axis=0)
 
 
+@citizen_kernel("values")
+def count_above(values, shift) -> int:
+    # How many ``values - shift > 0``, in float32 like the numpy rule (no temporary).
+    count = 0
+    for i in prange(len(values)):
+        count += (values[i] - shift) > np.float32(0.0)
+    return count
+
+
 @citizen_kernel("members")
 def count_restricted(members, restricted) -> int:
     # Counts without gathering the members' flags into a temporary (no allocation).

@@ -28,11 +28,9 @@ SANCTIONED, UNJUST, IN_DEBT = 1, 2, 4
 
 def judge(model: Context, step: int) -> None:
     """Move each citizen's support toward what it saw this step (see the rule)."""
-    p, s = model.params, model.population.state
-    flags = (s.restricted != 0).astype(np.uint8) * np.uint8(SANCTIONED)
-    flags |= ((s.restricted & ~s.justified) != 0).astype(np.uint8) * np.uint8(UNJUST)
-    flags |= s.debt.view(np.uint8) * np.uint8(IN_DEBT)
-    net = model.network
+    p, s, net = model.params, model.population.state, model.network
+    flags = net.scratch("support_flags", net.n, np.uint8)
+    _pack_flags(restricted=s.restricted, justified=s.justified, debt=s.debt, flags=flags)
     shared = {  # the arguments both versions of the kernel take
         "degree": net.degree,
         "perks": s.perks,
@@ -52,6 +50,18 @@ def judge(model: Context, step: int) -> None:
             return
     adj = net.adjacency
     _judge(flags=flags, indptr=adj.indptr, indices=adj.indices, active=adj.data, **shared)
+
+
+@citizen_kernel("flags")
+def _pack_flags(restricted, justified, debt, flags):
+    # One byte a citizen: SANCTIONED | UNJUST | IN_DEBT (branch-free, so it vectorises).
+    for i in prange(len(flags)):
+        r = restricted[i]
+        flags[i] = (
+            np.uint8(r != 0) * np.uint8(SANCTIONED)
+            | np.uint8((r & ~justified[i]) != 0) * np.uint8(UNJUST)
+            | np.uint8(debt[i]) * np.uint8(IN_DEBT)
+        )
 
 
 @citizen_kernel("flags")

@@ -86,6 +86,9 @@ def supporters(ctx: Context) -> np.ndarray:
     Being told of repressive uses shifts every attitude at once (an information effect,
     as in the survey experiment), on top of what experience has done.
     """
-    p = ctx.params
-    shift = F(p.repression_penalty if p.repression_known else 0.0)
-    return (ctx.population.state.support - shift) > F(0)
+    return (ctx.population.state.support - repression_shift(ctx.params)) > F(0)
+
+
+def repression_shift(params: Scenario) -> np.float32:
+    """How far knowing of repressive uses moves every attitude: ``repression_penalty`` or 0."""
+    return F(params.repression_penalty if params.repression_known else 0.0)
