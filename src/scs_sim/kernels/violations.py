@@ -119,20 +119,36 @@ def repay(model: Context, step: int) -> None:
 
 @citizen_kernel("income")
 def _repay(income, strain, rate, pressure, key, listed, debt, false_record, record_age):
+    n = len(income)
+    counts = np.zeros((block_count(n), 2), dtype=np.int64)
+    for b in prange(block_count(n)):
+        lo, hi = block_bounds(b, n)
+        counts[b] = _repay_block(
+            lo, income[lo:hi], strain[lo:hi], rate, pressure, key, listed[lo:hi], debt[lo:hi],
+            false_record[lo:hi], record_age[lo:hi],
+        )  # fmt: skip
+    return counts[:, 0].sum(), counts[:, 1].sum()
+
+
+@njit(cache=True)
+def _repay_block(
+    first, income, strain, rate, pressure, key, listed, debt, false_record, record_age
+):  # fmt: skip
+    # One block's citizens as views (numba issue 8085). Debtors are few: a branch and a
+    # draw for each of them; then every record age in a branch-free loop that vectorises.
     repayments = under_pressure = 0
-    for i in prange(len(income)):
-        if debt[i]:
-            p = rate * min(income[i], np.float32(2.0))
-            p /= np.float32(1.0) + strain[i]
-            p *= np.float32(1.0) + pressure * np.float32(listed[i])
-            if uniform(key, i) < p:
-                debt[i] = False
+    for x in range(len(income)):
+        if debt[x]:
+            p = rate * min(income[x], np.float32(2.0))
+            p /= np.float32(1.0) + strain[x]
+            p *= np.float32(1.0) + pressure * np.float32(listed[x])
+            if uniform(key, first + x) < p:
+                debt[x] = False
                 repayments += 1
-                under_pressure += int(listed[i])
-        # Written only where it changes: most records are clean already, and an unchanged
-        # value written back still costs its cache line's trip to memory.
-        if not debt[i] and not false_record[i] and record_age[i] != -1:
-            record_age[i] = -1
+                under_pressure += int(listed[x])
+    for x in range(len(income)):
+        clean = (debt[x] | false_record[x]) == 0
+        record_age[x] = np.int16(-1) if clean else record_age[x]
     return repayments, under_pressure
 
 
@@ -167,9 +183,26 @@ def _update_records(
     credit_record,
     true_credit_record,
 ) -> None:
-    for i in prange(len(donated)):
-        donation_record[i] = donation_record[i] * keep + fresh * np.float32(donated[i])
-        online_record[i] = online_record[i] * keep + fresh * np.float32(observed[i])
-        clean = not (debt[i] or false_record[i])
-        credit_record[i] = credit_record[i] * keep + fresh * np.float32(clean)
-        true_credit_record[i] = true_credit_record[i] * keep + fresh * np.float32(not debt[i])
+    n = len(donated)
+    for b in prange(block_count(n)):
+        lo, hi = block_bounds(b, n)
+        _update_records_block(
+            keep, fresh, donated[lo:hi], observed[lo:hi], debt[lo:hi], false_record[lo:hi],
+            donation_record[lo:hi], online_record[lo:hi], credit_record[lo:hi],
+            true_credit_record[lo:hi],
+        )  # fmt: skip
+
+
+@njit(cache=True)
+def _update_records_block(
+    keep, fresh, donated, observed, debt, false_record, donation_record, online_record,
+    credit_record, true_credit_record,
+) -> None:  # fmt: skip
+    # One block's citizens as views, branch-free, so that the loop vectorises (numba
+    # issue 8085: a parallel loop's own body does not).
+    for x in range(len(donated)):
+        donation_record[x] = donation_record[x] * keep + fresh * np.float32(donated[x])
+        online_record[x] = online_record[x] * keep + fresh * np.float32(observed[x])
+        clean = np.float32((debt[x] | false_record[x]) == 0)
+        credit_record[x] = credit_record[x] * keep + fresh * clean
+        true_credit_record[x] = true_credit_record[x] * keep + fresh * np.float32(debt[x] == 0)
