@@ -10,10 +10,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
-from numba import prange
+from numba import njit, prange
 
 from scs_sim.kernels.draws import uniform
-from scs_sim.kernels.parallel import citizen_kernel
+from scs_sim.kernels.parallel import block_bounds, block_count, citizen_kernel
 from scs_sim.population import KIND_BITS
 from scs_sim.sanctions.appeals import LOST, NONE
 from scs_sim.sanctions.registry import SANCTION_PATHS, Restrictions, register_sanction
@@ -102,26 +102,51 @@ def _blacklist(
     imposed,
     justified,
 ) -> tuple[int, int]:
+    n = len(debt)
+    counts = np.zeros((block_count(n), 2), dtype=np.int64)
+    for b in prange(block_count(n)):
+        lo, hi = block_bounds(b, n)
+        counts[b] = _blacklist_block(
+            lo, delay, enforcement, term, bits, key, debt[lo:hi], false_record[lo:hi],
+            record_age[lo:hi], listed[lo:hi], listing_left[lo:hi], listed_wrongly[lo:hi],
+            imposed[lo:hi], justified[lo:hi],
+        )  # fmt: skip
+    return counts[:, 0].sum(), counts[:, 1].sum()
+
+
+@njit(cache=True)
+def _blacklist_block(
+    first, delay, enforcement, term, bits, key, debt, false_record, record_age, listed,
+    listing_left, listed_wrongly, imposed, justified,
+) -> tuple[int, int]:  # fmt: skip
+    # One block's citizens as views (numba issue 8085). Listings change only for the few
+    # listed or with a bad record: a branch for them; then every citizen's flags and
+    # bits in a branch-free loop that vectorises.
     listings = wrongful = 0
-    for i in prange(len(debt)):
-        bad_record = debt[i] or false_record[i]
-        if listed[i]:
-            listing_left[i] -= 1
-            if not bad_record or listing_left[i] <= 0:
-                listed[i] = False
+    for x in range(len(debt)):
+        bad_record = debt[x] or false_record[x]
+        if not (bad_record or listed[x]):
+            continue
+        if listed[x]:
+            listing_left[x] -= 1
+            if not bad_record or listing_left[x] <= 0:
+                listed[x] = False
                 # A listing that ran out on a still-unpaid record can be renewed after a new delay.
                 if bad_record:
-                    record_age[i] = 0
-        eligible = bad_record and not listed[i] and record_age[i] >= delay
-        if eligible and uniform(key, i) < enforcement:
-            listed[i] = True
-            listing_left[i] = term
+                    record_age[x] = 0
+        eligible = bad_record and not listed[x] and record_age[x] >= delay
+        if eligible and uniform(key, first + x) < enforcement:
+            listed[x] = True
+            listing_left[x] = term
             listings += 1
-            if not debt[i]:
+            if not debt[x]:
                 wrongful += 1
-        listed_wrongly[i] = listed[i] and not debt[i]
-        imposed[i] = bits if listed[i] else 0
-        justified[i] = bits if listed[i] and not listed_wrongly[i] else 0
+    for x in range(len(debt)):
+        on = listed[x]
+        wrongly = on & (debt[x] ^ np.uint8(1))
+        listed_wrongly[x] = wrongly
+        imposed[x] = bits * on
+        justified[x] = bits * (on & (wrongly ^ np.uint8(1)))
     return listings, wrongful
 
 
