@@ -30,7 +30,7 @@ from scs_sim.kernels.metrics import (
     _VISA,
     _WANTS,
     count_above,
-    count_restricted,
+    count_restricted_by_income,
     tally_blocks,
 )
 from scs_sim.metric_info import METRIC_INFO, group_column
@@ -39,6 +39,7 @@ from scs_sim.scoring import SCORE_MIN
 
 if TYPE_CHECKING:
     from scs_sim.context import Context
+    from scs_sim.population import Population
 
 ASSORTATIVITY_SAMPLE = 200_000
 """Tie slots sampled (once per run) to estimate score assortativity on large networks."""
@@ -95,10 +96,28 @@ def _ratio(num: float, den: float) -> float:
     return float(num) / float(den) if den else 0.0
 
 
-def _sanctioned_share(restricted: np.ndarray, members: np.ndarray, compiled: bool) -> float:
-    if not compiled:
-        return _ratio(int(np.count_nonzero(restricted[members])), len(members))
-    return _ratio(count_restricted(members, restricted), len(members))
+def _income_shares(pop: Population, compiled: bool) -> dict[str, float]:
+    """Shares of the bottom and the top income fifth under any restriction."""
+    restricted, bottom, top = pop.state.restricted, pop.bottom_income, pop.top_income
+    if compiled:
+        fifth = pop.derived.get(INCOME_FIFTH)
+        if fifth is None:
+            fifth = pop.derived[INCOME_FIFTH] = np.zeros(pop.n, np.uint8)
+            fifth[bottom] |= 1
+            fifth[top] |= 2
+        in_bottom, in_top = count_restricted_by_income(fifth, restricted)
+    else:
+        in_bottom = np.count_nonzero(restricted[bottom])
+        in_top = np.count_nonzero(restricted[top])
+    return {
+        "sanctioned_share_bottom_income": _ratio(in_bottom, len(bottom)),
+        "sanctioned_share_top_income": _ratio(in_top, len(top)),
+    }
+
+
+INCOME_FIFTH = ("income_fifth", None)
+"""Where the compiled metrics keep each citizen's income fifth in ``Population.derived``:
+bit 0 for the bottom fifth, bit 1 for the top one."""
 
 
 def _pearson(x: np.ndarray, y: np.ndarray) -> float:
@@ -166,15 +185,12 @@ def compute_metrics(model: Context, compiled: bool = True) -> dict[str, float]:
         "isolated_share": _ratio(total[_ISOLATED], n),
         "mean_perceived_surveillance": _ratio(total[_PERCEIVED], n),
         "debtor_share": _ratio(total[_DEBT], n),
-        "sanctioned_share_bottom_income": _sanctioned_share(
-            restricted, pop.bottom_income, compiled
-        ),
-        "sanctioned_share_top_income": _sanctioned_share(restricted, pop.top_income, compiled),
         "clean_record_sanctioned_share": _ratio(
             int(np.count_nonzero((restricted != 0) & ~pop.state.ever_bad_record)), n
         ),
     }
     out |= {name: float(model.counters[name]) for name in COUNTERS}
+    out |= _income_shares(pop, compiled)
     out |= _tradeoff_metrics(model, compiled)
     if model.group_members:
         for g in (0, 1):
