@@ -79,3 +79,14 @@ def test_cut_and_rewire_keep_the_structure_size():
 
 def test_generators_are_registered_by_name():
     assert {"small_world", "scale_free", "communities", "edge_list"} <= set(GENERATORS)
+
+
+@pytest.mark.parametrize("n", [1, 7, 8, 9, 16_385, 300_001])
+def test_nonzero_bits_are_numpys_packed_bits(n: int):
+    from scs_sim.kernels.network import nonzero_bits
+
+    values = np.random.default_rng(n).integers(0, 4, n, dtype=np.uint8)
+    values[: n // 2] = 0  # long runs of zeros as well as mixed bytes
+    out = np.full((n + 7) // 8, 0xFF, dtype=np.uint8)
+    nonzero_bits(values, out)
+    assert np.array_equal(out, np.packbits(values != 0, bitorder="little"))

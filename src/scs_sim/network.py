@@ -228,7 +228,8 @@ class SocialNetwork:
         """
         adj = self.adjacency
         # 1 bit a citizen: stays in cache however large the population.
-        sanctioned = np.packbits(restricted != 0, bitorder="little")
+        sanctioned = self.scratch("sanctioned_bits", (self.n + 7) // 8, np.uint8)
+        kernels.nonzero_bits(restricted, sanctioned)
         share = self._buffer("share")
         mean = self._buffer("mean")
         moments = self._buffers.get("moments")

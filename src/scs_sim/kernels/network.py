@@ -65,6 +65,35 @@ def build_rows(src: np.ndarray, dst: np.ndarray, n: int) -> tuple[np.ndarray, np
     return indptr, indices[:write]
 
 
+@citizen_kernel("values")
+def nonzero_bits(values, out) -> None:
+    """Bit ``i`` of ``out`` (little-endian bytes): ``values[i] != 0``.
+
+    The same bytes as ``np.packbits(values != 0, bitorder="little")``, without its
+    temporary of one byte a citizen.
+    """
+    n = len(values)
+    for b in prange(block_count(n)):
+        first, last = block_bounds(b, n)  # BLOCK is a multiple of 8: whole bytes
+        _nonzero_bytes(values[first:last], out[first // 8 : (last + 7) // 8])
+
+
+@njit(cache=True)
+def _nonzero_bytes(values, out) -> None:
+    # One block as views; whole bytes in a loop of a fixed count, which must unroll.
+    full = len(values) // 8
+    for b in range(full):
+        bits = np.uint8(0)
+        for t in range(8):
+            bits |= np.uint8(values[8 * b + t] != 0) << np.uint8(t)
+        out[b] = bits
+    if full < len(out):  # the last byte, not full
+        bits = np.uint8(0)
+        for i in range(8 * full, len(values)):
+            bits |= np.uint8(values[i] != 0) << np.uint8(i - 8 * full)
+        out[full] = bits
+
+
 @njit(cache=True)
 def neighbour_mean(indptr, indices, data, values, degree, default, out):
     for i in range(len(out)):
