@@ -62,10 +62,9 @@ def _timed(func) -> tuple[float, float]:
 SWITCH_BLOCK = 5
 """Steps timed in a row on one thread count, each block after one untimed step.
 
-A model runs on one thread count; switching at every step left each core's cache
-holding the other's half of the arrays: at a million citizens, steps on two threads
-measured 54.5-57.8 ms in medians when every other step ran on one thread, and
-51.6-54.3 ms without (three rounds in turn in one process, 2026-11-29 07:17 UTC).
+A model runs on one thread count; switching at every step leaves each core's cache
+holding the other's half of the arrays, which slows the steps on all threads (measured
+in docs/scale.md, "Benchmark protocol").
 """
 
 

@@ -116,9 +116,9 @@ def blocks_differ(a, b, differ) -> None:
 
 @njit(cache=True)
 def differs(a, b) -> bool:
-    # No early exit: the loop vectorises (5x faster at a million citizens than stopping
-    # at the first difference), and it runs as a function over views so that it keeps
-    # its vector code in the threaded kernel (numba issue 8085).
+    # No early exit: the loop must vectorise (stopping at the first difference keeps it
+    # from doing so), and it runs as a function over views so that it keeps its vector
+    # code in the threaded kernel (numba issue 8085).
     differ = False
     for i in range(len(a)):
         differ |= a[i] != b[i]

@@ -64,8 +64,7 @@ def echarts_template() -> str:
 
     Solara's template redraws every update from scratch (``setOption(option, true)``,
     "notMerge"). Between steps only the data, axis ranges and titles change, and ECharts
-    updates such an option in place in about half the time (measured in Chromium: the
-    metrics chart 25-30 ms instead of 45-55 ms on a loaded machine). So an update merges,
+    updates such an option in place, faster (measured in docs/dashboard.md). So an update merges,
     unless the option has other series, grids or titles than the one drawn (another
     scenario, a comparison, lecture mode), which is drawn from scratch as before. Every
     option sets every key it may set (e.g. an empty ``markLine``), so that merging never
