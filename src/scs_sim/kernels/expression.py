@@ -18,22 +18,15 @@ from numba import njit, prange
 
 from scs_sim.kernels.draws import NEXT_DRAW, position, uniform_from
 from scs_sim.kernels.parallel import block_bounds, block_count, citizen_kernel
-from scs_sim.rules.expression import ONLINE, believed_post_penalty, fear_weight
+from scs_sim.rules.expression import (
+    ONLINE,
+    believed_post_penalty,
+    fear_weight,
+    observation_rates,
+)
 
 if TYPE_CHECKING:
     from scs_sim.context import Context
-
-
-def _rate_by_group(model: Context) -> np.ndarray:
-    # Probability that a critical post is observed, per group: surveillance, times
-    # minority_surveillance for group 1 (capped at 1), as float32 thresholds.
-    params = model.params
-    minority = params.minority_surveillance
-    if params.minority_share == 0:
-        minority = 1.0
-    return np.array(
-        [params.surveillance, min(1.0, params.surveillance * minority)], dtype=np.float32
-    )
 
 
 def express(model: Context, step: int) -> None:
@@ -56,7 +49,7 @@ def express(model: Context, step: int) -> None:
         chill=np.float32(model.params.chill_sensitivity),
         penalty=np.float32(believed_post_penalty(model)),
         fear_cost=np.float32(fear_weight(model)),
-        rate=_rate_by_group(model),
+        rate=np.array(observation_rates(model.params), dtype=np.float32),
         posting=np.array([streams.key("posting", step, lane) for lane in range(3)]),
         surveillance=streams.key("surveillance", step),
         censor_probability=state.censor_probability,

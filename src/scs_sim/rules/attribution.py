@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from scs_sim.rules import F, draws
+from scs_sim.rules.expression import observation_rate
 from scs_sim.scenario import DATA_SOURCES
 
 if TYPE_CHECKING:
@@ -49,13 +50,12 @@ def target_critics(ctx: Context, step: int) -> None:
     whose rate rises become observed if ``u < (new - rate) / (1 - rate)`` (lane 1), so
     each post is observed with exactly its new rate. ``targeting = 0`` changes nothing.
     """
-    p, s, tr = ctx.params, ctx.population.state, ctx.population.traits
+    p, s = ctx.params, ctx.population.state
     if p.targeting == 0:
         return
     weight = F(1) + F(p.targeting) * (s.online_record > 0).astype(F)
     ratio = (weight / F(weight.astype(np.float64).mean())).astype(F)
-    minority = p.minority_surveillance if p.minority_share > 0 else 1.0
-    rate = np.where(tr.group == 1, F(min(1.0, p.surveillance * minority)), F(p.surveillance))
+    rate = observation_rate(ctx)
     new = np.minimum(F(1), rate * ratio)
     keep = draws(ctx, "targeting", step, 0) < ratio
     with np.errstate(divide="ignore", invalid="ignore"):

@@ -21,15 +21,22 @@ if TYPE_CHECKING:
 
 
 def contact_sum(net: SocialNetwork, values: np.ndarray) -> np.ndarray:
-    """Sum of ``values`` (float64) over each citizen's active contacts, in list order."""
+    """Sum of ``values`` (float64) over each citizen's active contacts, in list order.
+
+    ``values`` may be one array a citizen or several as columns (``(n, k)``): one pass
+    over the ties sums them all.
+    """
     adj = net.adjacency
     matrix = sp.csr_matrix((adj.data.astype(np.float64), adj.indices, adj.indptr), shape=adj.shape)
     return matrix @ np.asarray(values, dtype=np.float64)
 
 
 def contact_mean(net: SocialNetwork, values: np.ndarray, default: float) -> np.ndarray:
-    """``float32(sum over active contacts / active degree)``; ``default`` for isolates."""
-    degree = net.degree
+    """``float32(sum over active contacts / active degree)``; ``default`` for isolates.
+
+    Like :func:`contact_sum`, for one array or several as columns.
+    """
+    degree = net.degree if np.ndim(values) == 1 else net.degree[:, None]
     with np.errstate(divide="ignore", invalid="ignore"):
         mean = (contact_sum(net, values) / degree.astype(np.float64)).astype(F)
     return np.where(degree > 0, mean, F(default))
@@ -47,12 +54,10 @@ def contact_pass(
     with scores centred on CENTRE.
     """
     degree = net.degree.astype(np.float64)
-    ones = np.ones(net.n)
-    ties = contact_sum(net, ones)  # active contacts, exactly
-    count = contact_sum(net, (restricted != 0).astype(np.float64))
-    total = contact_sum(net, score)
     centred = score.astype(np.float64) - np.float64(CENTRE)
-    squares = contact_sum(net, centred * centred)
+    columns = (np.ones(net.n), restricted != 0, score, centred * centred)
+    # ties: active contacts, exactly; count: those restricted; then score sums
+    ties, count, total, squares = contact_sum(net, np.column_stack(columns).astype(np.float64)).T
     with np.errstate(divide="ignore", invalid="ignore"):
         share = np.where(degree > 0, (count / degree).astype(F), F(0))
         mean = np.where(degree > 0, (total / degree).astype(F), F(default))

@@ -12,6 +12,7 @@ from scs_sim.scoring import points_per_unit
 
 if TYPE_CHECKING:
     from scs_sim.context import Context
+    from scs_sim.scenario import Scenario
 
 ONLINE = 1  # column of the online weight in beliefs (DATA_SOURCES order)
 
@@ -69,6 +70,22 @@ def censoring_probability(x: np.ndarray) -> np.ndarray:
     return np.where(np.abs(y) < 0.35, -near, far).astype(F)
 
 
+def observation_rates(params: Scenario) -> tuple[float, float]:
+    """Chance that an expressed critical post is observed: (majority, minority).
+
+    ``surveillance``, and for group 1 ``min(1, surveillance * minority_surveillance)``
+    (the majority's rate when there is no minority).
+    """
+    minority = params.minority_surveillance if params.minority_share > 0 else 1.0
+    return params.surveillance, min(1.0, params.surveillance * minority)
+
+
+def observation_rate(ctx: Context) -> np.ndarray:
+    """Each citizen's :func:`observation_rates` by its group, float32."""
+    majority, minority = observation_rates(ctx.params)
+    return np.where(ctx.population.traits.group == 1, F(minority), F(majority))
+
+
 def express(ctx: Context, step: int) -> None:
     """Who wants to post critically, who self-censors, and who is observed.
 
@@ -93,9 +110,9 @@ def express(ctx: Context, step: int) -> None:
         draws(ctx, "posting", step, 1) < tr.dissent
     )
     censored = wants & (draws(ctx, "posting", step, 2) < s.censor_probability)
-    minority = p.minority_surveillance if p.minority_share > 0 else 1.0
-    rate = np.where(tr.group == 1, F(min(1.0, p.surveillance * minority)), F(p.surveillance))
     s.wants_critical[:] = wants
     s.self_censored[:] = censored
     s.expressed_critical[:] = wants & ~censored
-    s.observed_critical[:] = s.expressed_critical & (draws(ctx, "surveillance", step) < rate)
+    s.observed_critical[:] = s.expressed_critical & (
+        draws(ctx, "surveillance", step) < observation_rate(ctx)
+    )

@@ -1,4 +1,4 @@
-"""Appeals and the sanction paths, in numpy (kernels: scs_sim.sanctions)."""
+"""Appeals and the sanction paths, in numpy (kernels: scs_sim.kernels.sanctions)."""
 
 from __future__ import annotations
 

@@ -69,9 +69,8 @@ def judge(ctx: Context, step: int) -> None:
     s = pop.state
     sanctioned = (s.restricted != 0).astype(F)
     unjust = ((s.restricted & ~s.justified) != 0).astype(F)
-    contacts_sanctioned = contact_mean(ctx.network, sanctioned, 0.0)
-    contacts_unjust = contact_mean(ctx.network, unjust, 0.0)
-    contacts_in_debt = contact_mean(ctx.network, s.debt.astype(F), 0.0)
+    seen = contact_mean(ctx.network, np.column_stack((sanctioned, unjust, s.debt)), 0.0)
+    contacts_sanctioned, contacts_unjust, contacts_in_debt = seen.T
     transparency = F(1.0 - min(1.0, p.opacity))
     benefit = s.perks.astype(F) - F(p.support_order) * contacts_in_debt
     injustice = sanctioned + unjust + contacts_sanctioned + transparency * contacts_unjust

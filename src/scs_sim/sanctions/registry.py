@@ -1,7 +1,8 @@
 """The sanction-path registry: named ways of restricting citizens.
 
 Each path returns the restriction bits it imposes and the bits the citizen's own
-conduct would have earned; :func:`scs_sim.sanctions.impose` ORs all enabled paths.
+conduct would have earned; the sanctions mechanism ORs all enabled paths
+(:func:`scs_sim.rules.sanctions.impose`, kernel :func:`scs_sim.kernels.sanctions.impose`).
 """
 
 from __future__ import annotations
