@@ -78,6 +78,16 @@ def test_scenario_files_name_plugins_and_their_keys(tmp_path: Path):
     assert "informants" in [m.name for m in model.step_order]
 
 
+def test_one_plugin_file_named_as_a_string_beside_the_scenario(tmp_path: Path):
+    # plugins = "file.py" (not a list) is found next to the scenario too, from any folder.
+    folder = tmp_path / "elsewhere"
+    folder.mkdir()
+    (folder / "informants.py").write_text(Path(INFORMANTS).read_text())
+    scenario = folder / "one.toml"
+    scenario.write_text('plugins = "informants.py"\ninformant_share = 0.1\n')
+    assert main(["validate", str(scenario)]) == 0
+
+
 def test_bad_plugin_input_is_one_line_and_exit_2(tmp_path: Path, capsys):
     out = tmp_path / "out"
     bad = ["run", "full-scs", "--plugin", INFORMANTS, "--set", "informant_share=2"]

@@ -223,12 +223,13 @@ def resolve_scenario(
     else:
         path = resolve_scenario_path(source)
         data = read_toml(path)
-        if isinstance(data.get("plugins"), list):  # plug-in files next to the scenario first
+        from scs_sim.plugins import absolute_spec
+
+        named = data.get("plugins")
+        named = [named] if isinstance(named, str) else named
+        if isinstance(named, list):  # plug-in files next to the scenario first
             data["plugins"] = [
-                str((path.parent / s).resolve())
-                if isinstance(s, str) and s.endswith(".py") and (path.parent / s).is_file()
-                else s
-                for s in data["plugins"]
+                absolute_spec(s, path.parent) if isinstance(s, str) else s for s in named
             ]
         name = label or str(path)
         folder = path.parent

@@ -52,7 +52,7 @@ def activate(specs: Iterable[str]) -> list[Plugin]:
     Raises:
         PluginError: A plug-in cannot be loaded.
     """
-    specs = [_absolute(spec) for spec in specs]
+    specs = [absolute_spec(spec) for spec in specs]
     plugins = load_plugins([*ACTIVE, *specs])
     ACTIVE[:] = list(dict.fromkeys([*ACTIVE, *specs]))
     os.environ[PLUGINS_ENV] = os.pathsep.join(ACTIVE)
@@ -202,12 +202,18 @@ def plugin_specs(data: dict[str, Any], overrides: dict[str, Any] | None = None) 
                 "module names"
             )
         specs += list(value)
-    return list(dict.fromkeys(_absolute(spec) for spec in [*specs, *ACTIVE]))
+    return list(dict.fromkeys(absolute_spec(spec) for spec in [*specs, *ACTIVE]))
 
 
-def _absolute(spec: str) -> str:
-    # A plug-in file is kept by its absolute path, so that sweep workers (and saved
-    # scenarios) find it from any folder.
-    if spec.endswith(".py") and Path(spec).expanduser().is_file():
-        return str(Path(spec).expanduser().resolve())
+def absolute_spec(spec: str, folder: Path | None = None) -> str:
+    """A plug-in file by its absolute path (a module name as it is).
+
+    Kept absolute so that sweep workers (and saved scenarios) find it from any folder.
+    With ``folder`` (a scenario file's), a file there is taken first.
+    """
+    if not spec.endswith(".py"):
+        return spec
+    for candidate in ([folder / spec] if folder is not None else []) + [Path(spec)]:
+        if candidate.expanduser().is_file():
+            return str(candidate.expanduser().resolve())
     return spec
