@@ -12,6 +12,7 @@ Results: benchmarks/results/mechanisms.md
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import platform
 import statistics
@@ -25,8 +26,12 @@ RESULTS = Path(__file__).resolve().parent / "results"
 
 
 def time_mechanisms(citizens: int, steps: int, warmup: int, backend: str) -> dict[str, list[float]]:
-    """Seconds each mechanism took, per timed step (plus ``collect``: plug-in metrics and
-    the DataCollector)."""
+    """Seconds each mechanism took, per timed step (plus ``collect``: the rest of the
+    step, i.e. policy events, plug-in metrics and the DataCollector).
+
+    The model steps as usual (``model.step()``); each mechanism of its step order is
+    replaced by a copy whose rule and kernel record their time.
+    """
     from scs_sim import SocialCreditModel
 
     with warnings.catch_warnings():
@@ -35,20 +40,30 @@ def time_mechanisms(citizens: int, steps: int, warmup: int, backend: str) -> dic
     for _ in range(warmup):
         model.step()
     times: dict[str, list[float]] = {m.name: [] for m in model.step_order}
+    model.step_order = [
+        dataclasses.replace(m, rule=_timed(m.rule, log), kernel=_timed(m.kernel, log))
+        for m, log in ((m, times[m.name]) for m in model.step_order)
+    ]
     times["collect"] = []
     for _ in range(steps):
-        step = model.steps
-        model._apply_events(step)
-        for mechanism in model.step_order:
-            start = time.perf_counter()
-            mechanism.run(model, step, model.backend)
-            times[mechanism.name].append(time.perf_counter() - start)
         start = time.perf_counter()
-        model._plugin_metrics()
-        model.datacollector.collect(model)
-        times["collect"].append(time.perf_counter() - start)
-        model.steps += 1
+        model.step()
+        mechanisms = sum(v[-1] for k, v in times.items() if k != "collect")
+        times["collect"].append(time.perf_counter() - start - mechanisms)
     return times
+
+
+def _timed(run, into: list[float]):
+    """``run`` (a rule or kernel, or ``None``) appending its duration to ``into``."""
+    if run is None:
+        return None
+
+    def timed(ctx, step: int) -> None:
+        start = time.perf_counter()
+        run(ctx, step)
+        into.append(time.perf_counter() - start)
+
+    return timed
 
 
 def table(times: dict[str, list[float]]) -> list[str]:

@@ -49,21 +49,18 @@ import statistics
 import mesa
 import numpy as np
 
-from scs_sim.loading import load_scenario
+from scs_sim.loading import load_scenario, parse_override
 from scs_sim.metrics import COUNTERS
 from scs_sim.network import SocialNetwork
-from scs_sim.population import create_population
+from scs_sim.population import FLIGHT, KIND_BITS, RAIL, RENTAL, TRAVEL, VISA, create_population
 from scs_sim.rules.attribution import attribution_probability
 from scs_sim.rules.consequences import STRAIN_FLOOR
 from scs_sim.rules.ties import stigma
+from scs_sim.sanctions.appeals import LOST as LOST_APPEAL
+from scs_sim.sanctions.appeals import NONE as NO_APPEAL
 from scs_sim.scenario import DATA_SOURCES, SANCTION_KINDS
 from scs_sim.scoring import MIN_SPREAD, NEUTRAL_SCORE, SCORE_MAX, SCORE_MIN
 from scs_sim.streams import RandomStreams
-
-BITS = {"flight": 1, "rail": 2, "visa": 4, "rental": 8}
-FLIGHT, RAIL, VISA, RENTAL = 1, 2, 4, 8
-TRAVEL = FLIGHT | RAIL
-NO_APPEAL, LOST_APPEAL = -1, -2
 
 
 class Citizen(mesa.Agent):
@@ -303,9 +300,9 @@ class Citizen(mesa.Agent):
             self.perks = self.score >= p.perk_threshold
             for kind, threshold in m.thresholds:
                 if self.score < threshold:
-                    imposed |= BITS[kind]
+                    imposed |= KIND_BITS[kind]
                 if self.own_score < threshold:
-                    justified |= BITS[kind]
+                    justified |= KIND_BITS[kind]
         else:
             self.perks = False
         self.restricted, self.justified = imposed, justified & imposed
@@ -450,7 +447,7 @@ class MesaCitizens(mesa.Model):
         self.attribution = attribution_probability(p)
         self.stigma = stigma(p)
         self.thresholds = [(k, p.thresholds()[k]) for k in SANCTION_KINDS]
-        self.joint_bits = sum(BITS[k] for k, on in p.joint_punishment().items() if on)
+        self.joint_bits = sum(KIND_BITS[k] for k, on in p.joint_punishment().items() if on)
 
     def to_points(self, raw: float) -> float:
         mean, spread = self.reference
@@ -622,7 +619,7 @@ def main() -> None:
         "--set", nargs="*", default=[], metavar="KEY=VALUE", help="scenario overrides"
     )
     args = parser.parse_args()
-    overrides = dict(item.split("=", 1) for item in args.set)
+    overrides = dict(parse_override(item) for item in args.set)
     result = compare(args.citizens, args.steps, tuple(args.seeds), **overrides)
     print("| metric | per-agent Mesa | vectorised |\n|---|---:|---:|")
     for name in REPORTERS:
