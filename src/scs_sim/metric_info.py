@@ -506,11 +506,6 @@ def _tradeoff_tables() -> list[str]:
 BLOCK = Block(BEGIN, END, lambda: outputs_tables(), "scs_sim.metric_info", "output tables")
 
 
-def embed(text: str) -> str:
-    """Replace the generated block in ``text`` with the current output tables."""
-    return BLOCK.embed(text)
-
-
 def main(argv: list[str] | None = None) -> int:
     """Print the output tables, or rewrite (--write) / check (--check) a page that embeds it."""
     return BLOCK.main(argv, __doc__)

@@ -59,11 +59,6 @@ def parameter_table() -> str:
 BLOCK = Block(BEGIN, END, lambda: parameter_table(), "scs_sim.reference", "parameter table")
 
 
-def embed(text: str) -> str:
-    """Replace the generated block in ``text`` with the current parameter table."""
-    return BLOCK.embed(text)
-
-
 def main(argv: list[str] | None = None) -> int:
     """Print the parameter table, or rewrite (--write) / check (--check) a page that embeds it."""
     return BLOCK.main(argv, __doc__)

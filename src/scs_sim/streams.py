@@ -42,6 +42,8 @@ MECHANISMS: tuple[str, ...] = (
 
 
 _M64 = (1 << 64) - 1
+GAMMA, MIX1, MIX2 = 0x9E3779B97F4A7C15, 0xBF58476D1CE4E5B9, 0x94D049BB133111EB
+"""SplitMix64's increment and its two multipliers (Steele, Lea & Flood 2014)."""
 KEY_DOMAIN = 0x5C5_5EED
 """Mixed into the root first, so stream keys differ from any other use of the same root."""
 
@@ -52,9 +54,9 @@ def splitmix64(z: int) -> int:
     ``z += gamma; z = (z ^ z >> 30) * m1; z = (z ^ z >> 27) * m2; return z ^ z >> 31``,
     all modulo 2**64: a bijection of 64-bit words whose outputs pass BigCrush.
     """
-    z = (z + 0x9E3779B97F4A7C15) & _M64
-    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & _M64
-    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & _M64
+    z = (z + GAMMA) & _M64
+    z = ((z ^ (z >> 30)) * MIX1) & _M64
+    z = ((z ^ (z >> 27)) * MIX2) & _M64
     return z ^ (z >> 31)
 
 
@@ -128,9 +130,9 @@ class RandomStreams:
 # SplitMix64 (Steele, Lea & Flood 2014): output i of the stream seeded with ``key``.
 # It passes BigCrush, costs a few integer operations, and needs no state, so the
 # step's kernels draw exactly the numbers they need, where they need them.
-_GAMMA = np.uint64(0x9E3779B97F4A7C15)
-_MIX1 = np.uint64(0xBF58476D1CE4E5B9)
-_MIX2 = np.uint64(0x94D049BB133111EB)
+_GAMMA = np.uint64(GAMMA)
+_MIX1 = np.uint64(MIX1)
+_MIX2 = np.uint64(MIX2)
 _TO_UNIT = np.float32(2.0**-24)
 _GAP_CAP = float(2**62)
 

@@ -42,6 +42,7 @@ NOT_SWEPT: tuple[str, ...] = ("steps",)
 """Scenario fields a sweep cannot vary: every run of a sweep has the same length."""
 
 DIGEST_IF_SET: tuple[str, ...] = (
+    "plugins",
     "deterrence",
     "initial_support",
     "support_benefit",
@@ -53,8 +54,12 @@ DIGEST_IF_SET: tuple[str, ...] = (
     "real_name_registration",
     "targeting",
 )
-"""Scenario fields added after sweep digests existed (issue 18): left out of a digest while
-at their defaults, which leave every earlier result as it was, so old folders resume."""
+"""Scenario fields added after sweep digests existed (issues 16 and 18): left out of a digest
+while at their defaults, which leave every earlier result as it was, so old folders resume."""
+
+_DIGEST_DEFAULTS = {
+    k: Scenario.model_fields[k].get_default(call_default_factory=True) for k in DIGEST_IF_SET
+}
 
 MAX_POINTS = 100_000
 """Largest design: drawing it (SALib's Morris sampler is the slowest, about 4 s for 100,000
@@ -361,11 +366,10 @@ class Sweep:
         """
         ignored = ("source", "base_source", "name", "description", "analysis")
         content = {k: v for k, v in self.resolved().items() if k not in ignored}
-        if not content["base"].get("plugins"):  # absent without plug-ins: digests unchanged
-            content["base"] = {k: v for k, v in content["base"].items() if k != "plugins"}
-        defaults = {k: Scenario.model_fields[k].default for k in DIGEST_IF_SET}
         content["base"] = {
-            k: v for k, v in content["base"].items() if k not in defaults or v != defaults[k]
+            k: v
+            for k, v in content["base"].items()
+            if k not in _DIGEST_DEFAULTS or v != _DIGEST_DEFAULTS[k]
         }
         inputs = self.input_files()
         if inputs:  # absent otherwise, so digests of sweeps without files are unchanged
