@@ -184,6 +184,18 @@ HEADLINE_COST = "self_censorship_rate"
 """The two outcomes drawn as the frontier (the figure's axes)."""
 
 
+def outcome_named(name: str) -> Outcome:
+    """The outcome of :data:`OUTCOMES` called ``name``.
+
+    Args:
+        name: An outcome's name, e.g. :data:`HEADLINE_COST`.
+
+    Raises:
+        StopIteration: No outcome has that name.
+    """
+    return next(o for o in OUTCOMES if o.name == name)
+
+
 @dataclass(frozen=True)
 class Arm:
     """One run's place in the trade-off: a scenario (or its control) on a seed."""
@@ -488,8 +500,7 @@ def frontier_figure(table: pd.DataFrame):
                     textcoords="offset points")  # fmt: skip
     ax.axhline(0, color="0.6", lw=0.8)
     ax.axvline(0, color="0.6", lw=0.8)
-    cost_o = next(o for o in OUTCOMES if o.name == HEADLINE_COST)
-    benefit_o = next(o for o in OUTCOMES if o.name == HEADLINE_BENEFIT)
+    cost_o, benefit_o = outcome_named(HEADLINE_COST), outcome_named(HEADLINE_BENEFIT)
     ax.set_xlabel(f"cost: added {HEADLINE_COST} ({cost_o.unit})")
     ax.set_ylabel(f"benefit: {HEADLINE_BENEFIT} avoided ({benefit_o.unit})")
     ax.set_title("What each policy buys and what it costs\n(vs its no-score control, 95% CI)")

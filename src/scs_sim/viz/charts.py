@@ -18,7 +18,9 @@ import pandas as pd
 from scs_sim.metric_info import group_column, info, unit
 from scs_sim.model import SocialCreditModel
 from scs_sim.scoring import SCORE_MAX, SCORE_MIN
+from scs_sim.sweeps.analysis import quantile_label
 from scs_sim.viz.panels import COMPARISON_METRICS, GROUP_LABELS, GROUP_METRICS, METRIC_PANELS
+from scs_sim.viz.seeds import BAND_NAME, QUANTILES
 
 # Okabe-Ito colours (colour-blind safe); red is kept for nothing, vermillion for cut ties.
 SCENARIO_COLOUR, COUNTERFACTUAL_COLOUR, DIFFERENCE_COLOUR = "#e69f00", "#0072b2", "#009e73"
@@ -396,18 +398,18 @@ def band_option(
         [Panel(title, [], unit=short_unit(name)) for name, title in metrics],
         len(metrics),
         large=large,
-        legend=[f"10-90% of {seeds} seeds", "median", "this run"],
+        legend=[f"{BAND_NAME} of {seeds} seeds", "median", "this run"],
     )
     steps = band["step"].to_numpy()
     now = current["step"].to_numpy()
     series = []
     for i, (name, _) in enumerate(metrics):
-        low, mid, high = (band[f"{name}_q{q}"].to_numpy() for q in ("10", "50", "90"))
+        low, mid, high = (band[f"{name}_{quantile_label(q)}"].to_numpy() for q in QUANTILES)
         common = {"type": "line", "xAxisIndex": i, "yAxisIndex": i, "showSymbol": False}
         series += [
             common
             | {
-                "name": f"10-90% of {seeds} seeds",
+                "name": f"{BAND_NAME} of {seeds} seeds",
                 "stack": f"band{i}",
                 "data": _points(steps, low),
                 "lineStyle": {"opacity": 0},
@@ -415,7 +417,7 @@ def band_option(
             },
             common
             | {
-                "name": f"10-90% of {seeds} seeds",
+                "name": f"{BAND_NAME} of {seeds} seeds",
                 "stack": f"band{i}",
                 "data": _points(steps, high - low),
                 "lineStyle": {"opacity": 0},

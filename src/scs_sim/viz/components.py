@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pandas as pd
 import reacton.core
 import solara
 import solara.lab
@@ -40,7 +41,8 @@ from scs_sim.viz.edge_lists import (
     list_edge_lists,
 )
 from scs_sim.viz.fields import FieldSpec, sections
-from scs_sim.viz.layout import SUMMARY_LIMIT
+from scs_sim.viz.labels import shown_value
+from scs_sim.viz.layout import SUMMARY_LIMIT, community_summary
 from scs_sim.viz.limits import SLOTS, full_message
 from scs_sim.viz.merged_echarts import chart
 from scs_sim.viz.network_image import COMMUNITIES, EVERYONE, FILTERS, citizen_at, network_png
@@ -126,6 +128,19 @@ ERRORS = (ScenarioError, NetworkFileError, ValueError, OSError)
 """Errors that bad input causes; their messages are one line, fit to show as they are."""
 
 
+def first_line(exc: BaseException) -> str:
+    """The first line of ``exc``'s message, or its type's name when the message is empty.
+
+    Args:
+        exc: The exception to show on the page.
+
+    Returns:
+        The message's first line (no newline in it).
+    """
+    text = str(exc)
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
 class Controller:
     """The session of one page and the actions on it, each turning errors into a message.
 
@@ -166,7 +181,7 @@ class Controller:
         try:
             action()
         except ERRORS as exc:
-            self.error.value = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            self.error.value = first_line(exc)
             return False
         except Exception as exc:  # a bug must not end the visitor's session
             logger.exception("dashboard action failed")
@@ -220,15 +235,13 @@ def FieldControl(
             solara.Select(
                 label=spec.label, values=list(spec.choices), value=shown.value, on_value=change
             )
-        elif spec.kind in ("int", "float"):
-            if slider_range(spec) is not None:
-                ValueSlider(spec, shown.value, change)
-            ExactInput(spec, shown.value, change)
         else:
+            if slider_range(spec) is not None:  # numeric fields with a usable range
+                ValueSlider(spec, shown.value, change)
             ExactInput(spec, shown.value, change)
         if on_restore is not None:
             solara.Button(
-                f"back to the scenario's value ({_shown(scenario_value)})",
+                f"back to the scenario's value ({shown_value(scenario_value)})",
                 on_click=lambda: on_restore(spec.name),
                 text=True,
                 small=True,
@@ -246,7 +259,7 @@ def ExactInput(spec: FieldSpec, value: Any, on_commit: Callable[[Any], bool]) ->
     Text that is not a number of the field's kind is refused under the field; a value the
     page refuses (``on_commit`` returns False) puts the field back to the value in force.
     """
-    text = solara.use_reactive(_shown(value))  # follows ``value`` when it changes
+    text = solara.use_reactive(shown_value(value))  # follows ``value`` when it changes
     problem = solara.use_reactive("")
 
     def commit(*_: Any) -> None:
@@ -259,7 +272,7 @@ def ExactInput(spec: FieldSpec, value: Any, on_commit: Callable[[Any], bool]) ->
             return
         problem.set("")
         if not on_commit(new):
-            text.set(_shown(value))
+            text.set(shown_value(value))
 
     field = solara.v.TextField(
         label=spec.label,
@@ -293,8 +306,9 @@ def slider_range(spec: FieldSpec) -> tuple[float, float, float] | None:
 @solara.component
 def ValueSlider(spec: FieldSpec, value: float, on_change: Callable[[Any], None]) -> None:
     """A slider with its value always shown; it applies the value when released (each
-    value restarts the run, so not while dragging)."""
-    low, high, step = slider_range(spec) or (0.0, 1.0, 0.01)
+    value restarts the run, so not while dragging). Only for fields with a
+    :func:`slider_range`."""
+    low, high, step = slider_range(spec)
     dragged = solara.use_reactive(value)  # follows ``value``
     slider = solara.v.Slider(
         v_model=dragged.value,
@@ -313,10 +327,6 @@ def ValueSlider(spec: FieldSpec, value: float, on_change: Callable[[Any], None])
         on_change(round(float(new)) if spec.kind == "int" else float(new))
 
     solara.v.use_event(slider, "change", release)
-
-
-def _shown(value: Any) -> str:
-    return f"{value:g}" if isinstance(value, float) else str(value)
 
 
 @solara.component
@@ -431,7 +441,8 @@ def ParameterPanel(
         solara.Text(
             "Changed on this page: "
             + ", ".join(
-                f"{key.replace('_', ' ')} = {_shown(getattr(params, key))} ({where.get(key, '')})"
+                f"{key.replace('_', ' ')} = {shown_value(getattr(params, key))} "
+                f"({where.get(key, '')})"
                 for key in changed
             ),
             classes=["scs-changed-list"],
@@ -490,7 +501,7 @@ def CaptionBanner(control: Controller, lecture: bool) -> None:
             step, text = model.captions[-1]
             what = [c.text() for c in event_changes(session.params) if c.step == step]
             kept = [
-                f"your {k.key.replace('_', ' ')} {_shown(k.kept_value)} kept"
+                f"your {k.key.replace('_', ' ')} {shown_value(k.kept_value)} kept"
                 for k in session.skipped
                 if k.step == step
             ]
@@ -876,7 +887,7 @@ def Dashboard(scenario_dirs: list[Path] | None = None, initial: str | None = Non
             try:
                 session = load_session(scenarios[name], DEFAULT_SEED, scenarios=scenarios)
             except ERRORS as exc:
-                problems.append(str(exc).splitlines()[0])
+                problems.append(first_line(exc))
                 continue
             # The first choice failed: say so and what is shown instead, never silently.
             note = f"{problems[0]} (showing {name!r} instead)" if problems else ""
@@ -1126,7 +1137,7 @@ def _story_notes(session: DashboardSession) -> dict[str, str]:
     for change in event_changes(session.params):
         notes[change.key] = (
             notes.get(change.key, "") + f"The story sets this in week {change.step}: "
-            f"{_shown(change.before)} → {_shown(change.after)}. "
+            f"{shown_value(change.before)} → {shown_value(change.after)}. "
         ).lstrip()
     for kept in session.skipped:
         notes[kept.key] = kept.text()
@@ -1202,8 +1213,8 @@ def LiveViews(control: Controller, selected: solara.Reactive[int | None], large:
                 "scs-comparison",
                 420,
             )
-    FrontierPanel(session, version, large)
-    SeedBands(session, version, large)
+    FrontierPanel(session, version, series, twin_series, large)
+    SeedBands(session, version, series, large)
     Inspector(session, version, selected, large)
     Exports(session, version, selected.value, large)
 
@@ -1217,8 +1228,13 @@ def NetworkImage(
     a hover re-renders only this."""
     show = solara.use_reactive(EVERYONE)
     tip = solara.use_reactive("")
-    network = solara.use_memo(
-        lambda: _locked(
+
+    def draw() -> bytes:
+        if show.value == COMMUNITIES:
+            # Louvain takes seconds at 20,000 citizens: find the (cached) communities of
+            # the initial ties before taking the lock, so Step and hover are not held up.
+            community_summary(session.view)
+        return _locked(
             session,
             lambda: network_png(
                 session.model,
@@ -1227,9 +1243,9 @@ def NetworkImage(
                 large=large,
                 show=show.value,
             ),
-        ),
-        [version, selected.value, large, id(session), show.value],
-    )
+        )
+
+    network = solara.use_memo(draw, [version, selected.value, large, id(session), show.value])
 
     def at(point: dict | None) -> int | None:
         if not point or show.peek() == COMMUNITIES:  # the summary draws no citizens
@@ -1290,10 +1306,11 @@ def citizen_tip(model: Any, index: int) -> str:
 
 
 @solara.component
-def SeedBands(session: DashboardSession, version: int, large: bool) -> None:
+def SeedBands(session: DashboardSession, version: int, series: pd.DataFrame, large: bool) -> None:
     """Run N seeds of the current settings in the background, with progress, and show
-    bands across them (:mod:`scs_sim.viz.seeds`). A new session (another scenario, seed
-    or parameter) stops a run in progress and drops the bands: they were of other settings.
+    bands across them (:mod:`scs_sim.viz.seeds`), with the page's run (``series``) on them.
+    A new session (another scenario, seed or parameter) stops a run in progress and drops
+    the bands: they were of other settings.
     """
     count = solara.use_reactive(10)
     request = solara.use_reactive(None)  # (session id, seeds, serial) asked for by the button
@@ -1351,7 +1368,7 @@ def SeedBands(session: DashboardSession, version: int, large: bool) -> None:
         done = result.value
         if done is not None and done[0] == id(session):
             chart(
-                charts.band_option(done[2], session.series(), metrics, done[1], large=large),
+                charts.band_option(done[2], series, metrics, done[1], large=large),
                 "scs-seeds",
                 320,
             )
@@ -1365,21 +1382,27 @@ def _shipped_effects() -> tuple[Any, str]:
     try:
         return shipped_effects(), ""
     except (OSError, ValueError) as exc:
-        return None, str(exc).splitlines()[0]
+        return None, first_line(exc)
 
 
 @solara.component
-def FrontierPanel(session: DashboardSession, version: int, large: bool) -> None:
-    """The trade-off frontier with the page's run on it (:mod:`scs_sim.viz.frontier`)."""
-    from scs_sim.viz.frontier import frontier_option, run_effects
+def FrontierPanel(
+    session: DashboardSession,
+    version: int,
+    series: pd.DataFrame,
+    twin_series: pd.DataFrame | None,
+    large: bool,
+) -> None:
+    """The trade-off frontier with the page's run (``series``, against its counterfactual's
+    ``twin_series``) on it (:mod:`scs_sim.viz.frontier`)."""
+    from scs_sim.viz.frontier import DOC_RUNS, frontier_option, run_effects
 
     shipped, problem = _shipped_effects()
     comparing = session.counterfactual is not None and session.counterfactual.label == BASELINE
     with solara.Card(
         "Trade-off frontier",
-        subtitle="Shipped scenarios: docs/tradeoffs.md (2,000 citizens, 104 weeks, 5 seeds, "
-        "95% intervals). This run: one seed, the weeks run so far, against its running "
-        "counterfactual.",
+        subtitle=f"Shipped scenarios: docs/tradeoffs.md ({DOC_RUNS}, 95% intervals). This "
+        "run: one seed, the weeks run so far, against its running counterfactual.",
     ):
         if shipped is None:
             solara.Error(f"The frontier needs docs/tradeoffs.md: {problem}")
@@ -1387,9 +1410,8 @@ def FrontierPanel(session: DashboardSession, version: int, large: bool) -> None:
         current = None
         label = f"this run ({session.params.name}, week {session.steps}, seed {session.seed})"
         if comparing and session.steps > 0:
-            twin = session.twin_series()
-            if twin is not None:
-                current = run_effects(session.series(), twin, session.model.population.n)
+            if twin_series is not None:
+                current = run_effects(series, twin_series, session.model.population.n)
         else:
             solara.Text(
                 f"To place this run, choose 'Compare with: {BASELINE}' and step.",

@@ -14,10 +14,11 @@ from typing import Literal
 from pydantic.fields import FieldInfo
 
 from scs_sim.scenario import field_bounds, field_choices, field_kind, parameter_fields
+from scs_sim.viz.limits import DASHBOARD_MAX_CITIZENS
 
-PAGE_CAPS: dict[str, int] = {"n_citizens": 200_000}
-"""Fields the page caps below the schema's range (the same number as
-``scs_sim.viz.session.DASHBOARD_MAX_CITIZENS``, which a test checks)."""
+PAGE_CAPS: dict[str, int] = {"n_citizens": DASHBOARD_MAX_CITIZENS}
+"""Fields the page caps below the schema's range (:data:`DASHBOARD_MAX_CITIZENS`: the
+page offers no population the session would refuse)."""
 
 
 @dataclass(frozen=True)

@@ -17,10 +17,14 @@ from typing import Any
 
 import pandas as pd
 
-from scs_sim.tradeoff import HEADLINE_BENEFIT, HEADLINE_COST, OUTCOMES
+from scs_sim.tradeoff import HEADLINE_BENEFIT, HEADLINE_COST, OUTCOMES, outcome_named
+from scs_sim.tradeoff_report import DOC_CITIZENS, DOC_SEEDS, DOC_STEPS
 
 TRADEOFF_DOC = Path(__file__).resolve().parents[3] / "docs" / "tradeoffs.md"
 """The generated trade-off page of the repository."""
+
+DOC_RUNS = f"{DOC_CITIZENS:,} citizens, {DOC_STEPS} weeks, {len(DOC_SEEDS)} seeds"
+"""The runs behind :data:`TRADEOFF_DOC`'s table ("2,000 citizens, 104 weeks, 5 seeds")."""
 
 _CELL = re.compile(
     r"^\s*([-+]?[0-9.e+-]+)\s*\[\s*([-+]?[0-9.e+-]+)\s*,\s*([-+]?[0-9.e+-]+)\s*\]\s*$"
@@ -77,12 +81,11 @@ def frontier_option(
         points.append({"name": name, "value": [x, y]})
         whiskers += [[float(cost["effect_low"]), y], [float(cost["effect_high"]), y], None]
         whiskers += [[x, float(benefit["effect_low"])], [x, float(benefit["effect_high"])], None]
-    cost_o = next(o for o in OUTCOMES if o.name == HEADLINE_COST)
-    benefit_o = next(o for o in OUTCOMES if o.name == HEADLINE_BENEFIT)
+    cost_o, benefit_o = outcome_named(HEADLINE_COST), outcome_named(HEADLINE_BENEFIT)
     series: list[dict[str, Any]] = [
         {
             "type": "line",
-            "name": "95% intervals (5 seeds)",
+            "name": f"95% intervals ({len(DOC_SEEDS)} seeds)",
             "data": [w if w is not None else "-" for w in whiskers],
             "showSymbol": False,
             "connectNulls": False,

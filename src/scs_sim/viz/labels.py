@@ -24,13 +24,18 @@ def differences(a: Scenario, b: Scenario) -> list[str]:
 
 
 def _describe(params: Scenario, keys: list[str]) -> str:
-    parts = [f"{k.replace('_', ' ')} {_value(getattr(params, k))}" for k in keys[:SHOWN]]
+    parts = [f"{k.replace('_', ' ')} {shown_value(getattr(params, k))}" for k in keys[:SHOWN]]
     if len(keys) > SHOWN:
         parts.append(f"+{len(keys) - SHOWN} more")
     return ", ".join(parts)
 
 
-def _value(value: Any) -> str:
+def shown_value(value: Any) -> str:
+    """A parameter's value as the page shows it: floats without trailing zeros (``0.1``).
+
+    Args:
+        value: A scenario field's value.
+    """
     return f"{value:g}" if isinstance(value, float) else str(value)
 
 

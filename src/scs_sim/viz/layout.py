@@ -277,15 +277,14 @@ def _compute_view(network: SocialNetwork, signature: str) -> NetworkView:
     nodes = snowball_sample(network, DISPLAY_LIMIT, gen)
     row_of = np.full(network.n, -1, dtype=np.int64)
     row_of[nodes] = np.arange(len(nodes))
-    rows, cols = network.active_edges()
-    inside = (row_of[rows] >= 0) & (row_of[cols] >= 0)
-    rows, cols = rows[inside], cols[inside]
+    all_rows, all_cols = network.active_edges()
+    inside = (row_of[all_rows] >= 0) & (row_of[all_cols] >= 0)
+    rows, cols = all_rows[inside], all_cols[inside]
     keys = pair_keys(rows, cols, network.n)
     low, high = keys // network.n, keys % network.n
     positions, community = community_layout(len(nodes), row_of[low], row_of[high], gen)
     everyone = None
     if len(nodes) < network.n <= SUMMARY_LIMIT:
-        all_rows, all_cols = network.active_edges()
         everyone = pair_keys(all_rows, all_cols, network.n)
     return NetworkView(nodes, positions, row_of, keys, network.n, community, everyone)
 

@@ -5,7 +5,8 @@ the server's memory. A session's memory grows with its steps: the inspector keep
 citizen's state at every step (:data:`HISTORY_BYTES_PER_CITIZEN` bytes a citizen and
 step: 1.8 MB a step at 200,000 citizens, so a 10,000-step jump would take 18 GB). So a
 session runs at most :func:`step_cap` steps, and at most :data:`MAX_SESSIONS` sessions
-(browser tabs) run at once (``scs-sim dashboard --max-sessions``).
+(browser tabs) run at once (``scs-sim dashboard --max-sessions``), each of at most
+:data:`DASHBOARD_MAX_CITIZENS` citizens.
 """
 
 from __future__ import annotations
@@ -15,6 +16,9 @@ import threading
 from collections.abc import Callable, Hashable
 
 from scs_sim.loading import ScenarioError
+
+DASHBOARD_MAX_CITIZENS = 200_000
+"""Largest population the dashboard builds; bigger runs belong to ``scs-sim run``."""
 
 MAX_SESSION_STEPS = 1_040
 """Most steps (weeks) any session runs: twenty years."""

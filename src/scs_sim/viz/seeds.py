@@ -17,6 +17,7 @@ import pandas as pd
 from scs_sim.loading import ScenarioError
 from scs_sim.model import SocialCreditModel
 from scs_sim.scenario import Scenario
+from scs_sim.sweeps.analysis import quantile_label
 
 MAX_SEEDS = 20
 """Most seeds one request runs."""
@@ -26,6 +27,9 @@ MAX_CITIZEN_STEPS = 50_000_000
 
 QUANTILES = (0.1, 0.5, 0.9)
 """The band (10% to 90% of seeds) and its middle line (the median)."""
+
+BAND_NAME = f"{QUANTILES[0] * 100:g}-{QUANTILES[-1] * 100:g}%"
+"""The band's name in legends ("10-90%")."""
 
 
 def check_request(params: Scenario, seeds: int, steps: int) -> None:
@@ -83,5 +87,5 @@ def run_seeds(
     out = {"step": stack[0, :, 0].astype(int)}
     for j, name in enumerate(metrics, start=1):
         for q in QUANTILES:
-            out[f"{name}_q{round(q * 100):02d}"] = np.nanquantile(stack[:, :, j], q, axis=0)
+            out[f"{name}_{quantile_label(q)}"] = np.nanquantile(stack[:, :, j], q, axis=0)
     return pd.DataFrame(out)

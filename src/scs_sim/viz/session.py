@@ -28,11 +28,8 @@ from scs_sim.scenario import Scenario
 from scs_sim.viz.edge_lists import check_edge_list
 from scs_sim.viz.labels import run_labels
 from scs_sim.viz.layout import NetworkView, network_signature, network_view
-from scs_sim.viz.limits import check_steps
+from scs_sim.viz.limits import DASHBOARD_MAX_CITIZENS, check_steps
 from scs_sim.viz.story import Skipped, keep_user_changes
-
-DASHBOARD_MAX_CITIZENS = 200_000
-"""Largest population the dashboard builds; bigger runs belong to ``scs-sim run``."""
 
 HISTORY_MAX_CITIZENS = 200_000
 """Largest population whose per-citizen history is kept for the inspector."""

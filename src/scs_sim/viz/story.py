@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from scs_sim.scenario import PolicyEvent, Scenario
+from scs_sim.viz.labels import shown_value
 
 
 @dataclass(frozen=True)
@@ -30,7 +31,9 @@ class Change:
 
     def text(self) -> str:
         """'surveillance 0.6 → 0.8'."""
-        return f"{self.key.replace('_', ' ')} {_value(self.before)} → {_value(self.after)}"
+        return (
+            f"{self.key.replace('_', ' ')} {shown_value(self.before)} → {shown_value(self.after)}"
+        )
 
 
 @dataclass(frozen=True)
@@ -46,13 +49,9 @@ class Skipped:
         """The page's one-line note."""
         name = self.key.replace("_", " ")
         return (
-            f"Your {name} = {_value(self.kept_value)} is kept: the week-{self.step} event "
-            f"would set it to {_value(self.event_value)}, and skips that change."
+            f"Your {name} = {shown_value(self.kept_value)} is kept: the week-{self.step} event "
+            f"would set it to {shown_value(self.event_value)}, and skips that change."
         )
-
-
-def _value(value: Any) -> str:
-    return f"{value:g}" if isinstance(value, float) else str(value)
 
 
 def event_changes(params: Scenario) -> list[Change]:
